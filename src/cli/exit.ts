@@ -1,0 +1,12 @@
+/** Exit statuses of the CLI. */
+export const EXIT = {
+  ok: 0,
+  /** I/O failure (unreadable input, unwritable output). */
+  io: 1,
+  /** Bad usage (unknown option, bad value). */
+  usage: 2,
+  /** `--strict` and at least one line was rejected. */
+  rejected: 3,
+  /** `test`: at least one test failed. */
+  failed: 1,
+} as const;

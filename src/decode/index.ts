@@ -1,0 +1,163 @@
+/**
+ * Raw line -> EVE payload. A line is one of: a bare EVE JSON object, a syslog
+ * line (RFC 5424 / RFC 3164) whose MSG is the EVE JSON, or an intake envelope
+ * `{"message": "<EVE JSON>"}`. Never throws: anything else is a rejection.
+ */
+import { isObject, parseJson, type JsonObject } from '../eve/json.js';
+import { parseSyslog, type SyslogHeader } from './syslog.js';
+
+export type { SyslogHeader, StructuredData } from './syslog.js';
+
+/** Stable reason codes of a rejection. */
+export type RejectReason =
+  | 'empty'
+  | 'too_long'
+  | 'not_json'
+  | 'truncated_json'
+  | 'not_object'
+  | 'not_eve'
+  | 'internal_error';
+
+export const REJECT_REASONS: readonly RejectReason[] = [
+  'empty',
+  'too_long',
+  'not_json',
+  'truncated_json',
+  'not_object',
+  'not_eve',
+  'internal_error',
+];
+
+export interface Rejection {
+  ok: false;
+  reason: RejectReason;
+  /** A human sentence saying what was wrong. */
+  message: string;
+}
+
+export type EnvelopeKind = 'eve' | 'message' | 'syslog';
+
+export interface Decoded {
+  ok: true;
+  /** The EVE JSON text as carried (syslog MSG, envelope string, or the line). */
+  payload: string;
+  /** The parsed EVE object. */
+  event: JsonObject;
+  /** The event holds integers beyond 2^53 as bigints. */
+  lossless: boolean;
+  envelope: EnvelopeKind;
+  syslog?: SyslogHeader;
+}
+
+export interface DecodeOptions {
+  /** Longest accepted line in UTF-8 bytes (default 1 MiB). */
+  maxLineBytes?: number;
+}
+
+export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
+
+export function reject(reason: RejectReason, message: string): Rejection {
+  return { ok: false, reason, message };
+}
+
+/** Removes one trailing line terminator (LF, CRLF or CR). */
+export function stripTerminator(raw: string): string {
+  let end = raw.length;
+  if (end > 0 && raw.charCodeAt(end - 1) === 10) end--;
+  if (end > 0 && raw.charCodeAt(end - 1) === 13) end--;
+  return end === raw.length ? raw : raw.slice(0, end);
+}
+
+function firstNonSpace(s: string): number {
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 0xfeff) return i;
+    i++;
+  }
+  return -1;
+}
+
+/** True when a JSON object looks like an EVE event. */
+function isEve(o: JsonObject): boolean {
+  return o.event_type !== undefined || o.timestamp !== undefined;
+}
+
+function parseObject(text: string, where: string): { obj: JsonObject; lossless: boolean } | Rejection {
+  let parsed;
+  try {
+    parsed = parseJson(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    // V8 says "Unexpected end of JSON input" or "Unterminated string" when the
+    // text stops early: a line cut by a buffer limit or a crashed writer.
+    if (/end of JSON input|Unterminated string|Unexpected end/i.test(msg)) {
+      return reject('truncated_json', `${where} is truncated JSON: ${msg}`);
+    }
+    return reject('not_json', `${where} is not valid JSON: ${msg}`);
+  }
+  if (!isObject(parsed.value)) {
+    const kind = Array.isArray(parsed.value) ? 'an array' : parsed.value === null ? 'null' : `a ${typeof parsed.value}`;
+    return reject('not_object', `${where} is JSON ${kind}, not an object`);
+  }
+  return { obj: parsed.value, lossless: parsed.lossless };
+}
+
+/** Decodes an EVE payload that may start with whitespace. */
+function decodeEve(text: string, where: string): { obj: JsonObject; lossless: boolean } | Rejection {
+  if (firstNonSpace(text) === -1) return reject('empty', `${where} is empty`);
+  return parseObject(text, where);
+}
+
+/** Decodes one raw line (a trailing LF/CRLF is ignored). */
+export function decode(rawLine: string, options: DecodeOptions = {}): Decoded | Rejection {
+  const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const raw = stripTerminator(rawLine);
+  if (raw.length > max || (raw.length * 3 > max && Buffer.byteLength(raw, 'utf8') > max)) {
+    return reject('too_long', `line of ${Buffer.byteLength(raw, 'utf8')} bytes exceeds the limit of ${max} bytes`);
+  }
+  const i = firstNonSpace(raw);
+  if (i === -1) return reject('empty', 'line is blank');
+  const c = raw.charCodeAt(i);
+
+  if (c === 123 /* { */) {
+    const r = parseObject(raw, 'line');
+    if (!('obj' in r)) return r;
+    if (isEve(r.obj)) return { ok: true, payload: raw, event: r.obj, lossless: r.lossless, envelope: 'eve' };
+    const message = r.obj.message;
+    if (typeof message !== 'string') {
+      return reject('not_eve', 'JSON object is not an EVE event (no event_type nor timestamp) and has no "message" string');
+    }
+    return decodeEnvelopeMessage(message);
+  }
+
+  const sys = parseSyslog(i === 0 ? raw : raw.slice(i));
+  if (sys !== undefined) {
+    const r = decodeEve(sys.msg, 'syslog message');
+    if (!('obj' in r)) return r;
+    if (!isEve(r.obj)) return reject('not_eve', 'syslog message is a JSON object but not an EVE event (no event_type nor timestamp)');
+    return { ok: true, payload: sys.msg, event: r.obj, lossless: r.lossless, envelope: 'syslog', syslog: sys.header };
+  }
+  // Not an object and not syslog: say what it is (not JSON, or JSON of another kind).
+  const r = parseObject(raw, 'line');
+  return 'obj' in r ? reject('not_eve', 'line is not an EVE event') : r;
+}
+
+function decodeEnvelopeMessage(message: string): Decoded | Rejection {
+  const j = firstNonSpace(message);
+  if (j !== -1 && message.charCodeAt(j) !== 123) {
+    // A relay may wrap a whole syslog line in the envelope.
+    const sys = parseSyslog(j === 0 ? message : message.slice(j));
+    if (sys !== undefined) {
+      const r = decodeEve(sys.msg, 'envelope syslog message');
+      if (!('obj' in r)) return r;
+      if (!isEve(r.obj)) return reject('not_eve', 'envelope syslog message is not an EVE event');
+      return { ok: true, payload: sys.msg, event: r.obj, lossless: r.lossless, envelope: 'syslog', syslog: sys.header };
+    }
+  }
+  const r = decodeEve(message, 'envelope message');
+  if (!('obj' in r)) return r;
+  if (!isEve(r.obj)) return reject('not_eve', 'envelope message is a JSON object but not an EVE event (no event_type nor timestamp)');
+  return { ok: true, payload: message, event: r.obj, lossless: r.lossless, envelope: 'message' };
+}

@@ -1,0 +1,108 @@
+/**
+ * Streaming line splitter with a hard limit on line length: a line longer than
+ * the limit is never held whole; its first bytes are kept as an excerpt and the
+ * rest is skipped up to the next newline.
+ */
+import { StringDecoder } from 'node:string_decoder';
+
+export interface LineSink {
+  /** A complete line without its terminator (a trailing CR is kept: decode strips it). */
+  line(text: string, lineNo: number): void;
+  /** A line over the limit: an excerpt of its start and its total size in bytes. */
+  tooLong(excerpt: string, bytes: number, lineNo: number): void;
+}
+
+export const EXCERPT_CHARS = 4096;
+
+export class LineSplitter {
+  private readonly decoder = new StringDecoder('utf8');
+  private pending = '';
+  private lineNo = 0;
+  /** In discard mode: bytes of the long line seen so far, and its excerpt. */
+  private discarding = false;
+  private discardedBytes = 0;
+  private excerpt = '';
+
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly sink: LineSink,
+  ) {}
+
+  /** Lines completed so far. */
+  get lines(): number {
+    return this.lineNo;
+  }
+
+  push(chunk: Buffer | string): void {
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    let pos = 0;
+    const n = text.length;
+    while (pos < n) {
+      const nl = text.indexOf('\n', pos);
+      if (nl === -1) {
+        this.accumulate(text.slice(pos));
+        return;
+      }
+      if (this.discarding) {
+        this.discardedBytes += Buffer.byteLength(text.slice(pos, nl), 'utf8');
+        this.finishDiscard();
+      } else if (this.pending !== '') {
+        const line = this.pending + text.slice(pos, nl);
+        this.pending = '';
+        this.emit(line);
+      } else {
+        this.emit(text.slice(pos, nl));
+      }
+      pos = nl + 1;
+    }
+  }
+
+  /** Flushes a last line that has no terminator. */
+  end(): void {
+    this.accumulate(this.decoder.end());
+    if (this.discarding) this.finishDiscard();
+    else if (this.pending !== '') {
+      const line = this.pending;
+      this.pending = '';
+      this.emit(line);
+    }
+  }
+
+  private emit(line: string): void {
+    this.lineNo++;
+    if (line.length * 3 > this.maxLineBytes) {
+      const bytes = Buffer.byteLength(line, 'utf8');
+      if (bytes > this.maxLineBytes) {
+        this.sink.tooLong(line.slice(0, EXCERPT_CHARS), bytes, this.lineNo);
+        return;
+      }
+    }
+    this.sink.line(line, this.lineNo);
+  }
+
+  private accumulate(part: string): void {
+    if (part === '') return;
+    if (this.discarding) {
+      this.discardedBytes += Buffer.byteLength(part, 'utf8');
+      return;
+    }
+    this.pending += part;
+    if (this.pending.length * 3 > this.maxLineBytes) {
+      const bytes = Buffer.byteLength(this.pending, 'utf8');
+      if (bytes > this.maxLineBytes) {
+        this.discarding = true;
+        this.discardedBytes = bytes;
+        this.excerpt = this.pending.slice(0, EXCERPT_CHARS);
+        this.pending = '';
+      }
+    }
+  }
+
+  private finishDiscard(): void {
+    this.lineNo++;
+    this.discarding = false;
+    this.sink.tooLong(this.excerpt, this.discardedBytes, this.lineNo);
+    this.excerpt = '';
+    this.discardedBytes = 0;
+  }
+}

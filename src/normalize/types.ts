@@ -1,0 +1,51 @@
+import type { Ecs, EcsEcs } from '@elastic/ecs';
+import type { Decoded, EnvelopeKind, Rejection } from '../decode/index.js';
+
+/** The profiles: `sekoia` is the documented Jizo intake, `ecs` the full mapping. */
+export type ProfileName = 'sekoia' | 'ecs';
+export const PROFILES: readonly ProfileName[] = ['sekoia', 'ecs'];
+
+/** An ECS document as produced by jizo-intake: ECS fields plus the declared custom ones. */
+export type JizoDocument = Omit<Ecs, 'ecs'> & {
+  ecs?: EcsEcs;
+  /** Custom fields of this intake (flow id, EVE fields ECS has no place for). */
+  jizo?: Record<string, unknown>;
+  /** Custom fields of the documented Jizo integration (`sekoia` profile). */
+  action?: { properties?: Record<string, string> };
+  [field: string]: unknown;
+};
+
+export interface NormalizeOptions {
+  /** `sekoia` (default) or `ecs`. */
+  profile?: ProfileName;
+  /** Longest accepted line in UTF-8 bytes (default 1 MiB). */
+  maxLineBytes?: number;
+  /**
+   * Time of reception as RFC 3339 UTC, used for `@timestamp` when the event has
+   * no valid `timestamp`. Default: now.
+   */
+  receivedAt?: string;
+  /** `ecs` profile: keep the raw payload in `event.original` (default true). */
+  keepOriginal?: boolean;
+}
+
+export interface Normalized {
+  ok: true;
+  document: JizoDocument;
+  /** What was odd but not fatal (for example a timestamp that could not be read). */
+  warnings: string[];
+  /** The document holds integers beyond 2^53 (as bigint): serialize with {@link toJson}. */
+  lossless: boolean;
+  envelope: EnvelopeKind;
+}
+
+export type NormalizeResult = Normalized | Rejection;
+
+/** Per-event state handed to a profile. */
+export interface Context {
+  decoded: Decoded;
+  options: NormalizeOptions;
+  warnings: string[];
+}
+
+export type Profile = (ctx: Context) => JizoDocument;

@@ -1,0 +1,83 @@
+/**
+ * Typed readers of EVE values. Each returns undefined for an absent, empty or
+ * ill-typed value, so that a missing source field never yields an output field
+ * (no null, no "").
+ */
+import type { JsonObject, JsonValue } from '../eve/json.js';
+import { canonicalIp } from './ip.js';
+import { toUtc } from './time.js';
+
+const INTEGER = /^-?\d+$/;
+
+/** An ECS `long`: a JSON integer (bigint beyond 2^53); integer strings are accepted. */
+export function long(v: JsonValue | undefined): number | bigint | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) ? v : undefined;
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'string' && v.length > 0 && v.length < 21 && INTEGER.test(v)) {
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : BigInt(v);
+  }
+  return undefined;
+}
+
+/** A number (integer or not); numeric strings are accepted. */
+export function num(v: JsonValue | undefined): number | bigint | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** An ECS `keyword`: strings as they are, numbers and booleans as their text. */
+export function keyword(v: JsonValue | undefined): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return v === '' ? undefined : v;
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return String(v);
+    default:
+      return undefined;
+  }
+}
+
+/** A string value as is, or undefined (empty strings dropped). */
+export function str(v: JsonValue | undefined): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** An ECS `ip` in canonical text. */
+export function ip(v: JsonValue | undefined): string | undefined {
+  return typeof v === 'string' && v !== '' ? canonicalIp(v) : undefined;
+}
+
+/** An ECS `date` as RFC 3339 UTC, fractional digits kept. */
+export function date(v: JsonValue | undefined): string | undefined {
+  return typeof v === 'string' && v !== '' ? toUtc(v) : undefined;
+}
+
+/** The object under `key`, or undefined. */
+export function obj(o: JsonObject | undefined, key: string): JsonObject | undefined {
+  if (o === undefined) return undefined;
+  const v = o[key];
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
+}
+
+/** The first element of an array value, or the value itself when scalar. */
+export function first(v: JsonValue | undefined): JsonValue | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Pushes `v` into `list` unless already there (lists stay small: linear scan). */
+export function addUnique<T>(list: T[], v: T | undefined): void {
+  if (v !== undefined && !list.includes(v)) list.push(v);
+}
+
+/** Sets `o[k] = v` only when v is defined. */
+export function put<T extends object>(o: T, k: string, v: unknown): void {
+  if (v !== undefined) (o as Record<string, unknown>)[k] = v;
+}
