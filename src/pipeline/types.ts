@@ -1,0 +1,126 @@
+/**
+ * The component contract shared by every source and sink of `serve`.
+ *
+ * Data flows source -> decode/normalize -> sinks; acknowledgements flow back:
+ * a source forgets an event (advances a checkpoint, acks a NATS message,
+ * answers an HTTP request) only once every sink has made it durable or it has
+ * been written to the dead-letter output.
+ */
+import type { RejectReason } from '../decode/index.js';
+import type { JizoDocument } from '../normalize/types.js';
+
+/** Standard counters every component keeps (exported as Prometheus metrics). */
+export interface ComponentCounters {
+  /** Events (lines, messages) taken in. */
+  received: number;
+  /** Events made durable (sinks) or handed on (sources). */
+  sent: number;
+  /** Events refused as bad input (sources) or as permanently failed (sinks). */
+  rejected: number;
+  /** Events knowingly lost (UDP receive overflow, for example). */
+  dropped: number;
+  /** Failed operations (I/O errors, failed requests). */
+  errors: number;
+  /** Retried operations (sinks). */
+  retried: number;
+}
+
+export function newComponentCounters(): ComponentCounters {
+  return { received: 0, sent: 0, rejected: 0, dropped: 0, errors: 0, retried: 0 };
+}
+
+export interface Health {
+  ok: boolean;
+  /** Why not ok, or a short status. */
+  detail?: string;
+}
+
+export interface Component {
+  /** Instance name from the configuration (`syslog`, `es-main` ...). */
+  readonly name: string;
+  /** Component type (`syslog`, `http`, `file`, `stdin`, `nats`, `elasticsearch` ...). */
+  readonly type: string;
+  readonly counters: ComponentCounters;
+  health(): Health;
+  /** Stops taking work and releases resources; resolves when done. */
+  stop(): Promise<void>;
+}
+
+/** One raw event as received, before decoding. */
+export interface RawEvent {
+  /** The raw line (without its terminator). */
+  raw: string;
+  /** Time of reception, RFC 3339 UTC. */
+  receivedAt: string;
+}
+
+/** Where a raw event came from, for dead letters and metrics. */
+export interface Origin {
+  /** Source instance name. */
+  source: string;
+  /** Free-form locator: file path and line, peer address ... */
+  detail?: string;
+}
+
+/** A normalized event on its way to the sinks. */
+export interface OutputEvent {
+  document: JizoDocument;
+  /** Serialized JSON of `document` (computed once, shared by the sinks). */
+  json: string;
+}
+
+/** A record of the dead-letter output. */
+export interface DeadLetter {
+  /** `rejected`: bad input; `refused`: a sink refused the event permanently. */
+  kind: 'rejected' | 'refused';
+  source: string;
+  detail?: string;
+  /** Rejection reason code, or the sink's error type. */
+  reason: RejectReason | string;
+  error: string;
+  /** The raw event (cut to a few KB) or, for refused events, the document JSON. */
+  raw: string;
+  sink?: string;
+  at: string;
+}
+
+/** What a sink says about a written batch. */
+export interface WriteResult {
+  /** Events the sink refused for good (mapping error ...), with the reason: they go to the dead-letter output. */
+  refused: { index: number; reason: string; error: string }[];
+}
+
+/**
+ * A sink. `write` resolves only once the batch is durable (fsynced as
+ * configured, acknowledged by the server); transient failures are retried
+ * inside `write`, permanent per-event failures are returned in `refused`. It
+ * rejects only when the sink is stopping or cannot make progress at all; the
+ * pipeline then keeps the batch and retries.
+ */
+export interface Sink extends Component {
+  start(): Promise<void>;
+  write(batch: OutputEvent[]): Promise<WriteResult>;
+  /** Reopen output files (SIGHUP). */
+  reopen?(): Promise<void>;
+}
+
+/** A submission accepted by the pipeline. */
+export interface Submission {
+  /** Resolves when every event of the submission is durable in every sink or dead-lettered. */
+  durable: Promise<void>;
+}
+
+/** What the pipeline offers to sources. */
+export interface Ingest {
+  /**
+   * Enqueues events, waiting for room when the queue is full (backpressure).
+   * Resolves once enqueued.
+   */
+  submit(events: RawEvent[], origin: Origin): Promise<Submission>;
+  /** Enqueues events only if there is room now; undefined when saturated (HTTP answers 503). */
+  trySubmit(events: RawEvent[], origin: Origin): Submission | undefined;
+}
+
+export interface Source extends Component {
+  start(ingest: Ingest): Promise<void>;
+}
