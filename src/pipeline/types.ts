@@ -124,3 +124,27 @@ export interface Ingest {
 export interface Source extends Component {
   start(ingest: Ingest): Promise<void>;
 }
+
+/** What the service hands to every component it creates. */
+export interface ComponentDeps {
+  /** Structured JSON logger (pino), already bound to the component name. */
+  logger: import('pino').Logger;
+  /** Directory for state (checkpoints) and default outputs. */
+  dataDir: string;
+}
+
+/**
+ * A component type known to `serve`: its configuration schema (zod, with the
+ * defaults) and how to create an instance. The registry maps `type` to these.
+ */
+export interface SourceFactory<C = unknown> {
+  type: string;
+  schema: import('zod').ZodType<C, import('zod').ZodTypeDef, unknown>;
+  create(name: string, config: C, deps: ComponentDeps): Source;
+}
+
+export interface SinkFactory<C = unknown> {
+  type: string;
+  schema: import('zod').ZodType<C, import('zod').ZodTypeDef, unknown>;
+  create(name: string, config: C, deps: ComponentDeps): Sink;
+}
