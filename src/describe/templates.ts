@@ -44,6 +44,24 @@ export const DESCRIPTION_TEMPLATES: readonly DescriptionTemplate[] = [
       '[; DNS {dns.question.name}][; TLS {tls.client.server_name}][; HTTP {http.request.method} {url.original}][; file {file.name}].',
     relationships: [CONNECTED, { source: 'source.ip', verb: 'triggered', target: 'rule.name' }],
   },
+  {
+    // A drop event carries the alert that dropped it; the sekoia profile does not say the event is a drop.
+    id: 'signature-sekoia',
+    eventTypes: ['drop'],
+    when: [{ field: 'action.properties.signature', exists: true }],
+    text:
+      'Signature "{action.properties.signature}"[ (signature {action.properties.signature_id})] matched[, severity {event.severity}]' +
+      `[, traffic {event.action}]${FROM_TO}${OVER}.`,
+    relationships: [CONNECTED, { source: 'source.ip', verb: 'triggered', target: 'action.properties.signature' }],
+  },
+  {
+    // An alert without its alert object (fragments, truncated events): say what is known.
+    id: 'alert-unnamed',
+    eventTypes: ['alert'],
+    when: [{ field: 'event.kind', equals: 'alert' }],
+    text: `Alert without signature${FROM_TO}${OVER}.`,
+    relationships: [CONNECTED],
+  },
   // ---- flows ----
   {
     id: 'flow',
