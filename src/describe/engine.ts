@@ -68,7 +68,8 @@ type Part = { kind: 'text'; text: string } | { kind: 'field'; path: Path; filter
 
 interface CompiledCondition {
   path: Path;
-  test: (values: unknown[]) => boolean;
+  /** Tests the raw value at `path`. */
+  test: (value: unknown) => boolean;
 }
 
 interface Compiled {
@@ -78,26 +79,44 @@ interface Compiled {
   relationships: { source: Path; target: Path; verb: string }[];
 }
 
-/** Values at a dotted path; lists (also lists of objects, such as `dns.answers`) are flattened. */
-function valuesAt(doc: unknown, path: Path): unknown[] {
-  let current: unknown[] = [doc];
-  for (const key of path) {
-    const next: unknown[] = [];
-    for (const c of current) {
-      if (Array.isArray(c)) {
-        for (const el of c) if (typeof el === 'object' && el !== null && Object.hasOwn(el, key)) next.push((el as Record<string, unknown>)[key]);
-      } else if (typeof c === 'object' && c !== null && Object.hasOwn(c, key)) next.push((c as Record<string, unknown>)[key]);
-    }
-    if (next.length === 0) return next;
-    current = next;
+/**
+ * The value at a dotted path, or undefined. Crossing a list (a list of objects
+ * such as `dns.answers`) yields the list of the values found in its elements.
+ * Only own properties are read: `__proto__` or `constructor` keys are data.
+ */
+function valueAt(doc: unknown, path: Path): unknown {
+  let cur: unknown = doc;
+  for (let i = 0; i < path.length; i++) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    if (Array.isArray(cur)) return collect(cur, path, i);
+    if (!Object.hasOwn(cur, path[i]!)) return undefined;
+    cur = (cur as Record<string, unknown>)[path[i]!];
   }
+  return cur;
+}
+
+/** Values of `path[from..]` in each element of a list (the slow path, rare). */
+function collect(list: unknown[], path: Path, from: number): unknown[] {
   const out: unknown[] = [];
-  for (const v of current) {
-    if (Array.isArray(v)) {
-      for (const el of v) if (isText(el)) out.push(el);
-    } else if (isText(v)) out.push(v);
+  const rest = path.slice(from);
+  for (const el of list) {
+    const v = valueAt(el, rest);
+    if (Array.isArray(v)) out.push(...v);
+    else if (v !== undefined) out.push(v);
   }
   return out;
+}
+
+/** The printable values at a path (scalars; lists flattened). */
+function valuesAt(doc: unknown, path: Path): unknown[] {
+  const v = valueAt(doc, path);
+  if (Array.isArray(v)) return v.filter(isText);
+  return isText(v) ? [v] : [];
+}
+
+/** True when `v` is, or is a list holding, a value that passes `test`. */
+function some(v: unknown, test: (x: unknown) => boolean): boolean {
+  return Array.isArray(v) ? v.some((x) => isText(x) && test(x)) : isText(v) && test(v);
 }
 
 /** Values that print as text (objects and empty strings do not). */
@@ -113,15 +132,16 @@ function render(values: unknown[]): string {
 
 function compileCondition(c: Condition, id: string): CompiledCondition {
   const path = c.field.split('.');
-  if ('exists' in c) return { path, test: (v) => v.length > 0 };
-  if ('absent' in c) return { path, test: (v) => v.length === 0 };
+  const any = () => true;
+  if ('exists' in c) return { path, test: (v) => some(v, any) };
+  if ('absent' in c) return { path, test: (v) => !some(v, any) };
   if ('equals' in c) {
     const want = String(c.equals);
-    return { path, test: (v) => v.some((x) => String(x) === want) };
+    return { path, test: (v) => some(v, (x) => String(x) === want) };
   }
   if ('oneOf' in c) {
     const want = new Set(c.oneOf.map(String));
-    return { path, test: (v) => v.some((x) => want.has(String(x))) };
+    return { path, test: (v) => some(v, (x) => want.has(String(x))) };
   }
   throw new Error(`description template ${id}: unknown condition ${JSON.stringify(c)}`);
 }
@@ -188,9 +208,14 @@ function renderParts(parts: Part[], doc: unknown): string | undefined {
     if (p.kind === 'text') out += p.text;
     else if (p.kind === 'optional') out += renderParts(p.parts, doc) ?? '';
     else {
-      const values = valuesAt(doc, p.path);
-      if (values.length === 0) return undefined;
-      const s = render(values);
+      const v = valueAt(doc, p.path);
+      let s: string;
+      if (isText(v)) s = String(v);
+      else {
+        const values = Array.isArray(v) ? v.filter(isText) : [];
+        if (values.length === 0) return undefined;
+        s = render(values);
+      }
       out += p.filter === undefined ? s : p.filter(s);
     }
   }
@@ -228,7 +253,7 @@ export class Describer {
   describe(doc: unknown): Description {
     // The first eligible template in this order has the most conditions, and is the earliest listed among equals.
     for (const c of this.compiled) {
-      if (!c.conditions.every((cond) => cond.test(valuesAt(doc, cond.path)))) continue;
+      if (!c.conditions.every((cond) => cond.test(valueAt(doc, cond.path)))) continue;
       const text = renderParts(c.parts, doc);
       if (text === undefined) continue;
       return { text, template: c.template.id, relationships: relationshipsOf(c, doc) };
