@@ -1,6 +1,6 @@
 import type { ProfileName } from '../normalize/types.js';
 import { formatFields, type FieldsFormat } from '../schema/format.js';
-import { buildIndexTemplate, type TemplateTarget } from '../schema/template.js';
+import { buildIndexTemplate, type IndexTemplateOptions } from '../schema/template.js';
 import { EXIT } from './exit.js';
 
 export function runFields(opts: { profile?: ProfileName; format: FieldsFormat }): number {
@@ -8,16 +8,7 @@ export function runFields(opts: { profile?: ProfileName; format: FieldsFormat })
   return EXIT.ok;
 }
 
-export interface TemplateCliOptions {
-  target: TemplateTarget;
-  profile?: ProfileName;
-  indexPattern?: string;
-  dataStream?: boolean;
-  dateNanos?: boolean;
-  name?: string;
-}
-
-export function runTemplate(opts: TemplateCliOptions): number {
+export function runTemplate(opts: IndexTemplateOptions): number {
   const template = buildIndexTemplate(opts);
   process.stdout.write(JSON.stringify(template, null, 2) + '\n');
   return EXIT.ok;
