@@ -114,6 +114,16 @@ function valuesAt(doc: unknown, path: Path): unknown[] {
   return isText(v) ? [v] : [];
 }
 
+/** A printable value, or a list or object holding one (an object such as `jizo.diameter` exists when it has content). */
+function present(v: unknown): boolean {
+  if (isText(v)) return true;
+  if (Array.isArray(v)) return v.some(present);
+  if (typeof v === 'object' && v !== null) {
+    for (const k in v) if (Object.hasOwn(v, k) && present((v as Record<string, unknown>)[k])) return true;
+  }
+  return false;
+}
+
 /** True when `v` is, or is a list holding, a value that passes `test`. */
 function some(v: unknown, test: (x: unknown) => boolean): boolean {
   return Array.isArray(v) ? v.some((x) => isText(x) && test(x)) : isText(v) && test(v);
@@ -132,9 +142,8 @@ function render(values: unknown[]): string {
 
 function compileCondition(c: Condition, id: string): CompiledCondition {
   const path = c.field.split('.');
-  const any = () => true;
-  if ('exists' in c) return { path, test: (v) => some(v, any) };
-  if ('absent' in c) return { path, test: (v) => !some(v, any) };
+  if ('exists' in c) return { path, test: present };
+  if ('absent' in c) return { path, test: (v) => !present(v) };
   if ('equals' in c) {
     const want = String(c.equals);
     return { path, test: (v) => some(v, (x) => String(x) === want) };

@@ -159,7 +159,7 @@ export const DESCRIPTION_TEMPLATES: readonly DescriptionTemplate[] = [
   {
     id: 'fileinfo-http',
     eventTypes: ['fileinfo'],
-    when: [{ field: 'file.name', exists: true }, { field: 'network.protocol', equals: 'http' }],
+    when: [{ field: 'file.name', exists: true }, { field: 'event.category', equals: 'file' }, { field: 'network.protocol', equals: 'http' }],
     text:
       `{source.ip|host} downloaded {file.name}[ ({file.size} bytes)][ from {destination.domain}][ ({destination.ip|host})] over HTTP` +
       '[, type {file.mime_type}][, sha256 {file.hash.sha256}][, md5 {file.hash.md5}].',
@@ -171,7 +171,7 @@ export const DESCRIPTION_TEMPLATES: readonly DescriptionTemplate[] = [
   {
     id: 'fileinfo',
     eventTypes: ['fileinfo'],
-    when: [{ field: 'file.name', exists: true }],
+    when: [{ field: 'file.name', exists: true }, { field: 'event.category', equals: 'file' }],
     text:
       `File {file.name}[ ({file.size} bytes)] transferred[ over {network.protocol|upper}] between ${SRC} and ${DST}` +
       '[, sha256 {file.hash.sha256}][, md5 {file.hash.md5}].',
@@ -202,6 +202,12 @@ export const DESCRIPTION_TEMPLATES: readonly DescriptionTemplate[] = [
   protocol('dnp3', 'DNP3', ''),
   protocol('modbus', 'Modbus', ''),
   protocol('http2', 'HTTP/2', '[ {http.request.method} {url.original}][, status {http.response.status_code}]'),
+  unknownType('diameter', 'Diameter[ {jizo.diameter.command_code}]'),
+  unknownType('ikev2', 'IKEv2[ {jizo.ikev2.exchange_type}]'),
+  unknownType('dnp3', 'DNP3[ {jizo.dnp3.type}]'),
+  unknownType('modbus', 'Modbus[ {jizo.modbus.request.function_code}]'),
+  unknownType('websocket', 'WebSocket[ {jizo.websocket.opcode}]'),
+  unknownType('bittorrent_dht', 'BitTorrent DHT'),
   {
     id: 'protocol',
     eventTypes: ['other protocols'],
@@ -213,7 +219,13 @@ export const DESCRIPTION_TEMPLATES: readonly DescriptionTemplate[] = [
   {
     id: 'anomaly',
     eventTypes: ['anomaly'],
-    when: [{ field: 'event.action', exists: true }, { field: 'event.type', equals: 'info' }, { field: 'event.category', equals: 'network' }],
+    // event.action also names other actions: the anomaly is the informational network event without a file.
+    when: [
+      { field: 'event.action', exists: true },
+      { field: 'event.type', equals: 'info' },
+      { field: 'event.kind', equals: 'event' },
+      { field: 'file.name', absent: true },
+    ],
     text: `Anomaly {event.action}[ ({jizo.anomaly.type}[, layer {jizo.anomaly.layer}])]${FROM_TO}${OVER}.`,
   },
   {
@@ -261,5 +273,19 @@ function protocol(name: string, head: string, tail: string, relationship?: Relat
     when: [{ field: 'network.protocol', equals: name }, { field: 'event.type', equals: 'protocol' }],
     text: `${head}${FROM_TO}${tail}.`,
     relationships: relationship === undefined ? [CONNECTED] : [CONNECTED, relationship],
+  };
+}
+
+/**
+ * A template for an event type the `ecs` profile keeps whole under
+ * `jizo.<type>` (types it does not map): says the protocol and endpoints.
+ */
+function unknownType(name: string, head: string): DescriptionTemplate {
+  return {
+    id: `${name}-object`,
+    eventTypes: [name],
+    when: [{ field: `jizo.${name}`, exists: true }],
+    text: `${head}${FROM_TO}${OVER}.`,
+    relationships: [CONNECTED],
   };
 }

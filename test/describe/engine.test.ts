@@ -53,6 +53,12 @@ describe('description engine', () => {
     assert.equal(d.describe(many).text, '1, 2, 3 and 3 more');
   });
 
+  it('counts an object as existing when it holds a printable value', () => {
+    const d = new Describer([t('obj', [{ field: 'o', exists: true }], 'obj'), t('none', [], 'none')]);
+    assert.equal(d.describe({ o: { a: { b: [0] } } }).template, 'obj');
+    assert.equal(d.describe({ o: { a: {}, b: [], c: '' } }).template, 'none');
+  });
+
   it('applies filters and escapes', () => {
     const d = new Describer([t('x', [], '{ip|host}:{port} \\[{p|upper}\\]')]);
     assert.equal(d.describe({ ip: '2001:db8::1', port: 443, p: 'tcp' }).text, '[2001:db8::1]:443 [TCP]');

@@ -67,7 +67,7 @@ const ECS_DOCS: Record<string, [object, string, RegExp]> = {
   ],
   fileinfo: [
     {
-      event: { kind: 'event', category: ['network', 'file'], type: ['info'] },
+      event: { kind: 'event', category: ['network', 'file'], type: ['info'], action: 'stored' },
       source: { ip: '192.0.2.10' },
       destination: { ip: '203.0.113.7', domain: 'files.example.com' },
       network: { protocol: 'http' },
@@ -119,6 +119,11 @@ const ECS_DOCS: Record<string, [object, string, RegExp]> = {
     },
     'ssh',
     /^SSH from 192\.0\.2\.1 to 192\.0\.2\.2:22, server OpenSSH_9\.2\.$/,
+  ],
+  diameter: [
+    { event: { kind: 'event', category: ['network'], type: ['info'] }, source: { ip: '192.0.2.1' }, destination: { ip: '192.0.2.2', port: 3868 }, jizo: { diameter: { command_code: 257 } } },
+    'diameter-object',
+    /^Diameter 257 from 192\.0\.2\.1 to 192\.0\.2\.2:3868\.$/,
   ],
   unknown: [
     { event: { kind: 'event', category: ['network'], type: ['protocol'] }, source: { ip: '192.0.2.1' }, destination: { ip: '192.0.2.2' }, network: { protocol: 'bittorrent-dht' } },
