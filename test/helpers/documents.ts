@@ -1,14 +1,13 @@
 /** Inputs of the data-driven tests: seed samples, golden files and every corpus line, normalized per profile. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { isObject, parseJson } from '../../src/eve/json.js';
 import { getProfile, normalize } from '../../src/normalize/index.js';
 import { PROFILES, type JizoDocument, type ProfileName } from '../../src/normalize/types.js';
+import { corpusLines } from './corpus.js';
+import { GOLDEN, ROOT, SEED, SHARED } from './paths.js';
 
-/** The repository root (tests run from dist/test/helpers). */
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const SHARED = resolve(ROOT, '../shared');
+export { ROOT, SHARED };
 
 /** Profiles `getProfile` accepts: the tests cover a profile as soon as it is registered. */
 export function availableProfiles(): ProfileName[] {
@@ -45,7 +44,7 @@ function jsonFiles(dir: string): string[] {
 
 /** Messages of intake test files (`{input: {message}}`) in the seed and golden directories. */
 export function testFileInputs(): Input[] {
-  const files = [...jsonFiles(join(SHARED, 'fixtures/seed')), ...jsonFiles(join(ROOT, 'test/golden'))];
+  const files = [...jsonFiles(SEED), ...jsonFiles(GOLDEN)];
   const out: Input[] = [];
   for (const f of files) {
     const v = parseJson(readFileSync(f, 'utf8')).value;
@@ -57,17 +56,9 @@ export function testFileInputs(): Input[] {
 
 /** Every non-blank line of the shared corpus. */
 export function corpusInputs(): Input[] {
-  const dir = join(SHARED, 'corpus');
-  const out: Input[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    if (!name.endsWith('.ndjson')) continue;
-    readFileSync(join(dir, name), 'utf8')
-      .split('\n')
-      .forEach((line, i) => {
-        if (line.trim() !== '') out.push({ origin: `${name}:${i + 1}`, message: line });
-      });
-  }
-  return out;
+  return corpusLines()
+    .filter((l) => l.text.trim() !== '')
+    .map((l) => ({ origin: `${l.file}:${l.line}`, message: l.text }));
 }
 
 export interface Produced {

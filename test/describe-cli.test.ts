@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { describeLine } from '../../src/describe/line.js';
-import { normalize } from '../../src/normalize/index.js';
-import { diffDocuments } from '../../src/testing/intake-test.js';
-import { validateDocument } from '../../src/schema/validate.js';
-import { ROOT, SHARED } from '../helpers/documents.js';
+import { describeLine } from '../src/describe/line.js';
+import { normalize } from '../src/normalize/index.js';
+import { diffDocuments } from '../src/testing/intake-test.js';
+import { validateDocument } from '../src/schema/validate.js';
+import { ROOT, SHARED } from './helpers/documents.js';
 
 const seed = JSON.parse(readFileSync(join(SHARED, 'fixtures/seed/http_event.json'), 'utf8')) as { input: { message: string }; expected: object };
 const cli = (args: string[], input?: string) =>

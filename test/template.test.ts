@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PROFILES, type ProfileName } from '../../src/normalize/types.js';
-import { profileFields } from '../../src/schema/catalog.js';
-import { mappingProblems } from '../../src/schema/mapping-check.js';
-import { buildIndexTemplate, buildProperties, TEMPLATE_TARGETS, type FieldMapping } from '../../src/schema/template.js';
-import { availableProfiles, producedDocuments, ROOT } from '../helpers/documents.js';
+import { PROFILES, type ProfileName } from '../src/normalize/types.js';
+import { profileFields } from '../src/schema/catalog.js';
+import { mappingProblems } from '../src/schema/mapping-check.js';
+import { buildIndexTemplate, buildProperties, TEMPLATE_TARGETS, type FieldMapping } from '../src/schema/template.js';
+import { availableProfiles, producedDocuments, ROOT } from './helpers/documents.js';
 
 /** Dotted names of every mapped field (leaves, and object nodes). */
 function mappedNames(props: Record<string, FieldMapping>, prefix = '', out = new Map<string, FieldMapping>()): Map<string, FieldMapping> {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe as suite, it } from 'node:test';
-import { describe, DESCRIPTION_TEMPLATES } from '../../src/describe/index.js';
-import { catalogField } from '../../src/schema/catalog.js';
-import { availableProfiles, producedDocuments, SHARED } from '../helpers/documents.js';
+import { describe, DESCRIPTION_TEMPLATES } from '../src/describe/index.js';
+import { catalogField } from '../src/schema/catalog.js';
+import { availableProfiles, producedDocuments, SHARED } from './helpers/documents.js';
 
 const ECS = (JSON.parse(readFileSync(join(SHARED, 'ecs/ecs-fields.json'), 'utf8')) as { fields: Record<string, unknown> }).fields;
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { Describer, type DescriptionTemplate } from '../../src/describe/engine.js';
-import { parseJson } from '../../src/eve/json.js';
+import { Describer, type DescriptionTemplate } from '../src/describe/engine.js';
+import { parseJson } from '../src/eve/json.js';
 
 const t = (id: string, when: DescriptionTemplate['when'], text: string, relationships?: DescriptionTemplate['relationships']): DescriptionTemplate => ({
   id,

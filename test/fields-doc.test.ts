@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { profileFields } from '../../src/schema/catalog.js';
-import { fieldsMarkdown } from '../../src/schema/format.js';
-import { ROOT } from '../helpers/documents.js';
+import { profileFields } from '../src/schema/catalog.js';
+import { fieldsMarkdown } from '../src/schema/format.js';
+import { ROOT } from './helpers/documents.js';
 
 const cli = (...args: string[]) => execFileSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), ...args], { encoding: 'utf8' });
 
