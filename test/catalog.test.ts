@@ -35,6 +35,24 @@ describe('field catalog', () => {
     assert.equal(catalogField('no.such.field'), undefined);
   });
 
+  it('resolves a dotted name by name first, then by a pattern field of its parent', () => {
+    const c = new Catalog([
+      {
+        profiles: ['ecs'],
+        fields: [
+          { name: 'jizo.*', type: 'flattened', description: '' },
+          { name: 'jizo.arp', type: 'object', description: '' },
+          { name: 'jizo.arp.op', type: 'long', description: '' },
+        ],
+      },
+    ]);
+    assert.equal(c.resolve('jizo.arp')?.name, 'jizo.arp');
+    assert.equal(c.resolve('jizo.future')?.name, 'jizo.*');
+    assert.equal(c.resolve('jizo.future.x'), undefined);
+    assert.equal(c.resolve('other'), undefined);
+    assert.equal(c.get('jizo.future'), undefined);
+  });
+
   it('fails at build time when two lists disagree on a type', () => {
     assert.throws(
       () =>

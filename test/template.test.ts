@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { PROFILES, type ProfileName } from '../src/normalize/types.js';
 import { profileFields } from '../src/schema/catalog.js';
 import { mappingProblems } from '../src/schema/mapping-check.js';
-import { buildIndexTemplate, buildProperties, TEMPLATE_TARGETS, type FieldMapping } from '../src/schema/template.js';
+import { buildIndexTemplate, buildProperties, patternTemplates, TEMPLATE_TARGETS, type FieldMapping } from '../src/schema/template.js';
 import { availableProfiles, producedDocuments, ROOT } from './helpers/documents.js';
 
 /** Dotted names of every mapped field (leaves, and object nodes). */
@@ -36,6 +36,7 @@ describe('index templates', () => {
         assert.equal(t.template.mappings.dynamic, false);
         const mapped = mappedNames(t.template.mappings.properties);
         for (const f of fields) {
+          if (f.name.endsWith('.*')) continue; // pattern fields: see the dynamic templates test
           const node = mapped.get(f.name);
           assert.ok(node !== undefined, `${f.name} not mapped`);
           if (f.type === 'object') assert.ok(node.properties !== undefined, f.name);
@@ -96,6 +97,29 @@ describe('index templates', () => {
     );
   });
 
+  it('maps pattern fields (jizo.*) with dynamic templates under an open parent, everything else closed', () => {
+    const fields = [
+      { name: 'jizo.*', type: 'flattened', description: '' },
+      { name: 'jizo.flow.id', type: 'keyword', description: '' },
+      { name: 'source.ip', type: 'ip', description: '' },
+    ] as const;
+    for (const target of TEMPLATE_TARGETS) {
+      const props = buildProperties(fields, target);
+      assert.equal(props.jizo!.dynamic, true);
+      assert.equal(props.jizo!.properties!.flow!.dynamic, false);
+      assert.equal(props.source!.dynamic, undefined);
+      const templates = patternTemplates(fields, target);
+      const flat = target === 'opensearch' ? 'flat_object' : 'flattened';
+      assert.deepEqual(templates[0], { jizo_objects: { path_match: 'jizo.*', path_unmatch: 'jizo.*.*', match_mapping_type: 'object', mapping: { type: flat } } });
+      const mappings = { dynamic: false, dynamic_templates: templates, properties: props };
+      assert.deepEqual(mappingProblems({ jizo: { futureproto: { a: { b: 1 } }, flow: { id: '1' }, note: 'x' } }, mappings), []);
+      assert.deepEqual(mappingProblems({ jizo: { flow: { id: '1', extra: { a: 1 } } }, source: { port: 1 } }, mappings), [
+        'jizo.flow.extra is not mapped',
+        'source.port is not mapped',
+      ]);
+    }
+  });
+
   it('offers date_nanos for @timestamp and event.* dates, data streams, patterns and names', () => {
     const plain = buildIndexTemplate({ target: 'elasticsearch', profile: 'sekoia' }).template.mappings.properties;
     assert.equal(plain['@timestamp']!.type, 'date');
@@ -112,10 +136,10 @@ describe('index templates', () => {
     for (const target of TEMPLATE_TARGETS) {
       it(`${target}: every ${profile} document agrees with the template (mapped, value fits the type)`, () => {
         for (const dateNanos of [false, true]) {
-          const props = buildIndexTemplate({ target, profile, dateNanos }).template.mappings.properties;
+          const mappings = buildIndexTemplate({ target, profile, dateNanos }).template.mappings;
           const failures: string[] = [];
           for (const d of producedDocuments(profile, true)) {
-            for (const p of mappingProblems(d.document, props)) failures.push(`${d.origin}: ${p}`);
+            for (const p of mappingProblems(d.document, mappings)) failures.push(`${d.origin}: ${p}`);
           }
           assert.deepEqual(failures.slice(0, 20), [], `${failures.length} problems`);
         }
@@ -132,11 +156,11 @@ describe('index templates', () => {
       ],
       'elasticsearch',
     );
-    assert.deepEqual(mappingProblems({ source: { ip: 'x', port: 1, mac: 'm' }, '@timestamp': '2024-01-01T00:00:00Z' }, props), [
+    assert.deepEqual(mappingProblems({ source: { ip: 'x', port: 1, mac: 'm' }, '@timestamp': '2024-01-01T00:00:00Z' }, { properties: props }), [
       'source.ip (ip): "x" is not an IP address',
       'source.mac is not mapped',
     ]);
-    assert.deepEqual(mappingProblems({ source: 'flat' }, props), ['source is mapped as an object but holds a scalar']);
+    assert.deepEqual(mappingProblems({ source: 'flat' }, { properties: props }), ['source is mapped as an object but holds a scalar']);
   });
 
   it('jizo-intake template prints the template as JSON', () => {

@@ -21,6 +21,7 @@ const catalog = new Catalog([
       { name: 'jizo.ratio', type: 'float', description: 'd', custom: true },
       { name: 'jizo.flag', type: 'boolean', description: 'd', custom: true },
       { name: 'jizo.other', type: 'flattened', description: 'd', custom: true },
+      { name: 'jizo.*', type: 'flattened', description: 'd', custom: true },
       { name: 'dns.answers', type: 'object', description: 'd', array: true },
       { name: 'dns.answers.data', type: 'keyword', description: 'd' },
       { name: 'dns.answers.ttl', type: 'long', description: 'd' },
@@ -82,6 +83,13 @@ describe('validateDocument', () => {
     assert.deepEqual(codes({ source: { port: 9223372036854775808n } }), ['source.port:type']);
     assert.deepEqual(codes({ source: { port: 2 ** 60 } }), ['source.port:type']);
     assert.deepEqual(codes({ jizo: { count: 18446744073709551616n } }), ['jizo.count:type']);
+  });
+
+  it('resolves pattern fields (jizo.*) for direct children only, and lets flattened fields hold lists of objects', () => {
+    assert.deepEqual(codes({ jizo: { futureproto: { a: [1, { b: 2 }] }, other: [{ a: 1 }, { b: 2 }] } }), []);
+    assert.deepEqual(codes({ jizo: { futureproto: 'scalar' } }), ['jizo.futureproto:type']);
+    assert.deepEqual(codes({ jizo: { other: ['x'] } }), ['jizo.other:type']);
+    assert.deepEqual(codes({ network: { vlan: { id: '1', x: { y: 1 } } } }), ['network.vlan.x:uncatalogued']);
   });
 
   it('allows lists only in array fields', () => {

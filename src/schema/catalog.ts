@@ -37,6 +37,8 @@ export class Catalog {
   /** Every field, sorted by name. */
   readonly fields: readonly CatalogField[];
   private readonly byName = new Map<string, CatalogField>();
+  /** Pattern fields (`jizo.*`): the parent name -> the field standing for any child not catalogued by name. */
+  private readonly patterns = new Map<string, CatalogField>();
   private readonly byProfile = new Map<ProfileName, CatalogField[]>();
   /** Per profile: dotted names that are parents of catalogued fields (implicit objects). */
   private readonly parents = new Map<ProfileName, Set<string>>();
@@ -65,6 +67,7 @@ export class Catalog {
     this.fields = [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const f of this.fields) {
       f.profiles.sort((a, b) => PROFILES.indexOf(a) - PROFILES.indexOf(b));
+      if (isPattern(f.name)) this.patterns.set(f.name.slice(0, -2), f);
       this.checkParents(f);
       for (const p of f.profiles) {
         let list = this.byProfile.get(p);
@@ -87,9 +90,17 @@ export class Catalog {
     }
   }
 
-  /** The catalogued field of a dotted name. */
+  /** The catalogued field of a dotted name (a pattern field only under its own name, such as `jizo.*`). */
   get(name: string): CatalogField | undefined {
     return this.byName.get(name);
+  }
+
+  /** The field a document's dotted name falls under: catalogued by name, else by a pattern (`jizo.x` by `jizo.*`). */
+  resolve(name: string): CatalogField | undefined {
+    const f = this.byName.get(name);
+    if (f !== undefined || this.patterns.size === 0) return f;
+    const dot = name.lastIndexOf('.');
+    return dot > 0 ? this.patterns.get(name.slice(0, dot)) : undefined;
   }
 
   /** The fields a profile emits, sorted by name. */
@@ -101,6 +112,15 @@ export class Catalog {
   isParent(name: string, profile: ProfileName): boolean {
     return this.parents.get(profile)?.has(name) ?? false;
   }
+}
+
+/**
+ * A pattern field (`jizo.*`) stands for any direct child of its parent that is
+ * not catalogued by name: the `ecs` profile keeps the whole object of an event
+ * type it does not know under `jizo.<event_type>`.
+ */
+export function isPattern(name: string): boolean {
+  return name.endsWith('.*');
 }
 
 /** The catalog of this intake (built at load: a type conflict between the lists fails the import). */

@@ -4,7 +4,7 @@
  * the settings are explained in docs/index-templates.md.
  */
 import type { ProfileName } from '../normalize/types.js';
-import { profileFields } from './catalog.js';
+import { isPattern, profileFields } from './catalog.js';
 import type { FieldDef, FieldType } from './types.js';
 
 export type TemplateTarget = 'elasticsearch' | 'opensearch';
@@ -31,6 +31,14 @@ export interface FieldMapping {
   [parameter: string]: unknown;
 }
 
+/** A dynamic template: how a field that is not mapped by name gets mapped under a `dynamic: true` object. */
+export interface DynamicTemplate {
+  path_match: string;
+  path_unmatch?: string;
+  match_mapping_type: string;
+  mapping: FieldMapping;
+}
+
 export interface IndexTemplate {
   index_patterns: string[];
   priority: number;
@@ -39,6 +47,7 @@ export interface IndexTemplate {
     mappings: {
       dynamic: false;
       _meta: Record<string, string>;
+      dynamic_templates?: Record<string, DynamicTemplate>[];
       properties: Record<string, FieldMapping>;
     };
   };
@@ -90,9 +99,11 @@ export function buildProperties(fields: readonly FieldDef[], target: TemplateTar
   const root: Record<string, FieldMapping> = Object.create(null) as Record<string, FieldMapping>;
   // Parents before children, whatever the input order.
   const sorted = [...fields].sort((a, b) => a.name.split('.').length - b.name.split('.').length);
+  const open: FieldMapping[] = [];
   for (const f of sorted) {
     const parts = f.name.split('.');
     let props = root;
+    let parent: FieldMapping | undefined;
     for (let i = 0; i < parts.length - 1; i++) {
       const key = parts[i]!;
       let node = props[key];
@@ -102,7 +113,13 @@ export function buildProperties(fields: readonly FieldDef[], target: TemplateTar
       } else if (node.properties === undefined) {
         throw new Error(`index template: ${f.name} is under ${parts.slice(0, i + 1).join('.')}, which is mapped as ${node.type}`);
       }
+      parent = node;
       props = node.properties!;
+    }
+    if (isPattern(f.name)) {
+      // Mapped by the dynamic templates of patternTemplates(): the parent takes new children.
+      if (parent !== undefined) open.push(parent);
+      continue;
     }
     const last = parts[parts.length - 1]!;
     const existing = props[last];
@@ -116,7 +133,35 @@ export function buildProperties(fields: readonly FieldDef[], target: TemplateTar
       props[last] = leafMapping(f, target, dateNanos);
     }
   }
+  for (const node of open) {
+    // Only the parent of a pattern takes new fields; objects below it keep to the catalog.
+    for (const child of Object.values(node.properties!)) closeObjects(child);
+    node.dynamic = true;
+  }
   return toPlain(root);
+}
+
+function closeObjects(node: FieldMapping): void {
+  if (node.properties === undefined) return;
+  node.dynamic = false;
+  for (const child of Object.values(node.properties)) closeObjects(child);
+}
+
+/**
+ * Dynamic templates for the pattern fields (`jizo.*`): an object appearing
+ * directly under the parent gets the pattern's type (flattened), a string a
+ * keyword; deeper fields stay unmapped.
+ */
+export function patternTemplates(fields: readonly FieldDef[], target: TemplateTarget): Record<string, DynamicTemplate>[] {
+  const out: Record<string, DynamicTemplate>[] = [];
+  for (const f of fields) {
+    if (!isPattern(f.name)) continue;
+    const key = f.name.slice(0, -2).replace(/\./g, '_');
+    const path = { path_match: f.name, path_unmatch: `${f.name}.*` };
+    out.push({ [`${key}_objects`]: { ...path, match_mapping_type: 'object', mapping: leafMapping(f, target, false) } });
+    out.push({ [`${key}_strings`]: { ...path, match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: KEYWORD_IGNORE_ABOVE } } });
+  }
+  return out;
 }
 
 /** Copies the null-prototype tree into plain objects with sorted keys (stable, JSON-friendly output). */
@@ -166,6 +211,8 @@ export function buildIndexTemplate(opts: IndexTemplateOptions): IndexTemplate {
       },
     },
   };
+  const dynamicTemplates = patternTemplates(fields, opts.target);
+  if (dynamicTemplates.length > 0) template.template.mappings.dynamic_templates = dynamicTemplates;
   if (opts.dataStream === true) template.data_stream = {};
   return template;
 }

@@ -37,7 +37,7 @@ function walkObject(o: Record<string, unknown>, prefix: string, profile: Profile
 }
 
 function checkField(name: string, value: unknown, profile: ProfileName, catalog: Catalog, out: DocumentProblem[]): void {
-  const f = catalog.get(name);
+  const f = catalog.resolve(name);
   if (f === undefined || !f.profiles.includes(profile)) {
     if (isPlainObject(value) && catalog.isParent(name, profile)) {
       walkObject(value, name, profile, catalog, out);
@@ -48,20 +48,22 @@ function checkField(name: string, value: unknown, profile: ProfileName, catalog:
     return;
   }
   if (Array.isArray(value)) {
-    if (f.array !== true) out.push({ field: name, code: 'array', message: `${name} holds a list but is a single-valued field` });
-    for (const v of value) checkValue(f, v, profile, catalog, out);
+    // A flattened field indexes a list of objects as it does one object (the list is the subtree's business).
+    if (f.array !== true && !isFlattened(f.type)) out.push({ field: name, code: 'array', message: `${name} holds a list but is a single-valued field` });
+    for (const v of value) checkValue(name, f, v, profile, catalog, out);
   } else {
-    checkValue(f, value, profile, catalog, out);
+    checkValue(name, f, value, profile, catalog, out);
   }
 }
 
-function checkValue(f: CatalogField, v: unknown, profile: ProfileName, catalog: Catalog, out: DocumentProblem[]): void {
+/** Checks one value of the document field `name`, catalogued as `f` (by name or by pattern). */
+function checkValue(name: string, f: CatalogField, v: unknown, profile: ProfileName, catalog: Catalog, out: DocumentProblem[]): void {
   if (isFlattened(f.type) || isContainer(f.type)) {
-    if (!isPlainObject(v)) out.push({ field: f.name, code: 'type', message: `${f.name} (${f.type}) holds a value that is not an object` });
+    if (!isPlainObject(v)) out.push({ field: name, code: 'type', message: `${name} (${f.type}) holds a value that is not an object` });
     // A flattened field indexes any subtree; an object's children are fields of their own.
-    else if (isContainer(f.type)) walkObject(v, f.name, profile, catalog, out);
+    else if (isContainer(f.type)) walkObject(v, name, profile, catalog, out);
     return;
   }
   const problem = valueProblem(f.type, v);
-  if (problem !== undefined) out.push({ field: f.name, code: 'type', message: `${f.name} (${f.type}): ${problem}` });
+  if (problem !== undefined) out.push({ field: name, code: 'type', message: `${name} (${f.type}): ${problem}` });
 }
