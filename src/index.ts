@@ -26,3 +26,5 @@ export { validateDocument, type DocumentProblem } from './schema/validate.js';
 export { buildIndexTemplate, mappedType, TEMPLATE_TARGETS } from './schema/template.js';
 export type { IndexTemplate, IndexTemplateOptions, TemplateTarget, FieldMapping } from './schema/template.js';
 export { formatFields } from './schema/format.js';
+export { mappingProblems } from './schema/mapping-check.js';
+export { describeLine, type DescribedLine, type DescribeLineOptions } from './describe/line.js';
