@@ -17,7 +17,7 @@ const max = setup.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
 parentPort!.on('message', (req: ChunkRequest) => {
   const counters = newCounters();
   const rejections: RejectionRecord[] = [];
-  const out = new Utf8Chunks(2 * req.data.byteLength + 4096);
+  const out = new Utf8Chunks(3 * req.data.byteLength + 4096);
   const sink = lineHandler(
     {
       pretty: setup.pretty,
