@@ -78,7 +78,10 @@ export function createGenerator(seed = 42) {
     for (let i = 0; i < n; i++) s += HEX[int(16)];
     return s;
   };
-  const v6 = () => `2001:0db8:${hex(4)}:0000:0000:0000:0000:${hex(4)}`;
+  // A sensor sees the same hosts again and again: IPv6 hosts come from a pool
+  // (IPv4 ones from the 762 addresses of the three documentation ranges).
+  const V6_HOSTS = Array.from({ length: 256 }, () => `2001:0db8:${hex(4)}:0000:0000:0000:0000:${hex(4)}`);
+  const v6 = () => pick(V6_HOSTS);
   const addr = () => (r() < 0.05 ? v6() : pick(V4_NETS) + (1 + int(254)));
   const host = () => `${pick(NAMES)}.${pick(DOMAINS)}`;
   let clock = Date.UTC(2024, 5, 27, 12, 0, 0) * 1000; // microseconds

@@ -23,20 +23,31 @@ const MAX_SAFE = '9007199254740991';
  * Runs on every line, so it avoids a regex scan of every character: a run of
  * 16 digits always covers two probe positions 8 apart (i % 8 === 7), so only
  * every 8th character is looked at, and a run is measured only where two
- * consecutive probes are digits.
+ * consecutive probes and everything between them are digits.
  */
 export function mayHoldUnsafeInteger(text: string): boolean {
   const n = text.length;
-  for (let i = 7; i + 8 < n; i += 8) {
-    if (!isDigit(text.charCodeAt(i)) || !isDigit(text.charCodeAt(i + 8))) continue;
+  let i = 7;
+  while (i + 8 < n) {
+    // Probes i and i + 8 must both be digits, and all between them.
+    if (!isDigit(text.charCodeAt(i + 8))) {
+      i += 16; // the pair (i + 8, i + 16) cannot match either
+      continue;
+    }
+    let j = i + 7;
+    while (j >= i && isDigit(text.charCodeAt(j))) j--;
+    if (j >= i) {
+      i += 8;
+      continue;
+    }
     let start = i;
     while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--;
-    let end = i + 1;
+    let end = i + 9;
     while (end < n && isDigit(text.charCodeAt(end))) end++;
     const len = end - start;
     if (len > 16 || (len === 16 && text.slice(start, end) > MAX_SAFE)) return true;
     // Resume at the first probe position at or after the run's end.
-    i = end + ((15 - (end % 8)) % 8) - 8;
+    i = end + ((15 - (end % 8)) % 8);
   }
   return false;
 }
