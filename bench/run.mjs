@@ -11,6 +11,8 @@
  *   --quick      500 lines, 1 run: checks the harness end to end
  *   --write      write the results into docs/benchmarks.md (default unless --quick)
  *   --file F     measure an existing file instead of a generated one
+ *   --big-mb M   also normalize a generated file of about M MB once per worker
+ *                setting and report peak RSS (the file is deleted afterwards)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -24,7 +26,7 @@ const root = join(here, '..');
 const cli = join(root, 'dist/src/cli/main.js');
 
 function parseArgs(argv) {
-  const a = { lines: 200_000, runs: 5, seed: 42, workers: availableParallelism(), quick: false, write: undefined, build: true, file: undefined };
+  const a = { lines: 200_000, runs: 5, seed: 42, workers: availableParallelism(), quick: false, write: undefined, build: true, file: undefined, bigMb: 0 };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = () => argv[++i];
@@ -33,6 +35,7 @@ function parseArgs(argv) {
     else if (k === '--seed') a.seed = Number(v());
     else if (k === '--workers') a.workers = Number(v());
     else if (k === '--file') a.file = v();
+    else if (k === '--big-mb') a.bigMb = Number(v());
     else if (k === '--quick') a.quick = true;
     else if (k === '--write') a.write = true;
     else if (k === '--no-write') a.write = false;
@@ -66,6 +69,28 @@ function measure(cmd, args) {
       resolve({ seconds, rssKb: m ? Number(m[1]) : undefined, code: status ? Number(status[1]) : code, stderr: err });
     });
   });
+}
+
+/** Runs commands at once; wall seconds until the last ends, largest peak RSS. */
+async function measureAll(commands) {
+  const t0 = process.hrtime.bigint();
+  const rs = await Promise.all(commands.map(([cmd, args]) => measure(cmd, args)));
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const bad = rs.find((r) => r.code !== 0);
+  return { seconds, rssKb: Math.max(...rs.map((r) => r.rssKb ?? 0)) || undefined, code: bad ? bad.code : 0, stderr: bad ? bad.stderr : '' };
+}
+
+/** Splits `file` into `n` files of whole lines (for the parallel ceiling). */
+function splitFile(file, n) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const per = Math.ceil(lines.length / n);
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const part = `${file}.part${i}`;
+    writeFileSync(part, lines.slice(i * per, (i + 1) * per).join('\n') + (i < n - 1 ? '\n' : ''));
+    out.push(part);
+  }
+  return out;
 }
 
 function median(xs) {
@@ -102,7 +127,7 @@ async function probeProfiles(sample) {
   return { ok, skipped };
 }
 
-function cases(file, profiles, workers, jq) {
+function cases(file, profiles, workers, jq, parts) {
   const node = process.execPath;
   const base = join(here, 'baselines.mjs');
   const list = [
@@ -112,6 +137,16 @@ function cases(file, profiles, workers, jq) {
   ];
   // jq is ~20x slower than the rest: one run is enough to place it.
   if (jq) list.push({ name: 'jq (documented mapping)', kind: 'jq', once: true, cmd: jq, args: ['-R', '-c', '-f', join(here, 'sekoia.jq'), file] });
+  if (parts.length > 1 && profiles.includes('sekoia')) {
+    // What the cores give at this moment: N independent single-thread runs on
+    // 1/N of the file each, at once. On a shared machine this, not N×, is the
+    // ceiling for --workers N.
+    list.push({
+      name: `ceiling: ${parts.length} × normalize --workers 1 on 1/${parts.length} each, at once`,
+      kind: 'ceiling',
+      commands: parts.map((part) => [node, [cli, 'normalize', '-q', '--workers', '1', '-o', '/dev/null', '--errors', '/dev/null', part]]),
+    });
+  }
   for (const p of profiles) {
     const ws = [...new Set([1, workers])];
     for (const w of ws) {
@@ -154,12 +189,36 @@ function targets(results, yard) {
   if (s1) check('sekoia, 1 thread, × yardstick', s1.eventsPerSec / yard.eventsPerSec, '≥ 0.9');
   const e1 = get('ecs', 1);
   if (e1) check('ecs, 1 thread, × yardstick', e1.eventsPerSec / yard.eventsPerSec, '≥ 0.6');
+  const ceiling = results.find((r) => r.kind === 'ceiling');
   for (const r of results.filter((x) => x.kind === 'cli' && x.workers > 1)) {
     const one = get(r.profile, 1);
     if (one) check(`${r.profile}, --workers ${r.workers} × --workers 1`, r.eventsPerSec / one.eventsPerSec, '≥ 1.6');
+    if (one && ceiling && r.profile === 'sekoia') {
+      lines.push(`| (the cores' ceiling at that moment: ${ceiling.name.split(':')[1].trim()}, × --workers 1) | ${fmt(ceiling.eventsPerSec / one.eventsPerSec, 2)} | reference | |`);
+    }
   }
   if (jq && s1) check('sekoia, 1 thread, × jq', s1.eventsPerSec / jq.eventsPerSec, '≥ 5');
   return ['| target | measured | goal | |', '|---|---:|---|---|', ...lines].join('\n');
+}
+
+/** Peak RSS normalizing a large generated file: does memory stay flat? */
+async function bigFileRss(args, profile) {
+  const file = join(tmpdir(), `jizo-bench-big-${process.pid}.ndjson`);
+  try {
+    // About 620 bytes per generated line.
+    await generateFile(file, Math.min(10_000_000, Math.ceil((args.bigMb * 1e6) / 620)), args.seed + 1);
+    const bytes = statSync(file).size;
+    const rows = [];
+    for (const w of [...new Set([1, args.workers])]) {
+      const m = await measure(process.execPath, [cli, 'normalize', '-q', '--profile', profile, '--workers', String(w), '-o', '/dev/null', '--errors', '/dev/null', file]);
+      if (m.code !== 0) throw new Error(`large file run exited with ${m.code}: ${m.stderr.slice(0, 2000)}`);
+      rows.push(`| normalize --profile ${profile} --workers ${w} | ${fmt(bytes / 1e6, 0)} | ${fmt(m.seconds, 1)} | ${fmt(m.rssKb / 1024, 0)} |`);
+      process.stderr.write(`large file, --workers ${w}: ${m.seconds.toFixed(1)} s, ${Math.round(m.rssKb / 1024)} MB\n`);
+    }
+    return `\nPeak RSS on a large generated file (one run each; target ≤ 150 MB, flat in file size):\n\n| case | input (MB) | time (s) | peak RSS (MB) |\n|---|---:|---:|---:|\n${rows.join('\n')}\n`;
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 
 async function main() {
@@ -172,6 +231,7 @@ async function main() {
 
   let file = args.file;
   let generated = false;
+  const cleanup = [];
   if (file === undefined) {
     file = join(tmpdir(), `jizo-bench-${process.pid}-${args.seed}-${args.lines}.ndjson`);
     await generateFile(file, args.lines, args.seed);
@@ -182,12 +242,14 @@ async function main() {
     const events = countEvents(file);
     const { ok: profiles, skipped } = await probeProfiles(file);
     const jq = whichJq();
-    const list = cases(file, profiles, args.workers, jq);
+    const parts = args.workers > 1 ? splitFile(file, args.workers) : [];
+    cleanup.push(...parts);
+    const list = cases(file, profiles, args.workers, jq, parts);
     for (const c of list) c.samples = [];
     for (let run = 0; run < args.runs; run++) {
       for (const c of list) {
         if (c.once && run > 0) continue;
-        const m = await measure(c.cmd, c.args);
+        const m = c.commands ? await measureAll(c.commands) : await measure(c.cmd, c.args);
         if (m.code !== 0) throw new Error(`${c.name} exited with ${m.code}: ${m.stderr.slice(0, 2000)}`);
         c.samples.push(m);
         process.stderr.write(`run ${run + 1}/${args.runs} ${c.name}: ${m.seconds.toFixed(2)} s\n`);
@@ -214,7 +276,9 @@ async function main() {
       `- median of ${args.runs} run(s) per case (jq: 1 run), cases interleaved; whole-process wall time (start-up included); peak RSS is the largest of the runs`,
       ...skipped.map((s) => `- skipped profile \`${s.profile}\`: ${s.reason}`),
     ].join('\n');
-    const report = `${header}\n\n${table(results, yard)}\n\n${targets(results, yard)}\n`;
+    let big = '';
+    if (args.bigMb > 0) big = await bigFileRss(args, profiles.includes('sekoia') ? 'sekoia' : profiles[0]);
+    const report = `${header}\n\n${table(results, yard)}\n\n${targets(results, yard)}\n${big}`;
     process.stdout.write(report);
     if (args.write) {
       const doc = join(root, 'docs/benchmarks.md');
@@ -231,6 +295,7 @@ async function main() {
     }
   } finally {
     if (generated) rmSync(file, { force: true });
+    for (const f of cleanup) rmSync(f, { force: true });
   }
 }
 
