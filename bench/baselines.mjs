@@ -9,7 +9,7 @@
  *              src/schema/fields/sekoia.ts), copied as they are: the least
  *              work any EVE-to-ECS normalizer in Node.js must do.
  *
- * Lines are read the way the product reads them (a 1 MiB read stream, a
+ * Lines are read the way the product reads them (a 64 KiB read stream, a
  * string decoder, split on LF) and documents are written through a stream.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -100,7 +100,7 @@ function onLine(line) {
 
 const decoder = new StringDecoder('utf8');
 let pending = '';
-for await (const chunk of createReadStream(input, { highWaterMark: 1 << 20 })) {
+for await (const chunk of createReadStream(input, { highWaterMark: 1 << 16 })) {
   const text = pending + decoder.write(chunk);
   let pos = 0;
   for (;;) {

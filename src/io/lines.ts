@@ -38,7 +38,7 @@ export class LineSplitter {
 
   push(chunk: Buffer | string): void {
     if (typeof chunk !== 'string' && chunk.length > DECODE_BYTES) {
-      // Decoded in slices: a string of a whole 1 MiB read would live in V8's
+      // Decoded in slices: the string of a large read (1 MiB) would live in V8's
       // large-object space (old generation) until a full GC, and those pile up
       // (peak RSS); slices stay in the young generation and die young.
       for (let i = 0; i < chunk.length; i += DECODE_BYTES) this.pushText(this.decoder.write(chunk.subarray(i, i + DECODE_BYTES)));

@@ -23,7 +23,10 @@ export interface ParallelOptions extends Omit<BatchOptions, 'onDocument'> {
   workers: number;
   /** Output documents of one chunk: JSON lines, UTF-8, in input order. */
   onDocuments(data: Uint8Array): void;
-  /** Bytes of input per chunk handed to a worker (default 1 MiB). */
+  /**
+   * Bytes of input per chunk handed to a worker (default 256 KiB, ~400
+   * lines: measured as fast as 1 MiB, with a lower peak RSS).
+   */
   chunkBytes?: number;
   /** Chunks handed out and not yet written (default 2 per worker, at least 3). */
   maxInFlight?: number;
@@ -86,7 +89,7 @@ class ParallelRun {
     private readonly counters: BatchCounters,
   ) {
     this.max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    this.chunkBytes = options.chunkBytes ?? 1 << 20;
+    this.chunkBytes = options.chunkBytes ?? 256 * 1024;
     const workers = Math.max(1, Math.floor(options.workers));
     this.maxInFlight = options.maxInFlight ?? Math.max(3, 2 * workers);
     const setup: WorkerSetup = { options: plainOptions(options), pretty: options.pretty };
