@@ -24,5 +24,6 @@ test('bench harness runs on a tiny input and prints ratios to the yardstick', ()
     assert.match(ratio, /^\d+\.\d\d$/, `${name}: ratio ${ratio}`);
   }
   assert.match(out, /\| yardstick: parse \+ stringify \|[^\n]*\| 1\.00 \|/);
-  assert.match(out, /\| sekoia, 1 thread, × yardstick \|/);
+  assert.match(out, /\| sekoia, 1 thread, × yardstick \(wall time\) \| \d+\.\d\d \|/);
+  assert.match(out, /\| sekoia, 1 thread, × yardstick \(CPU time\) \| \d+\.\d\d \|/);
 });
