@@ -18,8 +18,8 @@ export interface NormalizeCliOptions {
   strict?: boolean;
   progress: boolean;
   quiet?: boolean;
-  /** Worker threads; 1 normalizes on the main thread. */
-  workers: number;
+  /** Worker threads; 1 (the default here) normalizes on the main thread. */
+  workers?: number;
   /** Time of reception for events without a valid timestamp (RFC 3339). */
   receivedAt?: string;
 }
@@ -84,10 +84,10 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
           if (errOut?.full) await errOut.flush();
         },
       };
-      if (opts.workers > 1) {
+      if ((opts.workers ?? 1) > 1) {
         await normalizeLinesParallel(
           stream,
-          { ...batch, workers: opts.workers, onDocuments: (bytes) => out.writeBytes(bytes) },
+          { ...batch, workers: opts.workers!, onDocuments: (bytes) => out.writeBytes(bytes) },
           counters,
         );
       } else {
