@@ -26,6 +26,7 @@ export interface NormalizeCliOptions {
 
 export async function runNormalize(files: string[], opts: NormalizeCliOptions): Promise<number> {
   const inputs = files.length === 0 ? ['-'] : files;
+  const workers = opts.workers ?? 1;
   try {
     getProfile(opts.profile);
   } catch (e) {
@@ -84,10 +85,10 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
           if (errOut?.full) await errOut.flush();
         },
       };
-      if ((opts.workers ?? 1) > 1) {
+      if (workers > 1) {
         await normalizeLinesParallel(
           stream,
-          { ...batch, workers: opts.workers!, onDocuments: (bytes) => out.writeBytes(bytes) },
+          { ...batch, workers, onDocuments: (bytes) => out.writeBytes(bytes) },
           counters,
         );
       } else {
