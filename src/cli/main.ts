@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** Command-line entry: argument wiring only; every command calls the library. */
+import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { PROFILES, type ProfileName } from '../normalize/types.js';
 import { runNormalize } from './normalize.js';
@@ -9,6 +10,7 @@ import { runFields, runTemplate } from './schema.js';
 import { FIELDS_FORMATS, type FieldsFormat } from '../schema/format.js';
 import { TEMPLATE_TARGETS, type TemplateTarget } from '../schema/template.js';
 import { EXIT } from './exit.js';
+import { toUtc } from '../normalize/time.js';
 
 function profileArg(v: string): ProfileName {
   if (!(PROFILES as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${PROFILES.join(', ')}`);
@@ -26,6 +28,12 @@ function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
   return n;
+}
+
+function receivedAtArg(v: string): string {
+  const utc = toUtc(v);
+  if (utc === undefined) throw new InvalidArgumentError('expected an RFC 3339 date-time, e.g. 2024-06-27T12:00:00Z');
+  return utc;
 }
 
 const program = new Command();
@@ -46,6 +54,8 @@ program
   .option('--pretty', 'indent output documents')
   .option('--max-line-bytes <n>', 'reject lines longer than N bytes', positiveInt, 1024 * 1024)
   .option('--strict', 'exit with status 3 when any line was rejected')
+  .option('-w, --workers <n>', 'worker threads, in input order (1: on the main thread); default: the number of cores', positiveInt, availableParallelism())
+  .option('--received-at <time>', 'time of reception (RFC 3339) for events without a valid timestamp; default: now', receivedAtArg)
   .option('--no-progress', 'never show a progress bar')
   .option('-q, --quiet', 'no summary line')
   .option('--describe', 'add a one-sentence description of each event as jizo.description')

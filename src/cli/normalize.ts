@@ -2,7 +2,9 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { BufferedWriter } from '../io/writer.js';
-import { newCounters, normalizeLines, type RejectionRecord } from '../pipeline/batch.js';
+import { newCounters, normalizeLines, type BatchOptions, type RejectionRecord } from '../pipeline/batch.js';
+import { normalizeLinesParallel } from '../pipeline/parallel.js';
+import { getProfile } from '../normalize/index.js';
 import type { ProfileName } from '../normalize/types.js';
 import { EXIT } from './exit.js';
 import { Progress } from './progress.js';
@@ -16,11 +18,24 @@ export interface NormalizeCliOptions {
   strict?: boolean;
   progress: boolean;
   quiet?: boolean;
+  /** Add a one-sentence description under jizo.description. */
   describe?: boolean;
+  /** Worker threads; 1 (the default here) normalizes on the main thread. */
+  workers?: number;
+  /** Time of reception for events without a valid timestamp (RFC 3339). */
+  receivedAt?: string;
 }
 
 export async function runNormalize(files: string[], opts: NormalizeCliOptions): Promise<number> {
   const inputs = files.length === 0 ? ['-'] : files;
+  const workers = opts.workers ?? 1;
+  try {
+    getProfile(opts.profile);
+  } catch (e) {
+    // A profile named by the CLI but not built in: a usage error, before any output.
+    process.stderr.write(`jizo-intake normalize: ${(e as Error).message}\n`);
+    return EXIT.usage;
+  }
   const started = process.hrtime.bigint();
   const outStream: Writable = opts.output ? createWriteStream(opts.output) : process.stdout;
   const errStream: Writable | undefined = opts.errors ? createWriteStream(opts.errors) : undefined;
@@ -48,32 +63,40 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
   }
 
   const onRejection = (rec: RejectionRecord) => {
-    if (errOut) errOut.write(JSON.stringify(rec) + '\n');
+    if (errOut) errOut.writeLine(JSON.stringify(rec));
     else process.stderr.write(`${rec.input}:${rec.line}: ${rec.reason}: ${rec.error}\n`);
   };
 
   try {
     for (const input of inputs) {
-      const stream = input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 1 << 20 });
-      await normalizeLines(
-        stream,
-        {
-          profile: opts.profile,
-          maxLineBytes: opts.maxLineBytes,
-          pretty: opts.pretty,
-          describe: opts.describe,
-          input,
-          onDocument: (json) => out.write(json + '\n'),
-          onRejection,
-          afterChunk: async () => {
-            if (ioError) throw ioError;
-            progress?.update(counters.bytes, counters.lines);
-            if (out.full) await out.flush();
-            if (errOut?.full) await errOut.flush();
-          },
+      // 64 KiB reads (Node's default): 1 MiB reads measured the same speed and
+      // ~40 MB more peak RSS (dead read buffers wait for a GC).
+      const stream = input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 1 << 16 });
+      const batch: BatchOptions = {
+        profile: opts.profile,
+        maxLineBytes: opts.maxLineBytes,
+        pretty: opts.pretty,
+        describe: opts.describe,
+        receivedAt: opts.receivedAt,
+        input,
+        onDocument: (json) => out.writeLine(json),
+        onRejection,
+        afterChunk: async () => {
+          if (ioError) throw ioError;
+          progress?.update(counters.bytes, counters.lines);
+          if (out.full) await out.flush();
+          if (errOut?.full) await errOut.flush();
         },
-        counters,
-      );
+      };
+      if (workers > 1) {
+        await normalizeLinesParallel(
+          stream,
+          { ...batch, workers, onDocuments: (bytes) => out.writeBytes(bytes) },
+          counters,
+        );
+      } else {
+        await normalizeLines(stream, batch, counters);
+      }
     }
     await out.flush();
     await errOut?.flush();

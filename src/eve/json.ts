@@ -15,17 +15,45 @@ export interface JsonObject {
 }
 
 const MAX_SAFE = '9007199254740991';
-const LONG_DIGITS = /\d{16,}/g;
 
-/** True when `text` holds a digit run that may be an integer beyond 2^53-1. */
+/**
+ * True when `text` holds a run of 16 or more ASCII digits that may be an
+ * integer beyond 2^53-1 (more than 16 digits, or 16 digits above MAX_SAFE).
+ *
+ * Runs on every line, so it avoids a regex scan of every character: a run of
+ * 16 digits always covers two probe positions 8 apart (i % 8 === 7), so only
+ * every 8th character is looked at, and a run is measured only where two
+ * consecutive probes and everything between them are digits.
+ */
 export function mayHoldUnsafeInteger(text: string): boolean {
-  LONG_DIGITS.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = LONG_DIGITS.exec(text)) !== null) {
-    const d = m[0];
-    if (d.length > 16 || d > MAX_SAFE) return true;
+  const n = text.length;
+  let i = 7;
+  while (i + 8 < n) {
+    // Probes i and i + 8 must both be digits, and all between them.
+    if (!isDigit(text.charCodeAt(i + 8))) {
+      i += 16; // the pair (i + 8, i + 16) cannot match either
+      continue;
+    }
+    let j = i + 7;
+    while (j >= i && isDigit(text.charCodeAt(j))) j--;
+    if (j >= i) {
+      i += 8;
+      continue;
+    }
+    let start = i;
+    while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--;
+    let end = i + 9;
+    while (end < n && isDigit(text.charCodeAt(end))) end++;
+    const len = end - start;
+    if (len > 16 || (len === 16 && text.slice(start, end) > MAX_SAFE)) return true;
+    // Resume at the first probe position at or after the run's end.
+    i = end + ((15 - (end % 8)) % 8);
   }
   return false;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 const INTEGER = /^-?\d+$/;

@@ -14,6 +14,9 @@ export interface LineSink {
 
 export const EXCERPT_CHARS = 4096;
 
+/** Bytes decoded at once (below V8's large-object size for one-byte strings). */
+const DECODE_BYTES = 64 * 1024;
+
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
@@ -34,7 +37,17 @@ export class LineSplitter {
   }
 
   push(chunk: Buffer | string): void {
-    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    if (typeof chunk !== 'string' && chunk.length > DECODE_BYTES) {
+      // Decoded in slices: the string of a large read (1 MiB) would live in V8's
+      // large-object space (old generation) until a full GC, and those pile up
+      // (peak RSS); slices stay in the young generation and die young.
+      for (let i = 0; i < chunk.length; i += DECODE_BYTES) this.pushText(this.decoder.write(chunk.subarray(i, i + DECODE_BYTES)));
+      return;
+    }
+    this.pushText(typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+  }
+
+  private pushText(text: string): void {
     let pos = 0;
     const n = text.length;
     while (pos < n) {
@@ -44,7 +57,7 @@ export class LineSplitter {
         return;
       }
       if (this.discarding) {
-        this.discardedBytes += Buffer.byteLength(text.slice(pos, nl), 'utf8');
+        this.discard(text.slice(pos, nl));
         this.finishDiscard();
       } else if (this.pending !== '') {
         const line = this.pending + text.slice(pos, nl);
@@ -83,7 +96,7 @@ export class LineSplitter {
   private accumulate(part: string): void {
     if (part === '') return;
     if (this.discarding) {
-      this.discardedBytes += Buffer.byteLength(part, 'utf8');
+      this.discard(part);
       return;
     }
     this.pending += part;
@@ -96,6 +109,16 @@ export class LineSplitter {
         this.pending = '';
       }
     }
+  }
+
+  /**
+   * Counts a piece of a line being discarded. The excerpt is topped up to
+   * EXCERPT_CHARS so that it is the line's start whatever the chunking (a
+   * small limit may start the discard before the excerpt is full).
+   */
+  private discard(part: string): void {
+    this.discardedBytes += Buffer.byteLength(part, 'utf8');
+    if (this.excerpt.length < EXCERPT_CHARS) this.excerpt += part.slice(0, EXCERPT_CHARS - this.excerpt.length);
   }
 
   private finishDiscard(): void {

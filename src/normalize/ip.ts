@@ -10,6 +10,26 @@ import ipaddr from 'ipaddr.js';
  */
 export function canonicalIp(s: string): string | undefined {
   if (s.indexOf(':') === -1) return isIPv4(s) ? s : undefined;
+  // Only address-sized texts are cached: a long junk value must not be kept.
+  if (s.length > V6_TEXT_MAX) return canonicalIpv6(s);
+  const hit = v6Cache.get(s);
+  if (hit !== undefined) return hit === null ? undefined : hit;
+  const canonical = canonicalIpv6(s);
+  if (v6Cache.size >= V6_CACHE_MAX) v6Cache.clear();
+  v6Cache.set(s, canonical ?? null);
+  return canonical;
+}
+
+/**
+ * Canonical IPv6 texts by input text. Parsing IPv6 costs microseconds and a
+ * sensor sees the same few hosts over and over. Bounded: cleared when full.
+ */
+const v6Cache = new Map<string, string | null>();
+const V6_CACHE_MAX = 4096;
+/** Longest IPv6 text: 8 groups of 4 hex digits and 7 colons, or a mapped IPv4 tail, plus a zone index. */
+const V6_TEXT_MAX = 64;
+
+function canonicalIpv6(s: string): string | undefined {
   if (!ipaddr.IPv6.isValid(s)) return undefined;
   const addr = ipaddr.IPv6.parse(s);
   if (addr.isIPv4MappedAddress()) return '::ffff:' + addr.toIPv4Address().toString();

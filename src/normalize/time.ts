@@ -8,60 +8,118 @@
  * digits are carried over as text, unchanged.
  */
 
-const TS =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:(Z|z)|([+-])(\d{2}):?(\d{2}))?$/;
-
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Converted `YYYY-MM-DDTHH:MM` prefixes by (local prefix, offset): events come
+ * in time order from few sensors, so nearly every shifted timestamp is a hit.
+ * Offsets are whole minutes, so seconds and fractions never carry. Bounded:
+ * cleared when full.
+ */
+const shifted = new Map<string, string | null>();
+const SHIFTED_MAX = 1024;
 
 /**
  * Converts a date-time string to RFC 3339 UTC (`...Z`), keeping the fractional
  * digits as given. A string without offset is taken as UTC. Returns undefined
  * when the string is not a valid date-time.
+ *
+ * Accepted: `YYYY-MM-DD[T ]HH:MM:SS[(.|,)digits][Z|z|(+|-)HH[:]MM]`. Read
+ * character by character (no regex, no Date unless the offset is new): this
+ * runs for every `timestamp` and `flow.start`.
  */
 export function toUtc(s: string): string | undefined {
-  // Fast path: Suricata's own UTC format, 2024-06-27T12:56:49.920281+0000.
-  if (s.length === 31 && s.endsWith('+0000') && s.charCodeAt(10) === 84 /* T */ && s.charCodeAt(19) === 46) {
-    if (TS.test(s)) return validDate(s) ? s.slice(0, 26) + 'Z' : undefined;
+  const n = s.length;
+  if (n < 19) return undefined;
+  const year = d4(s, 0);
+  const month = d2(s, 5);
+  const day = d2(s, 8);
+  const hour = d2(s, 11);
+  const minute = d2(s, 14);
+  const second = d2(s, 17);
+  const sep = s.charCodeAt(10);
+  if (
+    (year | month | day | hour | minute | second) < 0 ||
+    s.charCodeAt(4) !== 45 /* - */ ||
+    s.charCodeAt(7) !== 45 ||
+    (sep !== 84 /* T */ && sep !== 32) ||
+    s.charCodeAt(13) !== 58 /* : */ ||
+    s.charCodeAt(16) !== 58
+  ) {
     return undefined;
   }
-  const m = TS.exec(s);
-  if (m === null) return undefined;
-  const year = +m[1]!;
-  const month = +m[2]!;
-  const day = +m[3]!;
-  const hour = +m[4]!;
-  const minute = +m[5]!;
-  const second = +m[6]!;
   if (month < 1 || month > 12 || day < 1 || day > DAYS[month - 1]!) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   if (month === 2 && day === 29 && !isLeap(year)) return undefined;
-  const frac = m[7] === undefined ? '' : '.' + m[7];
+
+  let p = 19;
+  let frac = '';
+  let c = s.charCodeAt(p);
+  if (c === 46 /* . */ || c === 44 /* , */) {
+    const from = ++p;
+    while (p < n && isDigit(s.charCodeAt(p))) p++;
+    if (p === from) return undefined;
+    frac = '.' + s.slice(from, p);
+    c = s.charCodeAt(p);
+  }
   let offsetMinutes = 0;
-  if (m[9] !== undefined) {
-    const oh = +m[10]!;
-    const om = +m[11]!;
+  if (p === n) {
+    // no offset: UTC
+  } else if (c === 90 /* Z */ || c === 122 /* z */) {
+    if (p + 1 !== n) return undefined;
+  } else if (c === 43 /* + */ || c === 45 /* - */) {
+    const oh = d2(s, p + 1);
+    const colon = s.charCodeAt(p + 3) === 58 ? 1 : 0;
+    const om = d2(s, p + 3 + colon);
+    if (oh < 0 || om < 0 || p + 5 + colon !== n) return undefined;
     if (oh > 23 || om > 59) return undefined;
-    offsetMinutes = (oh * 60 + om) * (m[9] === '-' ? -1 : 1);
+    offsetMinutes = (oh * 60 + om) * (c === 45 ? -1 : 1);
+  } else {
+    return undefined;
   }
+
+  const secs = s.slice(16, 19) + frac + 'Z';
   if (offsetMinutes === 0) {
-    return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${frac}Z`;
+    return (sep === 84 ? s.slice(0, 16) : s.slice(0, 10) + 'T' + s.slice(11, 16)) + secs;
   }
-  const d = new Date(0);
-  d.setUTCFullYear(year, month - 1, day);
-  d.setUTCHours(hour, minute - offsetMinutes, second, 0);
-  const y = d.getUTCFullYear();
-  if (y < 0 || y > 9999) return undefined;
-  return `${String(y).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(
-    d.getUTCHours(),
-  )}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}${frac}Z`;
+  const key = s.slice(0, 10) + s.slice(11, 16) + offsetMinutes;
+  let prefix = shifted.get(key);
+  if (prefix === undefined) {
+    prefix = shiftPrefix(year, month, day, hour, minute - offsetMinutes);
+    if (shifted.size >= SHIFTED_MAX) shifted.clear();
+    shifted.set(key, prefix);
+  }
+  return prefix === null ? undefined : prefix + secs;
 }
 
-function validDate(s: string): boolean {
-  const month = +s.slice(5, 7);
-  const day = +s.slice(8, 10);
-  if (month < 1 || month > 12 || day < 1 || day > DAYS[month - 1]!) return false;
-  if (month === 2 && day === 29 && !isLeap(+s.slice(0, 4))) return false;
-  return +s.slice(11, 13) <= 23 && +s.slice(14, 16) <= 59 && +s.slice(17, 19) <= 59;
+/** `YYYY-MM-DDTHH:MM` in UTC of a local date-time shifted by minutes, or null out of range. */
+function shiftPrefix(year: number, month: number, day: number, hour: number, minute: number): string | null {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, 0, 0);
+  const y = d.getUTCFullYear();
+  if (y < 0 || y > 9999) return null;
+  return `${String(y).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(
+    d.getUTCHours(),
+  )}:${pad2(d.getUTCMinutes())}`;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Value of the two ASCII digits at `i`, or -1. */
+function d2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** Value of the four ASCII digits at `i`, or -1. */
+function d4(s: string, i: number): number {
+  const hi = d2(s, i);
+  const lo = d2(s, i + 2);
+  return hi < 0 || lo < 0 ? -1 : hi * 100 + lo;
 }
 
 function isLeap(y: number): boolean {

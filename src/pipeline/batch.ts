@@ -3,7 +3,7 @@
  * one document, one rejection record, or one counted blank line.
  */
 import type { RejectReason } from '../decode/index.js';
-import { EXCERPT_CHARS, LineSplitter } from '../io/lines.js';
+import { EXCERPT_CHARS, LineSplitter, type LineSink } from '../io/lines.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { normalize } from '../normalize/index.js';
 import type { NormalizeOptions } from '../normalize/types.js';
@@ -48,30 +48,43 @@ export function newCounters(): BatchCounters {
 
 const BLANK = /^[ \t\r\n\uFEFF]*$/;
 
-/** Normalizes every line of `input`, adding to `counters`. */
-export async function normalizeLines(
-  input: AsyncIterable<Buffer | string>,
-  options: BatchOptions,
-  counters: BatchCounters = newCounters(),
-): Promise<BatchCounters> {
-  const indent = options.pretty ? 2 : undefined;
-  const normOptions: NormalizeOptions = { ...options, maxLineBytes: Infinity };
-  const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const splitter = new LineSplitter(max, {
+/** What happens to each line: shared by the in-thread path and the workers. */
+export interface LineHandling {
+  input?: string;
+  pretty?: boolean;
+  onDocument(json: string): void;
+  onRejection(record: RejectionRecord): void;
+}
+
+/**
+ * The line sink that turns each line into a document, a rejection record or a
+ * counted blank line, adding to `counters`. `normOptions.maxLineBytes` is the
+ * limit applied by the splitter feeding it.
+ */
+export function lineHandler(
+  handling: LineHandling,
+  normOptions: NormalizeOptions,
+  counters: BatchCounters,
+): LineSink {
+  const indent = handling.pretty ? 2 : undefined;
+  const max = normOptions.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  // The splitter already enforced the limit: decode need not measure again.
+  const options: NormalizeOptions = { ...normOptions, maxLineBytes: Infinity };
+  return {
     line(text, lineNo) {
       counters.lines++;
       if (BLANK.test(text)) {
         counters.blank++;
         return;
       }
-      const r = normalize(text, normOptions);
+      const r = normalize(text, options);
       if (r.ok) {
         counters.documents++;
-        options.onDocument(toJson(r.document, r.lossless, indent));
+        handling.onDocument(toJson(r.document, r.lossless, indent));
       } else {
         counters.rejected++;
-        options.onRejection({
-          input: options.input,
+        handling.onRejection({
+          input: handling.input,
           line: lineNo,
           reason: r.reason,
           error: r.message,
@@ -82,15 +95,25 @@ export async function normalizeLines(
     tooLong(excerpt, bytes, lineNo) {
       counters.lines++;
       counters.rejected++;
-      options.onRejection({
-        input: options.input,
+      handling.onRejection({
+        input: handling.input,
         line: lineNo,
         reason: 'too_long',
         error: `line of ${bytes} bytes exceeds the limit of ${max} bytes`,
         raw: excerpt,
       });
     },
-  });
+  };
+}
+
+/** Normalizes every line of `input`, adding to `counters`. */
+export async function normalizeLines(
+  input: AsyncIterable<Buffer | string>,
+  options: BatchOptions,
+  counters: BatchCounters = newCounters(),
+): Promise<BatchCounters> {
+  const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const splitter = new LineSplitter(max, lineHandler(options, { ...options, maxLineBytes: max }, counters));
   for await (const chunk of input) {
     counters.bytes += chunk.length;
     splitter.push(chunk);

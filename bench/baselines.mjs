@@ -1,0 +1,123 @@
+/**
+ * The baselines of the benchmark, one per process so that each gets its own
+ * timing and peak RSS: `node baselines.mjs MODE INPUT OUTPUT`.
+ *
+ *   split      read the file and split it into lines (nothing else)
+ *   parse      JSON.parse every line
+ *   yardstick  JSON.parse every line + JSON.stringify of a plain object that
+ *              holds the documented field set (the sekoia profile's fields,
+ *              src/schema/fields/sekoia.ts), copied as they are: the least
+ *              work any EVE-to-ECS normalizer in Node.js must do.
+ *
+ * Lines are read the way the product reads them (a 64 KiB read stream, a
+ * string decoder, split on LF) and documents are written through a stream.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+
+const [mode, input, output] = process.argv.slice(2);
+if (!['split', 'parse', 'yardstick'].includes(mode) || !input || !output) {
+  process.stderr.write('usage: node baselines.mjs split|parse|yardstick INPUT OUTPUT\n');
+  process.exit(2);
+}
+
+/** JSON object text of a line: bare, after a syslog header, or inside {"message": ...}. */
+function eventOf(line) {
+  let text = line;
+  if (text.charCodeAt(0) !== 123) {
+    const brace = text.indexOf('{');
+    if (brace === -1) return undefined;
+    text = text.slice(brace);
+  }
+  let e;
+  try {
+    e = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (e.event_type === undefined && typeof e.message === 'string') {
+    text = e.message;
+    try {
+      e = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+  return [e, text];
+}
+
+/** The documented field set, values copied without conversion. */
+function yardstickDocument(e, message) {
+  const a = e.alert;
+  const f = e.flow;
+  const h = e.http;
+  const sev = a?.metadata?.signature_severity;
+  return {
+    message,
+    event: {
+      action: a?.action,
+      category: ['network'],
+      kind: e.event_type === 'alert' ? 'alert' : undefined,
+      severity: a?.severity,
+      start: f?.start,
+      type: ['connection'],
+    },
+    '@timestamp': e.timestamp,
+    action: a && { properties: { category: a.category, severity: sev?.[0], signature: a.signature, signature_id: a.signature_id } },
+    destination: { address: e.dest_ip, bytes: f?.bytes_toclient, ip: e.dest_ip, packets: f?.pkts_toclient, port: e.dest_port },
+    host: { ip: e.src_ip },
+    http: h && { response: { bytes: h.response_length, status_code: h.status } },
+    jizo: { flow: { id: e.flow_id } },
+    network: { protocol: e.app_proto, transport: e.proto },
+    observer: { ingress: { interface: { name: e.in_iface } } },
+    related: { ip: [e.src_ip, e.dest_ip] },
+    source: { address: e.src_ip, bytes: f?.bytes_toserver, ip: e.src_ip, packets: f?.pkts_toserver, port: e.src_port },
+    url: h && { original: h.url },
+  };
+}
+
+let lines = 0;
+let events = 0;
+let out = [];
+let outSize = 0;
+const ws = createWriteStream(output);
+
+function onLine(line) {
+  lines++;
+  if (mode === 'split') return;
+  if (mode === 'parse') {
+    const r = eventOf(line);
+    if (r !== undefined) events++;
+    return;
+  }
+  const r = eventOf(line);
+  if (r === undefined) return;
+  events++;
+  const json = JSON.stringify(yardstickDocument(r[0], r[1])) + '\n';
+  out.push(json);
+  outSize += json.length;
+}
+
+const decoder = new StringDecoder('utf8');
+let pending = '';
+for await (const chunk of createReadStream(input, { highWaterMark: 1 << 16 })) {
+  const text = pending + decoder.write(chunk);
+  let pos = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', pos);
+    if (nl === -1) break;
+    onLine(text.slice(pos, nl));
+    pos = nl + 1;
+  }
+  pending = text.slice(pos);
+  if (outSize > 256 * 1024) {
+    if (!ws.write(out.join(''))) await new Promise((res) => ws.once('drain', res));
+    out = [];
+    outSize = 0;
+  }
+}
+pending += decoder.end();
+if (pending !== '') onLine(pending);
+ws.end(out.join(''));
+await new Promise((res, rej) => ws.on('finish', res).on('error', rej));
+process.stderr.write(JSON.stringify({ mode, lines, events }) + '\n');

@@ -1,0 +1,315 @@
+/**
+ * The benchmark: generates a Jizo/EVE file, measures the baselines and the
+ * real CLI on it in the same run, and prints events/s, MB/s, peak RSS and the
+ * ratio of every figure to the yardstick (JSON.parse + JSON.stringify of the
+ * documented field set). Every case runs `--runs` times, interleaved with the
+ * others, and the median is kept: the machine is shared and noisy, ratios
+ * measured side by side are what to compare.
+ *
+ * Usage: node run.mjs [--lines N] [--runs N] [--seed S] [--workers N]
+ *                     [--quick] [--write] [--no-build] [--file F]
+ *   --quick      500 lines, 1 run: checks the harness end to end
+ *   --write      write the results into docs/benchmarks.md (default unless --quick)
+ *   --file F     measure an existing file instead of a generated one
+ *   --big-mb M   also normalize a generated file of about M MB once per worker
+ *                setting and report peak RSS (the file is deleted afterwards)
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateFile } from './generate.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const cli = join(root, 'dist/src/cli/main.js');
+
+function parseArgs(argv) {
+  const a = { lines: 200_000, runs: 5, seed: 42, workers: availableParallelism(), quick: false, write: undefined, build: true, file: undefined, bigMb: 0 };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const v = () => argv[++i];
+    if (k === '--lines') a.lines = Number(v());
+    else if (k === '--runs') a.runs = Number(v());
+    else if (k === '--seed') a.seed = Number(v());
+    else if (k === '--workers') a.workers = Number(v());
+    else if (k === '--file') a.file = v();
+    else if (k === '--big-mb') a.bigMb = Number(v());
+    else if (k === '--quick') a.quick = true;
+    else if (k === '--write') a.write = true;
+    else if (k === '--no-write') a.write = false;
+    else if (k === '--no-build') a.build = false;
+    else throw new Error(`unknown option ${k}`);
+  }
+  if (a.quick) {
+    a.lines = 500;
+    if (!argv.includes('--runs')) a.runs = 1;
+  }
+  a.write ??= !a.quick;
+  if (!Number.isSafeInteger(a.lines) || a.lines < 1 || a.lines > 10_000_000) throw new Error('--lines must be 1..10000000');
+  if (!Number.isSafeInteger(a.runs) || a.runs < 1) throw new Error('--runs must be a positive integer');
+  return a;
+}
+
+/** Runs a command, returning wall seconds, peak RSS (KB, from GNU time) and output. */
+function measure(cmd, args) {
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const [bin, argv] = timeBin ? [timeBin, ['-v', cmd, ...args]] : [cmd, args];
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(bin, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
+      const status = /Exit status: (\d+)/.exec(err);
+      const user = /User time \(seconds\): ([\d.]+)/.exec(err);
+      const sys = /System time \(seconds\): ([\d.]+)/.exec(err);
+      const cpu = user && sys ? Number(user[1]) + Number(sys[1]) : undefined;
+      resolve({ seconds, cpu, rssKb: m ? Number(m[1]) : undefined, code: status ? Number(status[1]) : code, stderr: err });
+    });
+  });
+}
+
+/** Runs commands at once; wall seconds until the last ends, largest peak RSS. */
+async function measureAll(commands) {
+  const t0 = process.hrtime.bigint();
+  const rs = await Promise.all(commands.map(([cmd, args]) => measure(cmd, args)));
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const bad = rs.find((r) => r.code !== 0);
+  const cpu = rs.every((r) => r.cpu !== undefined) ? rs.reduce((a, r) => a + r.cpu, 0) : undefined;
+  return { seconds, cpu, rssKb: Math.max(...rs.map((r) => r.rssKb ?? 0)) || undefined, code: bad ? bad.code : 0, stderr: bad ? bad.stderr : '' };
+}
+
+/** Splits `file` into `n` files of whole lines (for the parallel ceiling). */
+function splitFile(file, n) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const per = Math.ceil(lines.length / n);
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const part = `${file}.part${i}`;
+    writeFileSync(part, lines.slice(i * per, (i + 1) * per).join('\n') + (i < n - 1 ? '\n' : ''));
+    out.push(part);
+  }
+  return out;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+function whichJq() {
+  for (const p of ['/usr/bin/jq', '/usr/local/bin/jq']) if (existsSync(p)) return p;
+  const r = spawnSync('sh', ['-c', 'command -v jq'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** Input lines that are not blank: the events every case is offered. */
+function countEvents(file) {
+  const text = readFileSync(file, 'utf8');
+  let events = 0;
+  for (const line of text.split('\n')) if (line.trim() !== '') events++;
+  return events;
+}
+
+/** The profiles the CLI accepts and has built in; the others with the reason. */
+async function probeProfiles(sample) {
+  const { PROFILES } = await import(pathToFileURL(join(root, 'dist/src/normalize/types.js')).href);
+  const ok = [];
+  const skipped = [];
+  for (const p of PROFILES) {
+    const r = spawnSync(process.execPath, [cli, 'normalize', '-q', '-w', '1', '--profile', p, '-o', '/dev/null', '--errors', '/dev/null', sample], { encoding: 'utf8' });
+    if (r.status === 2 && /unknown profile/.test(r.stderr)) skipped.push({ profile: p, reason: r.stderr.trim().replace(/^jizo-intake normalize: /, '') });
+    else if (r.status !== 0) throw new Error(`profile ${p}: the CLI exited with ${r.status}: ${r.stderr}`);
+    else ok.push(p);
+  }
+  return { ok, skipped };
+}
+
+function cases(file, profiles, workers, jq, parts) {
+  const node = process.execPath;
+  const base = join(here, 'baselines.mjs');
+  const list = [
+    { name: 'read + split lines', kind: 'baseline', cmd: node, args: [base, 'split', file, '/dev/null'] },
+    { name: 'JSON.parse', kind: 'baseline', cmd: node, args: [base, 'parse', file, '/dev/null'] },
+    { name: 'yardstick: parse + stringify', kind: 'yardstick', cmd: node, args: [base, 'yardstick', file, '/dev/null'] },
+  ];
+  // jq is ~20x slower than the rest: one run is enough to place it.
+  if (jq) list.push({ name: 'jq (documented mapping)', kind: 'jq', once: true, cmd: jq, args: ['-R', '-c', '-f', join(here, 'sekoia.jq'), file] });
+  if (parts.length > 1 && profiles.includes('sekoia')) {
+    // What the cores give at this moment: N independent single-thread runs on
+    // 1/N of the file each, at once. On a shared machine this, not N×, is the
+    // ceiling for --workers N.
+    list.push({
+      name: `ceiling: ${parts.length} × normalize --workers 1 on 1/${parts.length} each, at once`,
+      kind: 'ceiling',
+      commands: parts.map((part) => [node, [cli, 'normalize', '-q', '--workers', '1', '-o', '/dev/null', '--errors', '/dev/null', part]]),
+    });
+  }
+  for (const p of profiles) {
+    const ws = [...new Set([1, workers])];
+    for (const w of ws) {
+      list.push({
+        name: `normalize --profile ${p} --workers ${w}`,
+        kind: 'cli',
+        profile: p,
+        workers: w,
+        cmd: node,
+        args: [cli, 'normalize', '-q', '--profile', p, '--workers', String(w), '-o', '/dev/null', '--errors', '/dev/null', file],
+      });
+    }
+  }
+  return list;
+}
+
+function fmt(n, digits = 0) {
+  return n === undefined ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function table(results, yard) {
+  const rows = [
+    '| case | events/s | MB/s | peak RSS (MB) | × yardstick | CPU s | × yardstick (CPU) | runs (s) |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of results) {
+    const cpuRatio = r.cpu && yard.cpu ? yard.cpu / r.cpu : undefined;
+    rows.push(
+      `| ${r.name} | ${fmt(r.eventsPerSec)} | ${fmt(r.mbPerSec, 1)} | ${fmt(r.rssMb, 0)} | ${fmt(r.eventsPerSec / yard.eventsPerSec, 2)} | ${fmt(r.cpu, 2)} | ${fmt(cpuRatio, 2)} | ${r.times.map((t) => t.toFixed(2)).join(' ')} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+function targets(results, yard) {
+  const get = (p, w) => results.find((r) => r.kind === 'cli' && r.profile === p && r.workers === w);
+  const jq = results.find((r) => r.kind === 'jq');
+  const lines = [];
+  const check = (label, value, goal) => lines.push(`| ${label} | ${fmt(value, 2)} | ${goal} | ${value === undefined ? 'n/a' : value >= Number(goal.replace(/[^0-9.]/g, '')) ? 'met' : 'not met'} |`);
+  const s1 = get('sekoia', 1);
+  const e1 = get('ecs', 1);
+  for (const [r, label, goal] of [[s1, 'sekoia', '≥ 0.9'], [e1, 'ecs', '≥ 0.6']]) {
+    if (!r) continue;
+    check(`${label}, 1 thread, × yardstick (wall time)`, r.eventsPerSec / yard.eventsPerSec, goal);
+    if (r.cpu && yard.cpu) check(`${label}, 1 thread, × yardstick (CPU time)`, yard.cpu / r.cpu, goal);
+  }
+  const ceiling = results.find((r) => r.kind === 'ceiling');
+  for (const r of results.filter((x) => x.kind === 'cli' && x.workers > 1)) {
+    const one = get(r.profile, 1);
+    if (one) check(`${r.profile}, --workers ${r.workers} × --workers 1`, r.eventsPerSec / one.eventsPerSec, '≥ 1.6');
+    if (one && ceiling && r.profile === 'sekoia') {
+      lines.push(`| (the cores' ceiling at that moment: ${ceiling.name.split(':')[1].trim()}, × --workers 1) | ${fmt(ceiling.eventsPerSec / one.eventsPerSec, 2)} | reference | |`);
+    }
+  }
+  if (jq && s1) check('sekoia, 1 thread, × jq', s1.eventsPerSec / jq.eventsPerSec, '≥ 5');
+  return ['| target | measured | goal | |', '|---|---:|---|---|', ...lines].join('\n');
+}
+
+/** Peak RSS normalizing a large generated file: does memory stay flat? */
+async function bigFileRss(args, profile) {
+  const file = join(tmpdir(), `jizo-bench-big-${process.pid}.ndjson`);
+  try {
+    // About 620 bytes per generated line.
+    await generateFile(file, Math.min(10_000_000, Math.ceil((args.bigMb * 1e6) / 620)), args.seed + 1);
+    const bytes = statSync(file).size;
+    const rows = [];
+    for (const w of [...new Set([1, args.workers])]) {
+      const m = await measure(process.execPath, [cli, 'normalize', '-q', '--profile', profile, '--workers', String(w), '-o', '/dev/null', '--errors', '/dev/null', file]);
+      if (m.code !== 0) throw new Error(`large file run exited with ${m.code}: ${m.stderr.slice(0, 2000)}`);
+      rows.push(`| normalize --profile ${profile} --workers ${w} | ${fmt(bytes / 1e6, 0)} | ${fmt(m.seconds, 1)} | ${fmt(m.rssKb / 1024, 0)} |`);
+      process.stderr.write(`large file, --workers ${w}: ${m.seconds.toFixed(1)} s, ${Math.round(m.rssKb / 1024)} MB\n`);
+    }
+    return `\nPeak RSS on a large generated file (one run each; target ≤ 150 MB, flat in file size):\n\n| case | input (MB) | time (s) | peak RSS (MB) |\n|---|---:|---:|---:|\n${rows.join('\n')}\n`;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.build) {
+    const b = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (b.status !== 0) throw new Error('npm run build failed');
+  }
+  if (!existsSync(cli)) throw new Error(`${cli} not found: run npm run build`);
+
+  let file = args.file;
+  let generated = false;
+  const cleanup = [];
+  if (file === undefined) {
+    file = join(tmpdir(), `jizo-bench-${process.pid}-${args.seed}-${args.lines}.ndjson`);
+    await generateFile(file, args.lines, args.seed);
+    generated = true;
+  }
+  try {
+    const bytes = statSync(file).size;
+    const events = countEvents(file);
+    const { ok: profiles, skipped } = await probeProfiles(file);
+    const jq = whichJq();
+    const parts = args.workers > 1 ? splitFile(file, args.workers) : [];
+    cleanup.push(...parts);
+    const list = cases(file, profiles, args.workers, jq, parts);
+    for (const c of list) c.samples = [];
+    for (let run = 0; run < args.runs; run++) {
+      for (const c of list) {
+        if (c.once && run > 0) continue;
+        const m = c.commands ? await measureAll(c.commands) : await measure(c.cmd, c.args);
+        if (m.code !== 0) throw new Error(`${c.name} exited with ${m.code}: ${m.stderr.slice(0, 2000)}`);
+        c.samples.push(m);
+        process.stderr.write(`run ${run + 1}/${args.runs} ${c.name}: ${m.seconds.toFixed(2)} s\n`);
+      }
+    }
+    const results = list.map((c) => {
+      const seconds = median(c.samples.map((s) => s.seconds));
+      const rss = c.samples.map((s) => s.rssKb).filter((x) => x !== undefined);
+      const cpu = c.samples.map((s) => s.cpu).filter((x) => x !== undefined);
+      return {
+        ...c,
+        times: c.samples.map((s) => s.seconds),
+        seconds,
+        cpu: cpu.length === c.samples.length ? median(cpu) : undefined,
+        eventsPerSec: events / seconds,
+        mbPerSec: bytes / 1e6 / seconds,
+        rssMb: rss.length ? Math.max(...rss) / 1024 : undefined,
+      };
+    });
+    const yard = results.find((r) => r.kind === 'yardstick');
+    const cpu = cpus()[0]?.model ?? 'unknown CPU';
+    const header = [
+      `- date: ${new Date().toISOString()}`,
+      `- machine: ${cpu}, ${availableParallelism()} cores; Node ${process.version}${jq ? `; ${spawnSync(jq, ['--version'], { encoding: 'utf8' }).stdout.trim()}` : '; jq not installed'}`,
+      `- input: ${generated ? `generated, seed ${args.seed}, ` : ''}${fmt(args.file ? events : args.lines)} lines, ${fmt(bytes / 1e6, 1)} MB, ${fmt(events)} non-blank lines (events/s counts these)`,
+      `- median of ${args.runs} run(s) per case (jq: 1 run), cases interleaved; whole-process wall time (start-up included); CPU s = median user+system time; peak RSS is the largest of the runs`,
+      ...skipped.map((s) => `- skipped profile \`${s.profile}\`: ${s.reason}`),
+    ].join('\n');
+    let big = '';
+    if (args.bigMb > 0) big = await bigFileRss(args, profiles.includes('sekoia') ? 'sekoia' : profiles[0]);
+    const report = `${header}\n\n${table(results, yard)}\n\n${targets(results, yard)}\n${big}`;
+    process.stdout.write(report);
+    if (args.write) {
+      const doc = join(root, 'docs/benchmarks.md');
+      const begin = '<!-- bench:begin -->';
+      const end = '<!-- bench:end -->';
+      const block = `${begin}\n${report}${end}`;
+      let text = existsSync(doc) ? readFileSync(doc, 'utf8') : `# Benchmarks\n\n${begin}\n${end}\n`;
+      const i = text.indexOf(begin);
+      const j = text.indexOf(end);
+      text = i !== -1 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text}\n${block}\n`;
+      mkdirSync(dirname(doc), { recursive: true });
+      writeFileSync(doc, text);
+      process.stderr.write(`written to ${relative(process.cwd(), doc)}\n`);
+    }
+  } finally {
+    if (generated) rmSync(file, { force: true });
+    for (const f of cleanup) rmSync(f, { force: true });
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${e.message}\n`);
+  process.exitCode = 1;
+});

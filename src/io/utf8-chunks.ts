@@ -1,0 +1,70 @@
+/**
+ * Encodes many strings straight into large UTF-8 buffers.
+ *
+ * Joining hundreds of thousands of JSON lines into one string and encoding
+ * that costs a copy and a flatten per line (`json + '\n'` is a rope); writing
+ * each line into a preallocated buffer encodes it once, in place.
+ */
+const EMPTY = Buffer.alloc(0);
+
+export class Utf8Chunks {
+  private sealed: Buffer[] = [];
+  /** Allocated on first use, so that an emptied instance holds no memory. */
+  private cur: Buffer = EMPTY;
+  private off = 0;
+  private sealedBytes = 0;
+
+  constructor(private readonly chunkBytes = 256 * 1024) {}
+
+  /** Bytes held. */
+  get size(): number {
+    return this.sealedBytes + this.off;
+  }
+
+  /** Appends `s` followed by a LF. */
+  line(s: string): void {
+    // A UTF-16 code unit never takes more than 3 UTF-8 bytes.
+    const worst = s.length * 3 + 1;
+    if (worst > this.cur.length - this.off) this.seal(worst);
+    this.off += this.cur.write(s, this.off, 'utf8');
+    this.cur[this.off++] = 10;
+  }
+
+  /** Appends `s` as is. */
+  text(s: string): void {
+    const worst = s.length * 3;
+    if (worst > this.cur.length - this.off) this.seal(worst);
+    this.off += this.cur.write(s, this.off, 'utf8');
+  }
+
+  /** Appends bytes already encoded (kept by reference, not copied). */
+  bytes(b: Uint8Array): void {
+    if (b.length === 0) return;
+    this.seal(0);
+    this.sealed.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    this.sealedBytes += b.length;
+  }
+
+  /**
+   * Takes the held bytes, in order. Each returned buffer is backed by its own
+   * memory, never written again here (safe to hand to a stream or transfer).
+   */
+  take(): Buffer[] {
+    this.seal(0);
+    const out = this.sealed;
+    this.sealed = [];
+    this.sealedBytes = 0;
+    return out;
+  }
+
+  /** Closes the current buffer and starts one with room for `need` bytes. */
+  private seal(need: number): void {
+    if (this.off > 0) {
+      this.sealed.push(this.cur.subarray(0, this.off));
+      this.sealedBytes += this.off;
+      this.cur = EMPTY;
+      this.off = 0;
+    }
+    if (need > this.cur.length) this.cur = Buffer.allocUnsafeSlow(Math.max(this.chunkBytes, need));
+  }
+}

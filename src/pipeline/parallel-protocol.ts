@@ -1,0 +1,24 @@
+/** Messages between {@link normalizeLinesParallel} and its workers. */
+import type { NormalizeOptions } from '../normalize/types.js';
+import type { BatchCounters, RejectionRecord } from './batch.js';
+
+export interface WorkerSetup {
+  /** Normalize options without functions (structured-cloned). */
+  options: NormalizeOptions;
+  pretty?: boolean;
+}
+
+export interface ChunkRequest {
+  seq: number;
+  /** Whole lines (the last one may lack its LF only at the end of input). */
+  data: Uint8Array;
+}
+
+export interface ChunkResult {
+  seq: number;
+  /** Output JSON lines, UTF-8. */
+  data: Uint8Array;
+  counters: BatchCounters;
+  /** Rejection records, `line` relative to the chunk (1-based), no `input`. */
+  rejections: RejectionRecord[];
+}

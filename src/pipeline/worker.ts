@@ -1,0 +1,54 @@
+/**
+ * Worker thread of {@link normalizeLinesParallel}: decodes, normalizes and
+ * serializes one chunk of whole lines at a time, and sends back the documents
+ * as UTF-8 bytes (transferred, not copied) with the chunk's counters and
+ * rejection records (line numbers relative to the chunk).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { LineSplitter } from '../io/lines.js';
+import { Utf8Chunks } from '../io/utf8-chunks.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
+import { lineHandler, newCounters, type RejectionRecord } from './batch.js';
+import type { ChunkRequest, ChunkResult, WorkerSetup } from './parallel-protocol.js';
+
+const setup = workerData as WorkerSetup;
+const max = setup.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+
+parentPort!.on('message', (req: ChunkRequest) => {
+  const counters = newCounters();
+  const rejections: RejectionRecord[] = [];
+  const out = new Utf8Chunks(3 * req.data.byteLength + 4096);
+  const sink = lineHandler(
+    {
+      pretty: setup.pretty,
+      onDocument(json) {
+        out.line(json);
+      },
+      onRejection(record) {
+        rejections.push(record);
+      },
+    },
+    { ...setup.options, maxLineBytes: max },
+    counters,
+  );
+  const splitter = new LineSplitter(max, sink);
+  splitter.push(Buffer.from(req.data.buffer, req.data.byteOffset, req.data.byteLength));
+  splitter.end();
+  const data = oneBuffer(out.take());
+  const result: ChunkResult = { seq: req.seq, data, counters, rejections };
+  parentPort!.postMessage(result, [data.buffer as ArrayBuffer]);
+});
+
+/** The parts in one buffer that owns its memory (transferable; never a pooled slice). */
+function oneBuffer(parts: Buffer[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const all = new Uint8Array(n);
+  let off = 0;
+  for (const p of parts) {
+    all.set(p, off);
+    off += p.length;
+  }
+  return all;
+}

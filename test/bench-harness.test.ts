@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+// Runs the benchmark end to end on a tiny generated input. It checks that
+// every case ran and printed its ratio to the yardstick; never the timings.
+test('bench harness runs on a tiny input and prints ratios to the yardstick', () => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench/run.mjs'), '--quick', '--no-build', '--no-write'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const out = r.stdout;
+  assert.match(out, /500 lines/);
+  assert.match(out, /\| case \| events\/s \| MB\/s \| peak RSS \(MB\) \| × yardstick \|/);
+  for (const name of ['read + split lines', 'JSON.parse', 'yardstick: parse + stringify', 'normalize --profile sekoia --workers 1']) {
+    const row = out.split('\n').find((l) => l.startsWith(`| ${name} |`));
+    assert.ok(row, `no row for ${name}`);
+    const ratio = row.split('|')[5]!.trim();
+    assert.match(ratio, /^\d+\.\d\d$/, `${name}: ratio ${ratio}`);
+  }
+  assert.match(out, /\| yardstick: parse \+ stringify \|[^\n]*\| 1\.00 \|/);
+  assert.match(out, /\| sekoia, 1 thread, × yardstick \(wall time\) \| \d+\.\d\d \|/);
+  assert.match(out, /\| sekoia, 1 thread, × yardstick \(CPU time\) \| \d+\.\d\d \|/);
+});

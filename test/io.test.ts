@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { EXCERPT_CHARS, LineSplitter } from '../src/io/lines.js';
+import { Utf8Chunks } from '../src/io/utf8-chunks.js';
+
+function split(input: (Buffer | string)[], max: number) {
+  const events: string[] = [];
+  const s = new LineSplitter(max, {
+    line: (text, n) => events.push(`line ${n} ${text}`),
+    tooLong: (excerpt, bytes, n) => events.push(`long ${n} ${bytes} ${excerpt}`),
+  });
+  for (const c of input) s.push(c);
+  s.end();
+  return events;
+}
+
+test('LineSplitter: the excerpt of a long line is its first 4096 chars whatever the chunking', () => {
+  const long = 'a'.repeat(3000) + 'é'.repeat(3000);
+  const text = `short\n${long}\nafter\n${long}`;
+  const whole = split([text], 100);
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += 64) pieces.push(text.slice(i, i + 64));
+  assert.deepEqual(split(pieces, 100), whole);
+  const bytes = Buffer.from(text);
+  const bytePieces: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += 7) bytePieces.push(bytes.subarray(i, i + 7));
+  assert.deepEqual(split(bytePieces, 100), whole);
+  const first = whole[1]!.split(' ');
+  assert.equal(first[0], 'long');
+  assert.equal(first[2], String(Buffer.byteLength(long)));
+  assert.equal(whole[1]!.slice(whole[1]!.indexOf(first[3]!)).length, EXCERPT_CHARS);
+});
+
+test('LineSplitter: a large read is decoded in slices without splitting characters', () => {
+  // 300 KB of 3-byte characters: slice boundaries fall inside characters.
+  const line = '€'.repeat(100_000);
+  const buf = Buffer.from(`${line}\n${line}\n`);
+  assert.deepEqual(split([buf], 1 << 20), [`line 1 ${line}`, `line 2 ${line}`]);
+});
+
+test('Utf8Chunks: bytes equal the UTF-8 encoding of the joined lines', () => {
+  const anyUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.string({ unit: anyUnit, maxLength: 50 }), fc.string({ maxLength: 3000 })), { maxLength: 60 }),
+      fc.integer({ min: 1, max: 300 }),
+      (lines, chunk) => {
+        const c = new Utf8Chunks(chunk);
+        const expected: Buffer[] = [];
+        for (const [i, l] of lines.entries()) {
+          if (i % 7 === 3) {
+            const b = Buffer.from(`raw${i}\n`);
+            c.bytes(b);
+            expected.push(b);
+          } else {
+            c.line(l);
+            expected.push(Buffer.from(l + '\n'));
+          }
+        }
+        const total = Buffer.concat(expected);
+        assert.equal(c.size, total.length);
+        assert.deepEqual(Buffer.concat(c.take()), total);
+        assert.equal(c.size, 0);
+        assert.equal(c.take().length, 0);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
