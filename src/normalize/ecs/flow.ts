@@ -1,0 +1,140 @@
+/**
+ * `flow` (also carried by alerts), `netflow` and `tcp` objects (EVE doc,
+ * "Event type: Flow" / "Netflow"): counters to source/destination, times to
+ * event.start/end/duration, the rest under jizo.flow / jizo.netflow.
+ */
+import type { JsonObject } from '../../eve/json.js';
+import { epochNanos } from '../time.js';
+import { date, ip, keyword, long, str } from '../values.js';
+import { type Ecs, bool, exact, jizo, keepUnmapped, sub, sum, without } from './build.js';
+
+const FLOW_KEYS: ReadonlySet<string> = new Set([
+  'pkts_toserver', 'pkts_toclient', 'bytes_toserver', 'bytes_toclient', 'start', 'end', 'age', 'state', 'reason',
+  'alerted', 'action', 'bypass', 'bypassed', 'tx_cnt', 'exception_policy', 'elephant', 'wrong_thread', 'emergency',
+  'src_ip', 'dest_ip', 'src_port', 'dest_port', 'dir_flow_reversed',
+]);
+
+function counters(s: Ecs, toServerPkts: unknown, toServerBytes: unknown, toClientPkts: unknown, toClientBytes: unknown): void {
+  const doc = s.doc as Record<string, unknown>;
+  const sp = long(toServerPkts as never);
+  const sb = long(toServerBytes as never);
+  const dp = long(toClientPkts as never);
+  const db = long(toClientBytes as never);
+  if (sp !== undefined || sb !== undefined) {
+    const src = sub(doc, 'source');
+    if (sb !== undefined) src.bytes = sb;
+    if (sp !== undefined) src.packets = sp;
+  }
+  if (dp !== undefined || db !== undefined) {
+    const dst = sub(doc, 'destination');
+    if (db !== undefined) dst.bytes = db;
+    if (dp !== undefined) dst.packets = dp;
+  }
+  const network = sub(doc, 'network');
+  const bytes = sum(sb, db);
+  const packets = sum(sp, dp);
+  if (bytes !== undefined) network.bytes = bytes;
+  if (packets !== undefined) network.packets = packets;
+}
+
+/** event.start / event.end, and event.duration in nanoseconds, exact from the microsecond strings. */
+function times(s: Ecs, startV: unknown, endV: unknown): void {
+  const event = s.doc.event as Record<string, unknown>;
+  const start = date(startV as never);
+  const end = date(endV as never);
+  if (start !== undefined) event.start = start;
+  if (end !== undefined) event.end = end;
+  if (start === undefined || end === undefined) return;
+  const a = epochNanos(start);
+  const b = epochNanos(end);
+  if (a === undefined || b === undefined) return;
+  if (b < a) {
+    s.ctx.warnings.push('flow end is before flow start: no event.duration');
+    return;
+  }
+  event.duration = exact(s, b - a);
+}
+
+export function mapFlow(s: Ecs, f: JsonObject): void {
+  counters(s, f.pkts_toserver, f.bytes_toserver, f.pkts_toclient, f.bytes_toclient);
+  times(s, f.start, f.end);
+  const event = s.doc.event as Record<string, unknown>;
+  const reason = str(f.reason);
+  // flow.reason: why the flow record was written (timeout, forced, shutdown).
+  if (reason !== undefined) event.reason = reason;
+
+  const j = jizo(s, 'flow');
+  const put = (k: string, v: unknown): void => {
+    if (v !== undefined) j[k] = v;
+  };
+  put('state', str(f.state));
+  put('age', long(f.age));
+  put('alerted', bool(f.alerted));
+  put('action', str(f.action));
+  put('bypass', str(f.bypass));
+  put('tx_cnt', long(f.tx_cnt));
+  put('elephant', bool(f.elephant));
+  put('wrong_thread', bool(f.wrong_thread));
+  put('emergency', bool(f.emergency));
+  put('dir_flow_reversed', bool(f.dir_flow_reversed));
+  if (typeof f.bypassed === 'object' && f.bypassed !== null && !Array.isArray(f.bypassed)) {
+    put('bypassed', without(f.bypassed, EMPTY));
+  }
+  if (Array.isArray(f.exception_policy) && f.exception_policy.length > 0) j.exception_policy = f.exception_policy;
+
+  // Alerts of Suricata 7+ carry the flow's own 5-tuple: its source is the client (EVE doc, alert "flow").
+  const cip = ip(f.src_ip);
+  const sip = ip(f.dest_ip);
+  if (cip !== undefined || f.src_port !== undefined) clientServer(s, 'client', cip, f.src_port);
+  if (sip !== undefined || f.dest_port !== undefined) clientServer(s, 'server', sip, f.dest_port);
+  keepUnmapped(s, 'flow', f, FLOW_KEYS);
+}
+
+function clientServer(s: Ecs, side: 'client' | 'server', addr: string | undefined, port: unknown): void {
+  const o = sub(s.doc as Record<string, unknown>, side);
+  if (addr !== undefined) {
+    o.address = addr;
+    o.ip = addr;
+    s.ips.push(addr);
+  }
+  const p = long(port as never);
+  if (p !== undefined) o.port = p;
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+const NETFLOW_KEYS: ReadonlySet<string> = new Set(['pkts', 'bytes', 'start', 'end', 'age', 'min_ttl', 'max_ttl', 'tx_cnt']);
+
+/** netflow: one direction of a flow, src to dest (EVE doc, "Event type: Netflow"). */
+export function mapNetflow(s: Ecs, n: JsonObject): void {
+  counters(s, n.pkts, n.bytes, undefined, undefined);
+  times(s, n.start, n.end);
+  const j = jizo(s, 'netflow');
+  const put = (k: string, v: unknown): void => {
+    if (v !== undefined) j[k] = v;
+  };
+  put('age', long(n.age));
+  put('min_ttl', long(n.min_ttl));
+  put('max_ttl', long(n.max_ttl));
+  put('tx_cnt', long(n.tx_cnt));
+  keepUnmapped(s, 'netflow', n, NETFLOW_KEYS);
+}
+
+const TCP_BOOLS = ['syn', 'fin', 'rst', 'psh', 'ack', 'urg', 'ecn', 'cwr', 'ns'];
+const TCP_KEYS: ReadonlySet<string> = new Set([
+  ...TCP_BOOLS, 'tcp_flags', 'tcp_flags_ts', 'tcp_flags_tc', 'state', 'ts_max_regions', 'tc_max_regions',
+]);
+
+/** tcp: flags seen on a flow (hex strings and one boolean per flag). */
+export function mapTcp(s: Ecs, t: JsonObject): void {
+  const j = jizo(s, 'tcp');
+  for (const k of ['tcp_flags', 'tcp_flags_ts', 'tcp_flags_tc', 'state']) {
+    const v = keyword(t[k]);
+    if (v !== undefined) j[k] = v;
+  }
+  for (const k of TCP_BOOLS) if (typeof t[k] === 'boolean') j[k] = t[k];
+  for (const k of ['ts_max_regions', 'tc_max_regions']) {
+    const v = long(t[k]);
+    if (v !== undefined) j[k] = v;
+  }
+  keepUnmapped(s, 'tcp', t, TCP_KEYS);
+}

@@ -1,0 +1,100 @@
+/**
+ * The `ecs` profile: every EVE event type mapped to ECS (issue 3), custom
+ * fields under `jizo.*`. One pass over the event's top-level keys dispatches
+ * each protocol object to its module, so that the app-layer object an alert or
+ * a fileinfo event carries is mapped as for its own event type.
+ */
+import type { JsonObject, JsonValue } from '../../eve/json.js';
+import { eventTimestamp } from '../common.js';
+import type { Context, JizoDocument } from '../types.js';
+import { mapAlert } from './alert.js';
+import { mapAnomaly } from './anomaly.js';
+import type { Ecs } from './build.js';
+import { categorize } from './categorize.js';
+import { COMMON_KEYS, mapCommon, mapSyslog, unmapped } from './common.js';
+import { mapDns } from './dns.js';
+import { mapEmail, mapSmtp } from './email.js';
+import { mapFileinfo } from './fileinfo.js';
+import { mapFlow, mapNetflow, mapTcp } from './flow.js';
+import { mapHttp } from './http.js';
+import { WHOLE_KEYS, mapWhole } from './protocols.js';
+import { mapQuic, mapTls } from './tls.js';
+
+/** ECS version of the field set (the @elastic/ecs types this intake is built on). */
+export const ECS_VERSION = '9.4.0';
+
+type Mapper = (s: Ecs, o: JsonObject) => void;
+
+const MAPPERS = new Map<string, Mapper>([
+  ['alert', mapAlert],
+  ['anomaly', mapAnomaly],
+  ['dns', mapDns],
+  ['email', mapEmail],
+  ['smtp', mapSmtp],
+  ['fileinfo', mapFileinfo],
+  ['flow', mapFlow],
+  ['netflow', mapNetflow],
+  ['tcp', mapTcp],
+  ['http', mapHttp],
+  ['tls', mapTls],
+  ['quic', mapQuic],
+]);
+const WHOLE: ReadonlySet<string> = new Set(WHOLE_KEYS);
+
+export function ecsProfile(ctx: Context): JizoDocument {
+  const e = ctx.decoded.event;
+  const type = typeof e.event_type === 'string' ? e.event_type : '';
+  const event: Record<string, unknown> = {};
+  const doc: JizoDocument = { '@timestamp': eventTimestamp(e, ctx), ecs: { version: ECS_VERSION }, event };
+  const s: Ecs = { ctx, doc, e, type, ips: [], hosts: [], hashes: [], users: [] };
+
+  const defaultProtocol = categorize(s, event);
+  event.module = 'jizo';
+  event.dataset = 'jizo.eve';
+  mapCommon(s, defaultProtocol);
+  if (type === '' && e.event_type !== undefined) unmapped(s, 'event_type', e.event_type);
+
+  for (const key in e) {
+    if (COMMON_KEYS.has(key)) continue;
+    const v: JsonValue = e[key]!;
+    const m = MAPPERS.get(key);
+    if (m !== undefined && typeof v === 'object' && v !== null && !Array.isArray(v)) m(s, v);
+    else if (WHOLE.has(key) || (key === type && m === undefined)) mapWhole(s, key, v);
+    else unmapped(s, key, v);
+  }
+
+  mapSyslog(s);
+  if (ctx.options.keepOriginal !== false) event.original = ctx.decoded.payload;
+  finish(s);
+  return doc;
+}
+
+function finish(s: Ecs): void {
+  const doc = s.doc as Record<string, unknown>;
+  let related: Record<string, string[]> | undefined;
+  const add = (k: string, list: string[]): void => {
+    if (list.length === 0) return;
+    (related ??= {})[k] = list.length === 1 ? list : [...new Set(list)];
+  };
+  add('ip', s.ips);
+  add('hosts', s.hosts);
+  add('hash', s.hashes);
+  add('user', s.users);
+  if (related !== undefined) doc.related = related;
+
+  // Mappers create jizo.<x> on first use: drop the ones that stayed empty.
+  const j = doc.jizo as Record<string, unknown> | undefined;
+  if (j === undefined) return;
+  let any = false;
+  for (const k in j) {
+    const v = j[k];
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && isEmpty(v)) delete j[k];
+    else any = true;
+  }
+  if (!any) delete doc.jizo;
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
