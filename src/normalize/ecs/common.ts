@@ -165,7 +165,8 @@ function sensorFields(s: Ecs): void {
   let apSet = false;
   for (const k of ['app_proto', 'app_proto_ts', 'app_proto_tc', 'app_proto_orig', 'app_proto_expected']) {
     const v = str(e[k]);
-    if (v !== undefined) {
+    // app_proto itself only when network.protocol does not already say it (failed, ftp-data ...).
+    if (v !== undefined && !(k === 'app_proto' && v === (s.doc.network as Record<string, unknown>).protocol)) {
       ap[k === 'app_proto' ? 'name' : k.slice(10)] = v;
       apSet = true;
     }

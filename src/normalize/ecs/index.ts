@@ -81,6 +81,7 @@ function finish(s: Ecs): void {
   add('hash', s.hashes);
   add('user', s.users);
   if (related !== undefined) doc.related = related;
+  if (isEmpty(doc.network as object)) delete doc.network;
 
   // Mappers create jizo.<x> on first use: drop the ones that stayed empty.
   const j = doc.jizo as Record<string, unknown> | undefined;

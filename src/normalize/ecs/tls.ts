@@ -69,6 +69,7 @@ export function mapTls(s: Ecs, t: JsonObject): void {
     break;
   }
   keepUnmapped(s, 'tls', t, TLS_KEYS);
+  if (Object.keys(tls).length === 0) delete doc.tls;
 }
 
 function sni(s: Ecs, v: JsonValue | undefined): void {
