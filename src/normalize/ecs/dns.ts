@@ -87,7 +87,8 @@ function mapDnsTx(s: Ecs, d: JsonObject): void {
   if (typeof d.z === 'boolean') j.z = d.z;
   const tx = long(d.tx_id);
   if (tx !== undefined) j.tx_id = tx;
-  if (typeof version === 'number') j.version = version;
+  const v = long(version);
+  if (v !== undefined) j.version = v;
   if (Array.isArray(d.authorities) && d.authorities.length > 0) j.authorities = d.authorities;
   if (Array.isArray(d.additionals) && d.additionals.length > 0) j.additionals = d.additionals;
   keepUnmapped(s, 'dns', d, DNS_KEYS);
@@ -123,7 +124,7 @@ function collectAnswers(s: Ecs, d: JsonObject): Record<string, unknown>[] | unde
       // grouped: rrtype -> list of rdata, without owner names or TTLs.
       for (const t of Object.keys(grouped)) {
         const list = grouped[t];
-        if (!Array.isArray(list)) continue;
+        if (!Array.isArray(list) || t === '') continue;
         for (const v of list) {
           const data = rdataText(v);
           if (data === undefined) continue;

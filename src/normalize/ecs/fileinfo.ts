@@ -39,7 +39,10 @@ export function mapFileinfo(s: Ecs, f: JsonObject): void {
     s.hashes.push(v);
   }
   if (hash !== undefined) file.hash = hash;
-  (s.doc as Record<string, unknown>).file = file;
+  for (const _ in file) {
+    (s.doc as Record<string, unknown>).file = file;
+    break;
+  }
 
   const j = jizo(s, 'fileinfo');
   const put = (k: string, v: unknown): void => {

@@ -59,7 +59,9 @@ export function ecsProfile(ctx: Context): JizoDocument {
     const v: JsonValue = e[key]!;
     const m = MAPPERS.get(key);
     if (m !== undefined && typeof v === 'object' && v !== null && !Array.isArray(v)) m(s, v);
-    else if (WHOLE.has(key) || (key === type && m === undefined)) mapWhole(s, key, v);
+    else if (WHOLE.has(key) || (key === type && m === undefined && typeof v === 'object' && v !== null && !Array.isArray(v))) {
+      mapWhole(s, key, v);
+    }
     else unmapped(s, key, v);
   }
 
@@ -81,7 +83,13 @@ function finish(s: Ecs): void {
   add('hash', s.hashes);
   add('user', s.users);
   if (related !== undefined) doc.related = related;
-  if (isEmpty(doc.network as object)) delete doc.network;
+  // Mappers create ECS objects before they know whether a value will fill them:
+  // an EVE object without usable values must not leave `{}` behind.
+  for (const k in doc) {
+    if (k === 'jizo') continue;
+    const v = doc[k];
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && prune(v as Record<string, unknown>)) delete doc[k];
+  }
 
   // Mappers create jizo.<x> on first use: drop the ones that stayed empty.
   const j = doc.jizo as Record<string, unknown> | undefined;
@@ -93,6 +101,17 @@ function finish(s: Ecs): void {
     else any = true;
   }
   if (!any) delete doc.jizo;
+}
+
+/** Removes empty objects below `o` (not inside arrays); true when `o` itself ends empty. */
+function prune(o: Record<string, unknown>): boolean {
+  let empty = true;
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v !== 'bigint' && prune(v as Record<string, unknown>)) delete o[k];
+    else empty = false;
+  }
+  return empty;
 }
 
 function isEmpty(o: object): boolean {

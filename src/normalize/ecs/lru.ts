@@ -25,11 +25,8 @@ export class Lru<V> {
     const m = this.#map;
     const hit = m.get(key);
     if (hit !== undefined || m.has(key)) {
-      if (m.size > 16) {
-        // Recency only matters once the cache may evict.
-        m.delete(key);
-        m.set(key, hit as V);
-      }
+      m.delete(key);
+      m.set(key, hit as V);
       return hit as V;
     }
     const v = compute(key);

@@ -6,7 +6,7 @@
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { ip, obj, str } from '../values.js';
-import { type Ecs, basename, mac, setKey, sub } from './build.js';
+import { type Ecs, basename, jizo, mac, setKey, sub } from './build.js';
 
 type Extract = (s: Ecs, o: JsonObject) => void;
 
@@ -123,7 +123,13 @@ export function mapWhole(s: Ecs, key: string, o: JsonValue): void {
     if (empty) return;
     const x = Object.hasOwn(EXTRACT, key) ? EXTRACT[key] : undefined;
     if (x !== undefined) x(s, o);
-  } else if (Array.isArray(o) && o.length === 0) return;
+  } else if (Array.isArray(o)) {
+    if (o.length === 0) return;
+  } else {
+    // A scalar where EVE has an object: kept, but not in the flattened field declared for objects.
+    setKey(jizo(s, 'unmapped'), key, o);
+    return;
+  }
   // The parsed input holds no inherited keys (JSON.parse defines "__proto__" as an own property): no copy needed.
   setKey((s.doc.jizo ??= {}) as Record<string, unknown>, key, o);
 }
