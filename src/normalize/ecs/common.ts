@@ -3,17 +3,9 @@
  * bookkeeping (flow_id, pcap_cnt ...), the syslog envelope and event.original.
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
-import { ip, keyword, long, obj, str } from '../values.js';
+import { keyword, long, obj, str } from '../values.js';
+import { ipText } from './cached.js';
 import { type Ecs, jizo, keywords, mac, setKey, sub } from './build.js';
-
-/** Top-level EVE keys read by {@link mapCommon}. */
-export const COMMON_KEYS: ReadonlySet<string> = new Set([
-  'timestamp', 'event_type', 'flow_id', 'parent_id', 'src_ip', 'src_port', 'dest_ip', 'dest_port', 'proto', 'ip_v',
-  'in_iface', 'vlan', 'direction', 'pkt_src', 'host', 'community_id', 'tx_id', 'tx_guessed', 'app_proto',
-  'app_proto_ts', 'app_proto_tc', 'app_proto_orig', 'app_proto_expected', 'ether', 'icmp_type', 'icmp_code',
-  'response_icmp_type', 'response_icmp_code', 'pcap_cnt', 'pcap_filename', 'capture_file', 'payload',
-  'payload_printable', 'packet', 'stream', 'log_level',
-]);
 
 /** IANA protocol numbers (network.iana_number) of the transports Suricata names. */
 const TRANSPORTS = new Map<string, [string, string]>([
@@ -64,8 +56,8 @@ export function mapCommon(s: Ecs, defaultProtocol: string | undefined): void {
   const e = s.e;
   const doc = s.doc;
 
-  const srcIp = ip(e.src_ip);
-  const dstIp = ip(e.dest_ip);
+  const srcIp = ipText(e.src_ip);
+  const dstIp = ipText(e.dest_ip);
   if (srcIp === undefined && e.src_ip !== undefined) s.ctx.warnings.push('src_ip is not an IP address');
   if (dstIp === undefined && e.dest_ip !== undefined) s.ctx.warnings.push('dest_ip is not an IP address');
   const ether = obj(e, 'ether');
@@ -103,7 +95,11 @@ export function mapCommon(s: Ecs, defaultProtocol: string | undefined): void {
   if (iface !== undefined) observer.ingress = { interface: { name: iface } };
   doc.observer = observer;
 
-  sensorFields(s);
+  const flowId = keyword(e.flow_id);
+  if (flowId !== undefined) jizo(s, 'flow').id = flowId;
+  // app_proto itself only when network.protocol does not say it already (failed, ftp-data ...).
+  const ap = str(e.app_proto);
+  if (ap !== undefined && ap !== network.protocol) jizo(s, 'app_proto').name = ap;
 }
 
 function endpoint(s: Ecs, side: 'source' | 'destination', addr: string | undefined, port: JsonValue | undefined, m: JsonValue | undefined): void {
@@ -139,54 +135,65 @@ function vlan(s: Ecs, network: Record<string, unknown>, v: JsonValue | undefined
   if (ids.length > 2) jizo(s, 'vlan').ids = ids;
 }
 
-/** Sensor bookkeeping fields: `jizo.*` (no ECS equivalent). */
-function sensorFields(s: Ecs): void {
-  const e = s.e;
-  const j = (s.doc.jizo ??= {}) as Record<string, unknown>;
-  const flowId = keyword(e.flow_id);
-  if (flowId !== undefined) j.flow = { id: flowId };
-  const put = (k: string, v: unknown): void => {
-    if (v !== undefined) j[k] = v;
+type Handler = (s: Ecs, v: JsonValue, key: string) => void;
+
+function scalar(name: string, read: (v: JsonValue) => unknown): Handler {
+  return (s, v, key) => {
+    const x = read(v);
+    if (x !== undefined) ((s.doc.jizo ??= {}) as Record<string, unknown>)[name] = x;
+    else unmapped(s, key, v);
   };
-  put('parent_id', keyword(e.parent_id));
-  put('tx_id', long(e.tx_id));
-  if (typeof e.tx_guessed === 'boolean') j.tx_guessed = e.tx_guessed;
-  put('direction', str(e.direction));
-  put('pkt_src', str(e.pkt_src));
-  put('pcap_cnt', long(e.pcap_cnt));
-  put('pcap_filename', str(e.pcap_filename));
-  put('capture_file', str(e.capture_file));
-  put('stream', long(e.stream));
-  put('log_level', str(e.log_level));
-  put('payload', str(e.payload));
-  put('payload_printable', str(e.payload_printable));
-  put('packet', str(e.packet));
-  const ap: Record<string, unknown> = {};
-  let apSet = false;
-  for (const k of ['app_proto', 'app_proto_ts', 'app_proto_tc', 'app_proto_orig', 'app_proto_expected']) {
-    const v = str(e[k]);
-    // app_proto itself only when network.protocol does not already say it (failed, ftp-data ...).
-    if (v !== undefined && !(k === 'app_proto' && v === (s.doc.network as Record<string, unknown>).protocol)) {
-      ap[k === 'app_proto' ? 'name' : k.slice(10)] = v;
-      apSet = true;
-    }
-  }
-  if (apSet) j.app_proto = ap;
-  const icmp: Record<string, unknown> = {};
-  let icmpSet = false;
-  for (const [k, f] of ICMP) {
-    const v = long(e[k]);
-    if (v !== undefined) {
-      icmp[f] = v;
-      icmpSet = true;
-    }
-  }
-  if (icmpSet) j.icmp = icmp;
 }
 
-const ICMP: readonly [string, string][] = [
-  ['icmp_type', 'type'], ['icmp_code', 'code'], ['response_icmp_type', 'response_type'], ['response_icmp_code', 'response_code'],
-];
+function icmp(name: string): Handler {
+  return (s, v, key) => {
+    const x = long(v);
+    if (x !== undefined) jizo(s, 'icmp')[name] = x;
+    else unmapped(s, key, v);
+  };
+}
+
+function appProto(name: string): Handler {
+  return (s, v, key) => {
+    const x = str(v);
+    if (x !== undefined) jizo(s, 'app_proto')[name] = x;
+    else unmapped(s, key, v);
+  };
+}
+
+const bool = (v: JsonValue): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+const NOOP: Handler = () => {};
+
+/**
+ * Handlers of the top-level EVE keys that are not protocol objects: the ones
+ * {@link mapCommon} reads (no-op here) and the sensor bookkeeping fields, kept
+ * under `jizo.*` (no ECS equivalent). Dispatched only for keys present.
+ */
+export const COMMON_HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
+  ...['timestamp', 'event_type', 'flow_id', 'src_ip', 'src_port', 'dest_ip', 'dest_port', 'proto', 'ip_v', 'in_iface', 'vlan',
+    'host', 'community_id', 'app_proto', 'ether'].map((k): [string, Handler] => [k, NOOP]),
+  ['parent_id', scalar('parent_id', keyword)],
+  ['tx_id', scalar('tx_id', long)],
+  ['tx_guessed', scalar('tx_guessed', bool)],
+  ['direction', scalar('direction', str)],
+  ['pkt_src', scalar('pkt_src', str)],
+  ['pcap_cnt', scalar('pcap_cnt', long)],
+  ['pcap_filename', scalar('pcap_filename', str)],
+  ['capture_file', scalar('capture_file', str)],
+  ['stream', scalar('stream', long)],
+  ['log_level', scalar('log_level', str)],
+  ['payload', scalar('payload', str)],
+  ['payload_printable', scalar('payload_printable', str)],
+  ['packet', scalar('packet', str)],
+  ['app_proto_ts', appProto('ts')],
+  ['app_proto_tc', appProto('tc')],
+  ['app_proto_orig', appProto('orig')],
+  ['app_proto_expected', appProto('expected')],
+  ['icmp_type', icmp('type')],
+  ['icmp_code', icmp('code')],
+  ['response_icmp_type', icmp('response_type')],
+  ['response_icmp_code', icmp('response_code')],
+]);
 
 /** Keeps a top-level value no mapper knows under `jizo.unmapped.<key>`. */
 export function unmapped(s: Ecs, key: string, v: JsonValue): void {

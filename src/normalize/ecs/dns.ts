@@ -12,7 +12,7 @@ import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { canonicalIp } from '../ip.js';
 import { keyword, long, obj, str } from '../values.js';
 import { putDomainParts } from './domain.js';
-import { type Ecs, jizo, keepUnmapped } from './build.js';
+import { type Ecs, jizo, keepUnmapped, sub } from './build.js';
 
 const DNS_KEYS: ReadonlySet<string> = new Set([
   'version', 'type', 'id', 'rrname', 'rrtype', 'rcode', 'ttl', 'rdata', 'flags', 'qr', 'aa', 'tc', 'rd', 'ra', 'z',
@@ -41,11 +41,13 @@ export function mapDns(s: Ecs, d: JsonObject): void {
 }
 
 function mapAnswers(s: Ecs, a: JsonObject): void {
-  const dns = s.doc.dns as Record<string, unknown>;
+  const dns = sub(s.doc as Record<string, unknown>, 'dns');
   const answers = collectAnswers(s, a);
   if (answers !== undefined) dns.answers = answers;
   const rcode = str(a.rcode);
   if (rcode !== undefined) dns.response_code = rcode;
+  for (const _ in dns) return;
+  delete s.doc.dns;
 }
 
 function mapDnsTx(s: Ecs, d: JsonObject): void {
@@ -92,6 +94,8 @@ function mapDnsTx(s: Ecs, d: JsonObject): void {
   if (Array.isArray(d.authorities) && d.authorities.length > 0) j.authorities = d.authorities;
   if (Array.isArray(d.additionals) && d.additionals.length > 0) j.additionals = d.additionals;
   keepUnmapped(s, 'dns', d, DNS_KEYS);
+  for (const _ in dns) return;
+  delete s.doc.dns;
 }
 
 function question(s: Ecs, dns: Record<string, unknown>, q: JsonObject): void {

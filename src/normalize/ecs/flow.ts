@@ -5,7 +5,8 @@
  */
 import type { JsonObject } from '../../eve/json.js';
 import { epochNanos } from '../time.js';
-import { date, ip, keyword, long, str } from '../values.js';
+import { ip, keyword, long, str } from '../values.js';
+import { utcDate } from './cached.js';
 import { type Ecs, bool, exact, jizo, keepUnmapped, sub, sum, without } from './build.js';
 
 const FLOW_KEYS: ReadonlySet<string> = new Set([
@@ -40,8 +41,8 @@ function counters(s: Ecs, toServerPkts: unknown, toServerBytes: unknown, toClien
 /** event.start / event.end, and event.duration in nanoseconds, exact from the microsecond strings. */
 function times(s: Ecs, startV: unknown, endV: unknown): void {
   const event = s.doc.event as Record<string, unknown>;
-  const start = date(startV as never);
-  const end = date(endV as never);
+  const start = utcDate(startV as never);
+  const end = utcDate(endV as never);
   if (start !== undefined) event.start = start;
   if (end !== undefined) event.end = end;
   if (start === undefined || end === undefined) return;
@@ -91,13 +92,14 @@ export function mapFlow(s: Ecs, f: JsonObject): void {
 }
 
 function clientServer(s: Ecs, side: 'client' | 'server', addr: string | undefined, port: unknown): void {
+  const p = long(port as never);
+  if (addr === undefined && p === undefined) return;
   const o = sub(s.doc as Record<string, unknown>, side);
   if (addr !== undefined) {
     o.address = addr;
     o.ip = addr;
     s.ips.push(addr);
   }
-  const p = long(port as never);
   if (p !== undefined) o.port = p;
 }
 

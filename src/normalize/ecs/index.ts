@@ -10,8 +10,9 @@ import type { Context, JizoDocument } from '../types.js';
 import { mapAlert } from './alert.js';
 import { mapAnomaly } from './anomaly.js';
 import type { Ecs } from './build.js';
+import { utc } from './cached.js';
 import { categorize } from './categorize.js';
-import { COMMON_KEYS, mapCommon, mapSyslog, unmapped } from './common.js';
+import { COMMON_HANDLERS, mapCommon, mapSyslog, unmapped } from './common.js';
 import { mapDns } from './dns.js';
 import { mapEmail, mapSmtp } from './email.js';
 import { mapFileinfo } from './fileinfo.js';
@@ -45,7 +46,8 @@ export function ecsProfile(ctx: Context): JizoDocument {
   const e = ctx.decoded.event;
   const type = typeof e.event_type === 'string' ? e.event_type : '';
   const event: Record<string, unknown> = {};
-  const doc: JizoDocument = { '@timestamp': eventTimestamp(e, ctx), ecs: { version: ECS_VERSION }, event };
+  const ts = typeof e.timestamp === 'string' ? utc(e.timestamp) : undefined;
+  const doc: JizoDocument = { '@timestamp': ts ?? eventTimestamp(e, ctx), ecs: { version: ECS_VERSION }, event };
   const s: Ecs = { ctx, doc, e, type, ips: [], hosts: [], hashes: [], users: [] };
 
   const defaultProtocol = categorize(s, event);
@@ -54,9 +56,13 @@ export function ecsProfile(ctx: Context): JizoDocument {
   mapCommon(s, defaultProtocol);
   if (type === '' && e.event_type !== undefined) unmapped(s, 'event_type', e.event_type);
 
-  for (const key in e) {
-    if (COMMON_KEYS.has(key)) continue;
+  for (const key of Object.keys(e)) {
     const v: JsonValue = e[key]!;
+    const h = COMMON_HANDLERS.get(key);
+    if (h !== undefined) {
+      h(s, v, key);
+      continue;
+    }
     const m = MAPPERS.get(key);
     if (m !== undefined && typeof v === 'object' && v !== null && !Array.isArray(v)) m(s, v);
     else if (WHOLE.has(key) || (key === type && m === undefined && typeof v === 'object' && v !== null && !Array.isArray(v))) {
@@ -76,20 +82,14 @@ function finish(s: Ecs): void {
   let related: Record<string, string[]> | undefined;
   const add = (k: string, list: string[]): void => {
     if (list.length === 0) return;
-    (related ??= {})[k] = list.length === 1 ? list : [...new Set(list)];
+    (related ??= {})[k] = unique(list);
   };
   add('ip', s.ips);
   add('hosts', s.hosts);
   add('hash', s.hashes);
   add('user', s.users);
   if (related !== undefined) doc.related = related;
-  // Mappers create ECS objects before they know whether a value will fill them:
-  // an EVE object without usable values must not leave `{}` behind.
-  for (const k in doc) {
-    if (k === 'jizo') continue;
-    const v = doc[k];
-    if (typeof v === 'object' && v !== null && !Array.isArray(v) && prune(v as Record<string, unknown>)) delete doc[k];
-  }
+  if (isEmpty(doc.network as object)) delete doc.network;
 
   // Mappers create jizo.<x> on first use: drop the ones that stayed empty.
   const j = doc.jizo as Record<string, unknown> | undefined;
@@ -103,15 +103,12 @@ function finish(s: Ecs): void {
   if (!any) delete doc.jizo;
 }
 
-/** Removes empty objects below `o` (not inside arrays); true when `o` itself ends empty. */
-function prune(o: Record<string, unknown>): boolean {
-  let empty = true;
-  for (const k in o) {
-    const v = o[k];
-    if (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v !== 'bigint' && prune(v as Record<string, unknown>)) delete o[k];
-    else empty = false;
-  }
-  return empty;
+/** `list` without repeated values, in first-seen order (lists are short: a linear scan beats a Set). */
+function unique(list: string[]): string[] {
+  if (list.length < 2) return list;
+  const out: string[] = [];
+  for (const v of list) if (!out.includes(v)) out.push(v);
+  return out;
 }
 
 function isEmpty(o: object): boolean {

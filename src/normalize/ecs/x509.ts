@@ -6,6 +6,7 @@
 import type { JsonObject } from '../../eve/json.js';
 import { date, str } from '../values.js';
 import { type Ecs, keywords } from './build.js';
+import { Lru } from './lru.js';
 
 const RDN: Readonly<Record<string, string>> = {
   C: 'country', CN: 'common_name', L: 'locality', O: 'organization', OU: 'organizational_unit', ST: 'state_or_province',
@@ -47,18 +48,29 @@ export function parseDn(dn: string): Record<string, string[]> {
   return out;
 }
 
+// A sensor sees the same certificates again and again.
+const dnCache = new Lru<Readonly<Record<string, readonly string[]>>>(1024, 1024);
+
+/** {@link parseDn} through a bounded cache, with fresh arrays for each document. */
+function dnParts(dn: string): Record<string, string[]> {
+  const cached = dnCache.get(dn, parseDn);
+  const out: Record<string, string[]> = {};
+  for (const k in cached) out[k] = cached[k]!.slice();
+  return out;
+}
+
 /** Certificate of one side (`tls.server` or `tls.client`) from EVE keys subject, issuerdn, serial ... */
 export function certificate(s: Ecs, c: JsonObject, side: Record<string, unknown>): void {
   const x509: Record<string, unknown> = {};
   const subject = str(c.subject);
   if (subject !== undefined) {
     side.subject = subject;
-    x509.subject = { distinguished_name: subject, ...parseDn(subject) };
+    x509.subject = { distinguished_name: subject, ...dnParts(subject) };
   }
   const issuer = str(c.issuerdn);
   if (issuer !== undefined) {
     side.issuer = issuer;
-    x509.issuer = { distinguished_name: issuer, ...parseDn(issuer) };
+    x509.issuer = { distinguished_name: issuer, ...dnParts(issuer) };
   }
   const serial = str(c.serial);
   if (serial !== undefined) x509.serial_number = serial.replaceAll(':', '').toUpperCase();

@@ -1,0 +1,48 @@
+/**
+ * Cached forms of pure conversions that repeat from event to event: the UTC
+ * form of a timestamp's seconds (events of the same second share it) and the
+ * canonical text of IPv6 addresses (ipaddr.js parsing is the costly part).
+ */
+import type { JsonValue } from '../../eve/json.js';
+import { canonicalIp } from '../ip.js';
+import { toUtc } from '../time.js';
+import { Lru } from './lru.js';
+
+const NONE = '';
+const seconds = new Lru<string>(256, 40);
+
+/**
+ * {@link toUtc} with the date-time-to-the-second and offset part cached: the
+ * fractional digits are carried over as text, exactly as toUtc does.
+ */
+export function utc(s: string): string | undefined {
+  let end = 19;
+  if (s.length > 20 && (s.charCodeAt(19) === 46 /* . */ || s.charCodeAt(19) === 44) /* , */) {
+    end = 20;
+    while (end < s.length) {
+      const c = s.charCodeAt(end);
+      if (c < 48 || c > 57) break;
+      end++;
+    }
+    if (end === 20) return toUtc(s);
+  }
+  const key = end === 19 ? s : s.slice(0, 19) + s.slice(end);
+  const base = seconds.get(key, (k) => toUtc(k) ?? NONE);
+  if (base === NONE) return undefined;
+  return end === 19 ? base : base.slice(0, -1) + '.' + s.slice(20, end) + 'Z';
+}
+
+/** An ECS date from an EVE value (RFC 3339 UTC, fractional digits kept). */
+export function utcDate(v: JsonValue | undefined): string | undefined {
+  return typeof v === 'string' && v.length >= 19 ? utc(v) : undefined;
+}
+
+const v6 = new Lru<string>(1024, 64);
+
+/** Canonical IP text (see canonicalIp), IPv6 results cached. */
+export function ipText(v: JsonValue | undefined): string | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  if (v.indexOf(':') === -1) return canonicalIp(v);
+  const r = v6.get(v, (k) => canonicalIp(k) ?? NONE);
+  return r === NONE ? undefined : r;
+}
