@@ -46,6 +46,7 @@ function once(fn) {
 const opts = { sekoia: { profile: 'sekoia' }, ecs: { profile: 'ecs' } };
 const runs = {
   'JSON.parse+stringify': (l) => JSON.stringify(JSON.parse(l)).length,
+  'decode only': (l) => (decode(l).ok ? 1 : 0),
   'sekoia normalize': (l) => (normalize(l, opts.sekoia).ok ? 1 : 0),
   'sekoia normalize+toJson': (l) => {
     const r = normalize(l, opts.sekoia);

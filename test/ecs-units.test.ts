@@ -9,6 +9,9 @@ import { parseDn } from '../src/normalize/ecs/x509.js';
 import { serverName } from '../src/normalize/ecs/tls.js';
 import { appProtocol } from '../src/normalize/ecs/common.js';
 import { Lru } from '../src/normalize/ecs/lru.js';
+import { fastUtc, nanosBetween } from '../src/normalize/ecs/fasttime.js';
+import { epochNanos, toUtc } from '../src/normalize/time.js';
+import fc from 'fast-check';
 
 const receivedAt = '2025-01-01T00:00:00.000Z';
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -206,18 +209,48 @@ test('user agents: parsed once per distinct string (cache) and copied per docume
 });
 
 test('LRU cache: bounded, evicts the least recently used, long keys not stored', () => {
-  const lru = new Lru<number>(3, 10);
+  const lru = new Lru<number>(4, 10);
   let calls = 0;
   const f = (k: string): number => (calls++, k.length);
-  for (const k of ['a', 'bb', 'ccc']) lru.get(k, f);
-  lru.get('a', f);
-  lru.get('dddd', f);
-  assert.equal(lru.size, 3);
+  for (const k of ['a', 'bb', 'ccc', 'dddd']) lru.get(k, f);
+  lru.get('a', f); // 'bb' is now the least recently used
+  lru.get('eeeee', f); // full: one quarter (1 entry) evicted
+  assert.equal(lru.size, 4);
   calls = 0;
-  lru.get('a', f);
+  assert.equal(lru.get('a', f), 1);
+  assert.equal(lru.get('ccc', f), 3);
   assert.equal(calls, 0);
   lru.get('bb', f);
   assert.equal(calls, 1);
   lru.get('x'.repeat(11), f);
-  assert.equal(lru.size, 3);
+  assert.equal(calls, 2);
+  assert.ok(lru.size <= 4);
+  for (let i = 0; i < 100; i++) lru.get(`k${i}`, f);
+  assert.ok(lru.size <= 4);
+});
+
+test('integer time conversions agree with toUtc and epochNanos (property)', () => {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const stamp = fc
+    .record({
+      y: fc.integer({ min: 1000, max: 9998 }), mo: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 31 }),
+      h: fc.integer({ min: 0, max: 24 }), mi: fc.integer({ min: 0, max: 60 }), s: fc.integer({ min: 0, max: 59 }),
+      frac: fc.stringMatching(/^\d{0,10}$/), off: fc.constantFrom('Z', '+0000', '+0100', '-0500', '+05:30', '-1200', '+1400', '+2400', '+0060', 'z', ''),
+    })
+    .map((p) => `${p.y}-${two(p.mo)}-${two(p.d)}T${two(p.h)}:${two(p.mi)}:${two(p.s)}${p.frac === '' ? '' : '.' + p.frac}${p.off}`);
+  fc.assert(
+    fc.property(stamp, stamp, (a, b) => {
+      assert.equal(fastUtc(a), toUtc(a), a);
+      const ua = toUtc(a);
+      const ub = toUtc(b);
+      if (ua === undefined || ub === undefined) return;
+      const exactNs = epochNanos(ub)! - epochNanos(ua)!;
+      const ns = nanosBetween(ua, ub);
+      assert.equal(BigInt(ns!), exactNs, `${a} -> ${b}`);
+    }),
+    { numRuns: 3000, seed: 7 },
+  );
+  assert.equal(fastUtc('2024-02-29T23:59:59.999999-0100'), '2024-03-01T00:59:59.999999Z');
+  assert.equal(fastUtc('2023-02-29T00:00:00Z'), undefined);
+  assert.equal(fastUtc('2024-01-01T00:30:00+0100'), '2023-12-31T23:30:00Z');
 });

@@ -1,15 +1,31 @@
 /**
  * Cached forms of pure conversions that repeat from event to event: the UTC
- * form of a timestamp's seconds (events of the same second share it) and the
+ * form of a timestamp's seconds (events of the same second share it: memo of
+ * the last few) and the
  * canonical text of IPv6 addresses (ipaddr.js parsing is the costly part).
  */
 import type { JsonValue } from '../../eve/json.js';
 import { canonicalIp } from '../ip.js';
-import { toUtc } from '../time.js';
+import { fastUtc } from './fasttime.js';
 import { Lru } from './lru.js';
 
 const NONE = '';
-const seconds = new Lru<string>(256, 40);
+
+// Events come in time order: the few seconds last seen are nearly always the
+// next ones asked for. A 4-slot round-robin memo costs a few string compares.
+const SLOTS = 4;
+const memoKeys: string[] = new Array<string>(SLOTS).fill('');
+const memoValues: string[] = new Array<string>(SLOTS).fill(NONE);
+let memoNext = 0;
+
+function secondsUtc(key: string): string {
+  for (let i = 0; i < SLOTS; i++) if (memoKeys[i] === key) return memoValues[i]!;
+  const v = fastUtc(key) ?? NONE;
+  memoKeys[memoNext] = key;
+  memoValues[memoNext] = v;
+  memoNext = (memoNext + 1) % SLOTS;
+  return v;
+}
 
 /**
  * {@link toUtc} with the date-time-to-the-second and offset part cached: the
@@ -24,10 +40,10 @@ export function utc(s: string): string | undefined {
       if (c < 48 || c > 57) break;
       end++;
     }
-    if (end === 20) return toUtc(s);
+    if (end === 20) return fastUtc(s);
   }
   const key = end === 19 ? s : s.slice(0, 19) + s.slice(end);
-  const base = seconds.get(key, (k) => toUtc(k) ?? NONE);
+  const base = secondsUtc(key);
   if (base === NONE) return undefined;
   return end === 19 ? base : base.slice(0, -1) + '.' + s.slice(20, end) + 'Z';
 }

@@ -3,7 +3,7 @@
  * headers to ECS email.*, the SMTP envelope under jizo.smtp.
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
-import { str } from '../values.js';
+import { put, str } from '../values.js';
 import { type Ecs, jizo, keepUnmapped, keywords, sub } from './build.js';
 
 /** The address of "Name <user@example.com>" or "<user@example.com>". */
@@ -50,13 +50,10 @@ export function mapEmail(s: Ecs, m: JsonObject): void {
     break;
   }
   const j = jizo(s, 'email');
-  const put = (k: string, v: unknown): void => {
-    if (v !== undefined) j[k] = v;
-  };
-  put('status', str(m.status));
-  put('url', keywords(m.url));
-  put('date', str(m.date));
-  put('received', keywords(m.received));
+  put(j, 'status', str(m.status));
+  put(j, 'url', keywords(m.url));
+  put(j, 'date', str(m.date));
+  put(j, 'received', keywords(m.received));
   for (const k of ['body_md5', 'subject_md5'] as const) {
     const h = str(m[k]);
     if (h !== undefined) {

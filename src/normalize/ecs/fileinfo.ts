@@ -4,7 +4,7 @@
  * ...) is mapped by its own module.
  */
 import type { JsonObject } from '../../eve/json.js';
-import { long, str } from '../values.js';
+import { long, put, str } from '../values.js';
 import { type Ecs, basename, bool, extension, jizo, keepUnmapped, keywords } from './build.js';
 
 const FILE_KEYS: ReadonlySet<string> = new Set([
@@ -45,18 +45,15 @@ export function mapFileinfo(s: Ecs, f: JsonObject): void {
   }
 
   const j = jizo(s, 'fileinfo');
-  const put = (k: string, v: unknown): void => {
-    if (v !== undefined) j[k] = v;
-  };
-  put('magic', str(f.magic));
-  put('state', str(f.state));
-  put('gaps', bool(f.gaps));
-  put('stored', bool(f.stored));
-  put('storing', bool(f.storing));
-  put('file_id', long(f.file_id));
-  put('tx_id', long(f.tx_id));
-  put('start', long(f.start));
-  put('end', long(f.end));
-  put('sid', keywords(f.sid));
+  put(j, 'magic', str(f.magic));
+  put(j, 'state', str(f.state));
+  put(j, 'gaps', bool(f.gaps));
+  put(j, 'stored', bool(f.stored));
+  put(j, 'storing', bool(f.storing));
+  put(j, 'file_id', long(f.file_id));
+  put(j, 'tx_id', long(f.tx_id));
+  put(j, 'start', long(f.start));
+  put(j, 'end', long(f.end));
+  put(j, 'sid', keywords(f.sid));
   keepUnmapped(s, 'fileinfo', f, FILE_KEYS);
 }

@@ -4,9 +4,9 @@
  * event.start/end/duration, the rest under jizo.flow / jizo.netflow.
  */
 import type { JsonObject } from '../../eve/json.js';
-import { epochNanos } from '../time.js';
-import { ip, keyword, long, str } from '../values.js';
+import { ip, keyword, long, put, str } from '../values.js';
 import { utcDate } from './cached.js';
+import { nanosBetween } from './fasttime.js';
 import { type Ecs, bool, exact, jizo, keepUnmapped, sub, sum, without } from './build.js';
 
 const FLOW_KEYS: ReadonlySet<string> = new Set([
@@ -46,14 +46,13 @@ function times(s: Ecs, startV: unknown, endV: unknown): void {
   if (start !== undefined) event.start = start;
   if (end !== undefined) event.end = end;
   if (start === undefined || end === undefined) return;
-  const a = epochNanos(start);
-  const b = epochNanos(end);
-  if (a === undefined || b === undefined) return;
-  if (b < a) {
+  const ns = nanosBetween(start, end);
+  if (ns === undefined) return;
+  if (ns < 0) {
     s.ctx.warnings.push('flow end is before flow start: no event.duration');
     return;
   }
-  event.duration = exact(s, b - a);
+  event.duration = typeof ns === 'bigint' ? exact(s, ns) : ns;
 }
 
 export function mapFlow(s: Ecs, f: JsonObject): void {
@@ -65,21 +64,18 @@ export function mapFlow(s: Ecs, f: JsonObject): void {
   if (reason !== undefined) event.reason = reason;
 
   const j = jizo(s, 'flow');
-  const put = (k: string, v: unknown): void => {
-    if (v !== undefined) j[k] = v;
-  };
-  put('state', str(f.state));
-  put('age', long(f.age));
-  put('alerted', bool(f.alerted));
-  put('action', str(f.action));
-  put('bypass', str(f.bypass));
-  put('tx_cnt', long(f.tx_cnt));
-  put('elephant', bool(f.elephant));
-  put('wrong_thread', bool(f.wrong_thread));
-  put('emergency', bool(f.emergency));
-  put('dir_flow_reversed', bool(f.dir_flow_reversed));
+  put(j, 'state', str(f.state));
+  put(j, 'age', long(f.age));
+  put(j, 'alerted', bool(f.alerted));
+  put(j, 'action', str(f.action));
+  put(j, 'bypass', str(f.bypass));
+  put(j, 'tx_cnt', long(f.tx_cnt));
+  put(j, 'elephant', bool(f.elephant));
+  put(j, 'wrong_thread', bool(f.wrong_thread));
+  put(j, 'emergency', bool(f.emergency));
+  put(j, 'dir_flow_reversed', bool(f.dir_flow_reversed));
   if (typeof f.bypassed === 'object' && f.bypassed !== null && !Array.isArray(f.bypassed)) {
-    put('bypassed', without(f.bypassed, EMPTY));
+    put(j, 'bypassed', without(f.bypassed, EMPTY));
   }
   if (Array.isArray(f.exception_policy) && f.exception_policy.length > 0) j.exception_policy = f.exception_policy;
 
@@ -111,13 +107,10 @@ export function mapNetflow(s: Ecs, n: JsonObject): void {
   counters(s, n.pkts, n.bytes, undefined, undefined);
   times(s, n.start, n.end);
   const j = jizo(s, 'netflow');
-  const put = (k: string, v: unknown): void => {
-    if (v !== undefined) j[k] = v;
-  };
-  put('age', long(n.age));
-  put('min_ttl', long(n.min_ttl));
-  put('max_ttl', long(n.max_ttl));
-  put('tx_cnt', long(n.tx_cnt));
+  put(j, 'age', long(n.age));
+  put(j, 'min_ttl', long(n.min_ttl));
+  put(j, 'max_ttl', long(n.max_ttl));
+  put(j, 'tx_cnt', long(n.tx_cnt));
   keepUnmapped(s, 'netflow', n, NETFLOW_KEYS);
 }
 

@@ -4,7 +4,7 @@
  */
 import type { JsonObject } from '../../eve/json.js';
 import { splitUrl } from '../url.js';
-import { long, obj, str } from '../values.js';
+import { long, obj, put, str } from '../values.js';
 import { forwardedIp } from './alert.js';
 import { type Ecs, jizo, keepUnmapped, sub } from './build.js';
 import { putDomainParts } from './domain.js';
@@ -137,19 +137,16 @@ export function mapHttp(s: Ecs, h: JsonObject): void {
 /** HTTP fields without an ECS place. */
 function custom(s: Ecs, h: JsonObject): void {
   const j = jizo(s, 'http');
-  const put = (k: string, v: unknown): void => {
-    if (v !== undefined) j[k] = v;
-  };
-  put('redirect', str(h.redirect));
-  put('xff', str(h.xff));
-  put('http_port', long(h.http_port));
-  put('server', str(h.server));
+  put(j, 'redirect', str(h.redirect));
+  put(j, 'xff', str(h.xff));
+  put(j, 'http_port', long(h.http_port));
+  put(j, 'server', str(h.server));
   // Jizo's own key: the Server header of the response.
-  put('server_agent', str(h.http_server_agent));
-  put('true_client_ip', str(h.true_client_ip));
-  put('org_src_ip', str(h.org_src_ip));
-  put('request_body', str(h.http_request_body));
-  put('response_body', str(h.http_response_body));
+  put(j, 'server_agent', str(h.http_server_agent));
+  put(j, 'true_client_ip', str(h.true_client_ip));
+  put(j, 'org_src_ip', str(h.org_src_ip));
+  put(j, 'request_body', str(h.http_request_body));
+  put(j, 'response_body', str(h.http_response_body));
   if (Array.isArray(h.request_headers) && h.request_headers.length > 0) j.request_headers = h.request_headers;
   if (Array.isArray(h.response_headers) && h.response_headers.length > 0) j.response_headers = h.response_headers;
   const cr = obj(h, 'content_range');

@@ -25,22 +25,37 @@ import { mapQuic, mapTls } from './tls.js';
 export const ECS_VERSION = '9.4.0';
 
 type Mapper = (s: Ecs, o: JsonObject) => void;
+type Handler = (s: Ecs, v: JsonValue, key: string) => void;
 
-const MAPPERS = new Map<string, Mapper>([
-  ['alert', mapAlert],
-  ['anomaly', mapAnomaly],
-  ['dns', mapDns],
-  ['email', mapEmail],
-  ['smtp', mapSmtp],
-  ['fileinfo', mapFileinfo],
-  ['flow', mapFlow],
-  ['netflow', mapNetflow],
-  ['tcp', mapTcp],
-  ['http', mapHttp],
-  ['tls', mapTls],
-  ['quic', mapQuic],
+function isObject(v: JsonValue): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A protocol object mapper; a value of another kind is kept under jizo.unmapped. */
+function objectOf(m: Mapper): Handler {
+  return (s, v, key) => {
+    if (isObject(v)) m(s, v);
+    else unmapped(s, key, v);
+  };
+}
+
+/** One handler per known top-level EVE key (one Map lookup per key of the event). */
+const DISPATCH = new Map<string, Handler>([
+  ...COMMON_HANDLERS,
+  ...WHOLE_KEYS.map((k): [string, Handler] => [k, mapWhole]),
+  ['alert', objectOf(mapAlert)],
+  ['anomaly', objectOf(mapAnomaly)],
+  ['dns', objectOf(mapDns)],
+  ['email', objectOf(mapEmail)],
+  ['smtp', objectOf(mapSmtp)],
+  ['fileinfo', objectOf(mapFileinfo)],
+  ['flow', objectOf(mapFlow)],
+  ['netflow', objectOf(mapNetflow)],
+  ['tcp', objectOf(mapTcp)],
+  ['http', objectOf(mapHttp)],
+  ['tls', objectOf(mapTls)],
+  ['quic', objectOf(mapQuic)],
 ]);
-const WHOLE: ReadonlySet<string> = new Set(WHOLE_KEYS);
 
 export function ecsProfile(ctx: Context): JizoDocument {
   const e = ctx.decoded.event;
@@ -56,18 +71,12 @@ export function ecsProfile(ctx: Context): JizoDocument {
   mapCommon(s, defaultProtocol);
   if (type === '' && e.event_type !== undefined) unmapped(s, 'event_type', e.event_type);
 
-  for (const key of Object.keys(e)) {
+  for (const key in e) {
     const v: JsonValue = e[key]!;
-    const h = COMMON_HANDLERS.get(key);
-    if (h !== undefined) {
-      h(s, v, key);
-      continue;
-    }
-    const m = MAPPERS.get(key);
-    if (m !== undefined && typeof v === 'object' && v !== null && !Array.isArray(v)) m(s, v);
-    else if (WHOLE.has(key) || (key === type && m === undefined && typeof v === 'object' && v !== null && !Array.isArray(v))) {
-      mapWhole(s, key, v);
-    }
+    const h = DISPATCH.get(key);
+    if (h !== undefined) h(s, v, key);
+    // An event type this version does not know: its whole object under jizo.<event_type>.
+    else if (key === type && isObject(v)) mapWhole(s, v, key);
     else unmapped(s, key, v);
   }
 

@@ -112,7 +112,7 @@ export const WHOLE_KEYS: readonly string[] = [
 ];
 
 /** Keeps `o` whole under jizo.<key> and copies out what ECS has a field for. */
-export function mapWhole(s: Ecs, key: string, o: JsonValue): void {
+export function mapWhole(s: Ecs, o: JsonValue, key: string): void {
   if (o === null || o === '') return;
   if (typeof o === 'object' && !Array.isArray(o)) {
     let empty = true;
