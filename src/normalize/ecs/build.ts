@@ -13,11 +13,11 @@ export interface Ecs {
   e: JsonObject;
   /** event_type of the event (lowercase as Suricata writes it), '' when absent. */
   type: string;
-  /** related.* values, deduplicated when the document is finished. */
+  /** related.* values, deduplicated when the document is finished (created on first use but ips). */
   ips: string[];
-  hosts: string[];
-  hashes: string[];
-  users: string[];
+  hosts: string[] | undefined;
+  hashes: string[] | undefined;
+  users: string[] | undefined;
 }
 
 /** A nested object of the document, created on first use (`path` is a constant of the mapper). */

@@ -105,7 +105,7 @@ function question(s: Ecs, dns: Record<string, unknown>, q: JsonObject): void {
   const qo: Record<string, unknown> = {};
   if (name !== undefined) {
     qo.name = name;
-    s.hosts.push(name);
+    (s.hosts ??= []).push(name);
     putDomainParts(qo, name.toLowerCase());
   }
   if (type !== undefined) qo.type = type;

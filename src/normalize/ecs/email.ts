@@ -58,7 +58,7 @@ export function mapEmail(s: Ecs, m: JsonObject): void {
     const h = str(m[k]);
     if (h !== undefined) {
       j[k] = h;
-      s.hashes.push(h);
+      (s.hashes ??= []).push(h);
     }
   }
   for (const k of ['has_ipv6_url', 'has_ipv4_url', 'has_exe_url'] as const) if (typeof m[k] === 'boolean') j[k] = m[k];

@@ -40,9 +40,7 @@ function digits(s: string, from: number, n: number): number {
   return v;
 }
 
-function pad(n: number, w: number): string {
-  return String(n).padStart(w, '0');
-}
+const TWO: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
 
 /** Parsed `YYYY-MM-DDTHH:MM:SS[.f](Z|±HHMM|±HH:MM)`: epoch seconds (UTC) and the fraction text. */
 interface Parts {
@@ -93,7 +91,7 @@ export function fastUtc(s: string): string | undefined {
   const hh = Math.floor(rem / 3600);
   const mm = Math.floor((rem % 3600) / 60);
   const ss = rem % 60;
-  return `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}T${pad(hh, 2)}:${pad(mm, 2)}:${pad(ss, 2)}${p.frac === '' ? '' : '.' + p.frac}Z`;
+  return `${TWO[(y / 100) | 0]}${TWO[y % 100]}-${TWO[m]}-${TWO[d]}T${TWO[hh]}:${TWO[mm]}:${TWO[ss]}${p.frac === '' ? '' : '.' + p.frac}Z`;
 }
 
 /** Nanoseconds from UTC string `a` to UTC string `b` (both from toUtc), exact: a number when safe, else a bigint. */

@@ -36,7 +36,7 @@ export function mapFileinfo(s: Ecs, f: JsonObject): void {
     const v = str(f[h]);
     if (v === undefined) continue;
     (hash ??= {})[h] = v;
-    s.hashes.push(v);
+    (s.hashes ??= []).push(v);
   }
   if (hash !== undefined) file.hash = hash;
   for (const _ in file) {

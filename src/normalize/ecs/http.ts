@@ -6,7 +6,7 @@ import type { JsonObject } from '../../eve/json.js';
 import { splitUrl } from '../url.js';
 import { long, obj, put, str } from '../values.js';
 import { forwardedIp } from './alert.js';
-import { type Ecs, jizo, keepUnmapped, sub } from './build.js';
+import { type Ecs, jizo, setKey, sub } from './build.js';
 import { putDomainParts } from './domain.js';
 import { userAgent } from './useragent.js';
 
@@ -30,7 +30,7 @@ const HTTP_KEYS: ReadonlySet<string> = new Set([
   'length', 'redirect', 'http_port', 'xff', 'content_range', 'request_headers', 'response_headers',
   'http_request_body', 'http_request_body_printable', 'http_response_body', 'http_response_body_printable',
   'http2', 'version', 'request_length', 'response_length', 'http_server_agent', 'server', 'true_client_ip',
-  'org_src_ip', ...CUSTOM_HEADERS,
+  'org_src_ip',
 ]);
 
 // "HTTP/1.1" -> "1.1" (ECS http.version: "HTTP version").
@@ -55,7 +55,7 @@ export function mapHttp(s: Ecs, h: JsonObject): void {
   const host = hostname?.toLowerCase();
   if (host !== undefined) {
     sub(doc, 'destination').domain = host;
-    s.hosts.push(host);
+    (s.hosts ??= []).push(host);
   }
   const original = str(h.url);
   if (original !== undefined) {
@@ -70,7 +70,7 @@ export function mapHttp(s: Ecs, h: JsonObject): void {
     if (domain !== undefined) {
       url.domain = domain;
       putDomainParts(url, domain);
-      if (domain !== host) s.hosts.push(domain);
+      if (domain !== host) (s.hosts ??= []).push(domain);
     }
     const port = parts.port ?? long(h.http_port);
     if (port !== undefined) url.port = port;
@@ -130,7 +130,6 @@ export function mapHttp(s: Ecs, h: JsonObject): void {
   const xff = str(h.xff);
   if (xff !== undefined) forwardedIp(s, xff);
   custom(s, h);
-  keepUnmapped(s, 'http', h, HTTP_KEYS);
   if (Object.keys(http).length === 0) delete doc.http;
 }
 
@@ -151,13 +150,21 @@ function custom(s: Ecs, h: JsonObject): void {
   if (Array.isArray(h.response_headers) && h.response_headers.length > 0) j.response_headers = h.response_headers;
   const cr = obj(h, 'content_range');
   if (cr !== undefined) j.content_range = cr;
+  // One pass over the keys: custom headers, and the keys no mapping knows.
   let headers: Record<string, unknown> | undefined;
-  for (const k in h) {
-    if (!CUSTOM_HEADERS.has(k) && !(k === 'content_range' && cr === undefined)) continue;
-    const v = str(h[k]);
-    if (v !== undefined) (headers ??= {})[k] = v;
+  let rest: Record<string, unknown> | undefined;
+  for (const k of Object.keys(h)) {
+    if (CUSTOM_HEADERS.has(k) || (k === 'content_range' && cr === undefined)) {
+      const v = str(h[k]);
+      if (v !== undefined) (headers ??= {})[k] = v;
+      else if (h[k] !== null && h[k] !== '') setKey((rest ??= {}), k, h[k]);
+    } else if (!HTTP_KEYS.has(k)) {
+      const v = h[k];
+      if (v !== null && v !== '') setKey((rest ??= {}), k, v);
+    }
   }
   if (headers !== undefined) j.headers = headers;
+  if (rest !== undefined) setKey(jizo(s, 'unmapped'), 'http', rest);
   const h2 = obj(h, 'http2');
   if (h2 !== undefined) j.http2 = h2;
 }

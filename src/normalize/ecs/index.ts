@@ -63,7 +63,7 @@ export function ecsProfile(ctx: Context): JizoDocument {
   const event: Record<string, unknown> = {};
   const ts = typeof e.timestamp === 'string' ? utc(e.timestamp) : undefined;
   const doc: JizoDocument = { '@timestamp': ts ?? eventTimestamp(e, ctx), ecs: { version: ECS_VERSION }, event };
-  const s: Ecs = { ctx, doc, e, type, ips: [], hosts: [], hashes: [], users: [] };
+  const s: Ecs = { ctx, doc, e, type, ips: [], hosts: undefined, hashes: undefined, users: undefined };
 
   const defaultProtocol = categorize(s, event);
   event.module = 'jizo';
@@ -71,7 +71,7 @@ export function ecsProfile(ctx: Context): JizoDocument {
   mapCommon(s, defaultProtocol);
   if (type === '' && e.event_type !== undefined) unmapped(s, 'event_type', e.event_type);
 
-  for (const key in e) {
+  for (const key of Object.keys(e)) {
     const v: JsonValue = e[key]!;
     const h = DISPATCH.get(key);
     if (h !== undefined) h(s, v, key);
@@ -89,8 +89,8 @@ export function ecsProfile(ctx: Context): JizoDocument {
 function finish(s: Ecs): void {
   const doc = s.doc as Record<string, unknown>;
   let related: Record<string, string[]> | undefined;
-  const add = (k: string, list: string[]): void => {
-    if (list.length === 0) return;
+  const add = (k: string, list: string[] | undefined): void => {
+    if (list === undefined || list.length === 0) return;
     (related ??= {})[k] = unique(list);
   };
   add('ip', s.ips);

@@ -19,7 +19,7 @@ function user(s: Ecs, name: JsonValue | undefined, domain?: JsonValue): void {
   const d = str(domain);
   if (d !== undefined) u.domain = d;
   doc.user = u;
-  s.users.push(n);
+  (s.users ??= []).push(n);
 }
 
 function filePath(s: Ecs, v: JsonValue | undefined): void {
@@ -41,7 +41,7 @@ const EXTRACT: Readonly<Record<string, Extract>> = {
     for (const side of ['client', 'server']) {
       const h = obj(obj(o, side), 'hassh');
       const hash = h && str(h.hash);
-      if (hash !== undefined) s.hashes.push(hash);
+      if (hash !== undefined) (s.hashes ??= []).push(hash);
     }
   },
   smb(s, o) {
@@ -60,7 +60,7 @@ const EXTRACT: Readonly<Record<string, Extract>> = {
     related(s, o.relay_ip);
     related(s, o.requested_ip);
     const h = str(o.hostname);
-    if (h !== undefined) s.hosts.push(h);
+    if (h !== undefined) (s.hosts ??= []).push(h);
   },
   ftp(s, o) {
     // "USER name" (RFC 959 §4.1.1): the login name.

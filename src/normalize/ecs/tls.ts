@@ -80,7 +80,7 @@ function sni(s: Ecs, v: JsonValue | undefined): void {
   const doc = s.doc as Record<string, unknown>;
   sub(sub(doc, 'tls'), 'client').server_name = name;
   sub(doc, 'destination').domain = name;
-  s.hosts.push(name);
+  (s.hosts ??= []).push(name);
 }
 
 function hashOf(v: JsonValue | undefined): [string | undefined, string | undefined] {
@@ -95,11 +95,11 @@ function hashes(s: Ecs, t: JsonObject, client: Record<string, unknown>, server: 
   const [ja4] = hashOf(t.ja4);
   if (ja3 !== undefined) {
     client.ja3 = ja3;
-    s.hashes.push(ja3);
+    (s.hashes ??= []).push(ja3);
   }
   if (ja3s !== undefined) {
     server.ja3s = ja3s;
-    s.hashes.push(ja3s);
+    (s.hashes ??= []).push(ja3s);
   }
   if (ja3String === undefined && ja3sString === undefined && ja4 === undefined) return;
   const j = jizo(s, 'tls');
@@ -108,7 +108,7 @@ function hashes(s: Ecs, t: JsonObject, client: Record<string, unknown>, server: 
   // ECS has no JA4 field (ECS 9.x): custom.
   if (ja4 !== undefined) {
     j.ja4 = ja4;
-    s.hashes.push(ja4);
+    (s.hashes ??= []).push(ja4);
   }
 }
 

@@ -78,7 +78,7 @@ export function certificate(s: Ecs, c: JsonObject, side: Record<string, unknown>
   if (fp !== undefined) {
     const sha1 = fp.replaceAll(':', '').toUpperCase();
     side.hash = { sha1 };
-    s.hashes.push(sha1);
+    (s.hashes ??= []).push(sha1);
   }
   // notbefore/notafter are UTC without offset (EVE doc, tls): toUtc reads no offset as UTC.
   const nb = date(c.notbefore);
