@@ -46,7 +46,8 @@ export function mapEmail(s: Ecs, m: JsonObject): void {
   const att = keywords(m.attachment);
   if (att !== undefined) email.attachments = att.map((name) => ({ file: { name } }));
   for (const _ in email) {
-    (s.doc as Record<string, unknown>).email = email;
+    // smtp (the envelope) may have come first and set email.sender.
+    Object.assign(sub(s.doc as Record<string, unknown>, 'email'), email);
     break;
   }
   const j = jizo(s, 'email');
