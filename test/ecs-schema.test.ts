@@ -11,6 +11,7 @@ import { parseJson } from '../src/eve/json.js';
 import { normalize } from '../src/normalize/index.js';
 import { ECS_PROFILE_FIELDS } from '../src/schema/fields/ecs.js';
 import { findTestFiles } from '../src/testing/intake-test.js';
+import { WHOLE_KEYS } from '../src/normalize/ecs/protocols.js';
 import { corpusLines } from './helpers/corpus.js';
 import { schemaErrors } from './helpers/ecs-schema.js';
 import { GOLDEN, SHARED } from './helpers/paths.js';
@@ -35,6 +36,12 @@ test('ECS_PROFILE_FIELDS: ECS entries carry their ECS type and array-ness, custo
     assert.equal(f.type, e.type, `${f.name} type`);
     assert.equal(f.array === true, e.normalize?.includes('array') === true, `${f.name} array`);
   }
+});
+
+test('every protocol object kept whole is declared as one flattened field', () => {
+  const byName = new Map(ECS_PROFILE_FIELDS.map((f) => [f.name, f]));
+  for (const k of WHOLE_KEYS) assert.equal(byName.get(`jizo.${k}`)?.type, 'flattened', `jizo.${k}`);
+  assert.equal(byName.get('jizo.*')?.type, 'flattened');
 });
 
 test('schema check catches what it must (unknown field, wrong type, scalar for an array, illegal category/type pair)', () => {
