@@ -112,7 +112,7 @@ function mapMetadata(s: Ecs, j: Record<string, unknown>, m: JsonObject): void {
       if (!TECHNIQUE.test(t)) continue;
       const id = t.toUpperCase();
       if (techniqueId === undefined) techniqueId = [id];
-      else if (!techniqueId.includes(id)) techniqueId.push(id);
+      else if (!techniqueId.includes(id)) techniqueId = [...techniqueId, id];
     }
   }
   if (tacticId || tacticName || techniqueId || techniqueName) {

@@ -110,9 +110,21 @@ export function exact(s: Ecs, n: bigint): number | bigint {
   return n;
 }
 
-/** Array of non-empty keyword strings of an EVE value (a scalar becomes a one-element list). */
+/**
+ * Array of non-empty keyword strings of an EVE value (a scalar becomes a
+ * one-element list). An input array that is already that is returned as is:
+ * the parsed event belongs to this call, and sharing it saves a copy.
+ */
 export function keywords(v: JsonValue | undefined): string[] | undefined {
   if (v === undefined || v === null) return undefined;
+  if (Array.isArray(v)) {
+    let clean = v.length > 0;
+    for (let i = 0; clean && i < v.length; i++) {
+      const x = v[i];
+      clean = typeof x === 'string' && x !== '';
+    }
+    if (clean) return v as string[];
+  }
   const list = Array.isArray(v) ? v : [v];
   let out: string[] | undefined;
   for (const x of list) {
