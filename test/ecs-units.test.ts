@@ -10,6 +10,7 @@ import { serverName } from '../src/normalize/ecs/tls.js';
 import { appProtocol } from '../src/normalize/ecs/common.js';
 import { Lru } from '../src/normalize/ecs/lru.js';
 import { fastUtc, nanosBetween } from '../src/normalize/ecs/fasttime.js';
+import { utc } from '../src/normalize/ecs/cached.js';
 import { epochNanos, toUtc } from '../src/normalize/time.js';
 import fc from 'fast-check';
 
@@ -241,6 +242,8 @@ test('integer time conversions agree with toUtc and epochNanos (property)', () =
   fc.assert(
     fc.property(stamp, stamp, (a, b) => {
       assert.equal(fastUtc(a), toUtc(a), a);
+      assert.equal(utc(a), toUtc(a), a);
+      assert.equal(utc(a.replace('T', ' ').replace('.', ',')), toUtc(a.replace('T', ' ').replace('.', ',')), a);
       const ua = toUtc(a);
       const ub = toUtc(b);
       if (ua === undefined || ub === undefined) return;

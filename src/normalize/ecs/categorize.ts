@@ -64,8 +64,3 @@ export function categorize(s: Ecs, event: Record<string, unknown>): string | und
   event.type = type;
   return c.protocol;
 }
-
-/** True when `t` is an event type this version maps field by field. */
-export function isKnownType(t: string): boolean {
-  return t === 'alert' || TABLE.has(t);
-}
