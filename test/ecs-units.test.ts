@@ -257,3 +257,11 @@ test('integer time conversions agree with toUtc and epochNanos (property)', () =
   assert.equal(fastUtc('2023-02-29T00:00:00Z'), undefined);
   assert.equal(fastUtc('2024-01-01T00:30:00+0100'), '2023-12-31T23:30:00Z');
 });
+
+test('an src_ip that is not an address is kept under jizo.unmapped, with a warning', () => {
+  const { doc, warnings } = ecs(ev('flow', { src_ip: 'not-an-ip', src_port: 'x' }));
+  assert.equal(doc.source, undefined);
+  assert.equal(doc.jizo.unmapped.src_ip, 'not-an-ip');
+  assert.equal(doc.jizo.unmapped.src_port, 'x');
+  assert.ok(warnings.includes('src_ip is not an IP address'));
+});

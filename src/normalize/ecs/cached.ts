@@ -2,7 +2,7 @@
  * Cached forms of pure conversions that repeat from event to event: the UTC
  * form of a timestamp's seconds (events of the same second share it: memo of
  * the last few) and the
- * canonical text of IPv6 addresses (ipaddr.js parsing is the costly part).
+ * canonical text of IP addresses (validation and ipaddr.js parsing).
  */
 import type { JsonValue } from '../../eve/json.js';
 import { canonicalIp } from '../ip.js';
@@ -53,12 +53,12 @@ export function utcDate(v: JsonValue | undefined): string | undefined {
   return typeof v === 'string' && v.length >= 19 ? utc(v) : undefined;
 }
 
-const v6 = new Lru<string>(1024, 64);
+const ips = new Lru<string>(4096, 64);
+const canonical = (k: string): string => canonicalIp(k) ?? NONE;
 
-/** Canonical IP text (see canonicalIp), IPv6 results cached. */
+/** Canonical IP text (see canonicalIp), cached: a sensor sees the same addresses again and again. */
 export function ipText(v: JsonValue | undefined): string | undefined {
   if (typeof v !== 'string' || v === '') return undefined;
-  if (v.indexOf(':') === -1) return canonicalIp(v);
-  const r = v6.get(v, (k) => canonicalIp(k) ?? NONE);
+  const r = ips.get(v, canonical);
   return r === NONE ? undefined : r;
 }

@@ -58,8 +58,15 @@ export function mapCommon(s: Ecs, defaultProtocol: string | undefined): void {
 
   const srcIp = ipText(e.src_ip);
   const dstIp = ipText(e.dest_ip);
-  if (srcIp === undefined && e.src_ip !== undefined) s.ctx.warnings.push('src_ip is not an IP address');
-  if (dstIp === undefined && e.dest_ip !== undefined) s.ctx.warnings.push('dest_ip is not an IP address');
+  // A value that is not an address is kept (jizo.unmapped), not put in an `ip` field.
+  if (srcIp === undefined && e.src_ip !== undefined) {
+    s.ctx.warnings.push('src_ip is not an IP address');
+    unmapped(s, 'src_ip', e.src_ip);
+  }
+  if (dstIp === undefined && e.dest_ip !== undefined) {
+    s.ctx.warnings.push('dest_ip is not an IP address');
+    unmapped(s, 'dest_ip', e.dest_ip);
+  }
   const ether = obj(e, 'ether');
   endpoint(s, 'source', srcIp, e.src_port, ether?.src_mac);
   endpoint(s, 'destination', dstIp, e.dest_port, ether?.dest_mac);
@@ -76,9 +83,11 @@ export function mapCommon(s: Ecs, defaultProtocol: string | undefined): void {
     }
   }
 
-  const network = sub(doc as Record<string, unknown>, 'network');
+  const network: Record<string, unknown> = {};
+  (doc as Record<string, unknown>).network = network;
   transport(network, e.proto);
-  const protocol = appProtocol(e.app_proto) ?? defaultProtocol;
+  const ap = e.app_proto;
+  const protocol = appProtocol(ap) ?? defaultProtocol;
   if (protocol !== undefined) network.protocol = protocol;
   const cid = str(e.community_id);
   if (cid !== undefined) network.community_id = cid;
@@ -98,25 +107,23 @@ export function mapCommon(s: Ecs, defaultProtocol: string | undefined): void {
   const flowId = keyword(e.flow_id);
   if (flowId !== undefined) jizo(s, 'flow').id = flowId;
   // app_proto itself only when network.protocol does not say it already (failed, ftp-data ...).
-  const ap = str(e.app_proto);
-  if (ap !== undefined && ap !== network.protocol) jizo(s, 'app_proto').name = ap;
+  if (typeof ap === 'string' && ap !== '' && ap !== protocol) jizo(s, 'app_proto').name = ap;
 }
 
 function endpoint(s: Ecs, side: 'source' | 'destination', addr: string | undefined, port: JsonValue | undefined, m: JsonValue | undefined): void {
+  const p = long(port);
+  if (p === undefined && port !== undefined) unmapped(s, side === 'source' ? 'src_port' : 'dest_port', port);
+  const mm = m === undefined ? undefined : mac(m);
+  if (addr === undefined && p === undefined && mm === undefined) return;
   const o: Record<string, unknown> = {};
   if (addr !== undefined) {
     o.address = addr;
     o.ip = addr;
     s.ips.push(addr);
   }
-  const p = long(port);
   if (p !== undefined) o.port = p;
-  const mm = mac(m);
   if (mm !== undefined) o.mac = mm;
-  for (const _ in o) {
-    (s.doc as Record<string, unknown>)[side] = o;
-    break;
-  }
+  (s.doc as Record<string, unknown>)[side] = o;
 }
 
 function putMac(s: Ecs, side: 'source' | 'destination', m: string): void {
