@@ -265,3 +265,12 @@ test('an src_ip that is not an address is kept under jizo.unmapped, with a warni
   assert.equal(doc.jizo.unmapped.src_port, 'x');
   assert.ok(warnings.includes('src_ip is not an IP address'));
 });
+
+test('MITRE sub-techniques: to threat.technique.subtechnique with their parent technique', () => {
+  const { doc } = ecs(ev('alert', { alert: { signature_id: 6, metadata: { mitre_technique_id: ['T1071.001', 'T1105'], mitre_technique_name: ['Web_Protocols', 'Ingress_Tool_Transfer'] } } }));
+  assert.deepEqual(doc.threat.technique, {
+    id: ['T1071', 'T1105'],
+    name: ['Ingress_Tool_Transfer'],
+    subtechnique: { id: ['T1071.001'], name: ['Web_Protocols'] },
+  });
+});

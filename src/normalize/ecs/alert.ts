@@ -99,6 +99,45 @@ export function cveId(v: string): string | undefined {
   return m === null ? undefined : `CVE-${m[1]}-${m[2]}`;
 }
 
+const SUBTECHNIQUE = /^T\d{4}\.\d{3}$/;
+
+/**
+ * threat.technique from the id and name lists of the rule. A sub-technique id
+ * (T1071.001) goes to threat.technique.subtechnique.id with its parent
+ * (T1071) in threat.technique.id (ECS threat fields); the name at the same
+ * position follows its id when both lists have the same length.
+ */
+function techniques(ids: string[] | undefined, names: string[] | undefined): Record<string, unknown> {
+  const technique: Record<string, unknown> = {};
+  if (ids === undefined || !ids.some((id) => SUBTECHNIQUE.test(id))) {
+    if (ids) technique.id = ids;
+    if (names) technique.name = names;
+    return technique;
+  }
+  const paired = names !== undefined && names.length === ids.length;
+  const tId: string[] = [];
+  const tName: string[] = [];
+  const subId: string[] = [];
+  const subName: string[] = [];
+  ids.forEach((id, i) => {
+    if (SUBTECHNIQUE.test(id)) {
+      subId.push(id);
+      if (paired) subName.push(names[i]!);
+      if (!tId.includes(id.slice(0, 5))) tId.push(id.slice(0, 5));
+    } else {
+      if (!tId.includes(id)) tId.push(id);
+      if (paired) tName.push(names[i]!);
+    }
+  });
+  technique.id = tId;
+  if (!paired && names !== undefined) technique.name = names;
+  else if (tName.length > 0) technique.name = tName;
+  const sub: Record<string, unknown> = { id: subId };
+  if (subName.length > 0) sub.name = subName;
+  technique.subtechnique = sub;
+  return technique;
+}
+
 function mapMetadata(s: Ecs, j: Record<string, unknown>, m: JsonObject): void {
   const doc = s.doc as Record<string, unknown>;
   const tacticId = keywords(m.mitre_tactic_id);
@@ -123,12 +162,7 @@ function mapMetadata(s: Ecs, j: Record<string, unknown>, m: JsonObject): void {
       if (tacticName) tactic.name = tacticName;
       threat.tactic = tactic;
     }
-    if (techniqueId || techniqueName) {
-      const technique: Record<string, unknown> = {};
-      if (techniqueId) technique.id = techniqueId;
-      if (techniqueName) technique.name = techniqueName;
-      threat.technique = technique;
-    }
+    if (techniqueId || techniqueName) threat.technique = techniques(techniqueId, techniqueName);
     doc.threat = threat;
   }
 

@@ -303,6 +303,8 @@ export const ECS_PROFILE_FIELDS: readonly FieldDef[] = [
   { name: 'threat.tactic.name', type: 'keyword', description: 'ATT&CK tactic names of the rule.', array: true },
   { name: 'threat.technique.id', type: 'keyword', description: 'ATT&CK technique ids of the rule.', array: true },
   { name: 'threat.technique.name', type: 'keyword', description: 'ATT&CK technique names of the rule.', array: true },
+  { name: 'threat.technique.subtechnique.id', type: 'keyword', description: 'ATT&CK sub-technique ids of the rule.', array: true },
+  { name: 'threat.technique.subtechnique.name', type: 'keyword', description: 'ATT&CK sub-technique names of the rule.', array: true },
   { name: 'tls.client.certificate', type: 'keyword', description: 'Client certificate (PEM body).' },
   { name: 'tls.client.certificate_chain', type: 'keyword', description: 'Client certificate chain.', array: true },
   { name: 'tls.client.hash.sha1', type: 'keyword', description: 'SHA-1 fingerprint of the client certificate.' },
