@@ -6,7 +6,9 @@ import { UAParser } from 'ua-parser-js';
 import { Lru } from './lru.js';
 
 type UserAgent = Record<string, unknown>;
-const cache = new Lru<UserAgent>(1024, 512);
+// ua-parser-js 1.x reads the first 500 characters only (UA_MAX_LENGTH): so does the cache key.
+const UA_MAX_LENGTH = 500;
+const cache = new Lru<UserAgent>(1024, UA_MAX_LENGTH);
 
 function compute(original: string): UserAgent {
   const r = new UAParser(original).getResult();
@@ -29,7 +31,7 @@ function compute(original: string): UserAgent {
 
 /** The ECS user_agent object of a User-Agent string (a fresh copy each call: documents are not shared). */
 export function userAgent(original: string): UserAgent {
-  const parsed = cache.get(original, compute);
+  const parsed = cache.get(original.length > UA_MAX_LENGTH ? original.slice(0, UA_MAX_LENGTH) : original, compute);
   const ua: UserAgent = { original };
   if (parsed.name !== undefined) ua.name = parsed.name;
   if (parsed.version !== undefined) ua.version = parsed.version;
