@@ -12,28 +12,23 @@ import { Lru } from './lru.js';
 const NONE = '';
 
 // Events come in time order: the few seconds last seen are nearly always the
-// next ones asked for. A 4-slot round-robin memo costs a few string compares.
+// next ones asked for. A 4-slot round-robin memo, checked without allocating:
+// same date-time-to-the-second (prefix) and same offset (suffix).
 const SLOTS = 4;
-const memoKeys: string[] = new Array<string>(SLOTS).fill('');
-const memoValues: string[] = new Array<string>(SLOTS).fill(NONE);
+const memoPrefix: string[] = new Array<string>(SLOTS).fill('');
+const memoSuffix: string[] = new Array<string>(SLOTS).fill('');
+const memoBase: string[] = new Array<string>(SLOTS).fill(NONE);
 let memoNext = 0;
 
-function secondsUtc(key: string): string {
-  for (let i = 0; i < SLOTS; i++) if (memoKeys[i] === key) return memoValues[i]!;
-  const v = fastUtc(key) ?? NONE;
-  memoKeys[memoNext] = key;
-  memoValues[memoNext] = v;
-  memoNext = (memoNext + 1) % SLOTS;
-  return v;
-}
-
 /**
- * {@link toUtc} with the date-time-to-the-second and offset part cached: the
- * fractional digits are carried over as text, exactly as toUtc does.
+ * {@link toUtc} (through its integer-only twin) with the UTC date-time of the
+ * second memoized; the fractional digits are carried over as text, as toUtc does.
  */
 export function utc(s: string): string | undefined {
+  if (s.length < 19) return fastUtc(s);
   let end = 19;
-  if (s.length > 20 && (s.charCodeAt(19) === 46 /* . */ || s.charCodeAt(19) === 44) /* , */) {
+  const sep = s.charCodeAt(19);
+  if (sep === 46 /* . */ || sep === 44 /* , */) {
     end = 20;
     while (end < s.length) {
       const c = s.charCodeAt(end);
@@ -42,10 +37,21 @@ export function utc(s: string): string | undefined {
     }
     if (end === 20) return fastUtc(s);
   }
-  const key = end === 19 ? s : s.slice(0, 19) + s.slice(end);
-  const base = secondsUtc(key);
-  if (base === NONE) return undefined;
-  return end === 19 ? base : base.slice(0, -1) + '.' + s.slice(20, end) + 'Z';
+  const suffixLength = s.length - end;
+  for (let i = 0; i < SLOTS; i++) {
+    const suffix = memoSuffix[i]!;
+    if (suffix.length === suffixLength && s.startsWith(memoPrefix[i]!) && s.endsWith(suffix) && memoPrefix[i] !== '') {
+      const base = memoBase[i]!;
+      return end === 19 ? base + 'Z' : base + '.' + s.slice(20, end) + 'Z';
+    }
+  }
+  const r = fastUtc(s);
+  if (r === undefined) return undefined;
+  memoPrefix[memoNext] = s.slice(0, 19);
+  memoSuffix[memoNext] = s.slice(end);
+  memoBase[memoNext] = r.slice(0, 19);
+  memoNext = (memoNext + 1) % SLOTS;
+  return r;
 }
 
 /** An ECS date from an EVE value (RFC 3339 UTC, fractional digits kept). */
