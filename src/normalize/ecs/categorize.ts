@@ -39,20 +39,19 @@ TABLE.set('stats', { kind: 'metric', category: NETWORK, type: ['info'] });
 TABLE.set('frame', { kind: 'event', category: NETWORK, type: ['info'] });
 const UNKNOWN: Category = { kind: 'event', category: NETWORK, type: ['info'] };
 
-/** Sets event.kind/category/type; returns the default network.protocol of the type. */
-export function categorize(s: Ecs, event: Record<string, unknown>): string | undefined {
+/**
+ * The `event` object of a document: kind, category, type, module and dataset,
+ * created in one shape (the mappers add action, outcome, start ... later).
+ */
+export function categorize(s: Ecs): Record<string, unknown> {
   const e = s.e;
   if (s.type === 'alert') {
-    event.kind = 'alert';
-    event.category = ['network', 'intrusion_detection'];
     // alert.action is "allowed" or "blocked" (EVE doc, alert); "denied" is the ECS word for blocked.
     const alert = e.alert as JsonObject | undefined;
-    event.type = [alert !== undefined && alert !== null && alert.action === 'blocked' ? 'denied' : 'allowed'];
-    return undefined;
+    const blocked = typeof alert === 'object' && alert !== null && alert.action === 'blocked';
+    return { kind: 'alert', category: ['network', 'intrusion_detection'], type: [blocked ? 'denied' : 'allowed'], module: 'jizo', dataset: 'jizo.eve' };
   }
   const c = TABLE.get(s.type) ?? UNKNOWN;
-  event.kind = c.kind;
-  event.category = c.category.slice();
   const type = c.type.slice();
   if (s.type === 'flow') {
     // Flow state: "new" when the flow starts, "closed" when it ended (EVE doc, flow).
@@ -61,6 +60,10 @@ export function categorize(s: Ecs, event: Record<string, unknown>): string | und
     if (state === 'new') type.push('start');
     else if (state === 'closed') type.push('end');
   }
-  event.type = type;
-  return c.protocol;
+  return { kind: c.kind, category: c.category.slice(), type, module: 'jizo', dataset: 'jizo.eve' };
+}
+
+/** network.protocol of an event type when the event has no usable app_proto. */
+export function defaultProtocol(type: string): string | undefined {
+  return TABLE.get(type)?.protocol;
 }

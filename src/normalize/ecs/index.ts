@@ -11,7 +11,7 @@ import { mapAlert } from './alert.js';
 import { mapAnomaly } from './anomaly.js';
 import type { Ecs } from './build.js';
 import { utc } from './cached.js';
-import { categorize } from './categorize.js';
+import { categorize, defaultProtocol } from './categorize.js';
 import { COMMON_HANDLERS, mapCommon, mapSyslog, unmapped } from './common.js';
 import { mapDns } from './dns.js';
 import { mapEmail, mapSmtp } from './email.js';
@@ -60,15 +60,12 @@ const DISPATCH = new Map<string, Handler>([
 export function ecsProfile(ctx: Context): JizoDocument {
   const e = ctx.decoded.event;
   const type = typeof e.event_type === 'string' ? e.event_type : '';
-  const event: Record<string, unknown> = {};
   const ts = typeof e.timestamp === 'string' ? utc(e.timestamp) : undefined;
-  const doc: JizoDocument = { '@timestamp': ts ?? eventTimestamp(e, ctx), ecs: { version: ECS_VERSION }, event };
+  const doc: JizoDocument = { '@timestamp': ts ?? eventTimestamp(e, ctx), ecs: { version: ECS_VERSION } };
   const s: Ecs = { ctx, doc, e, type, ips: [], hosts: undefined, hashes: undefined, users: undefined };
-
-  const defaultProtocol = categorize(s, event);
-  event.module = 'jizo';
-  event.dataset = 'jizo.eve';
-  mapCommon(s, defaultProtocol);
+  const event = categorize(s);
+  doc.event = event;
+  mapCommon(s, defaultProtocol(type));
   if (type === '' && e.event_type !== undefined) unmapped(s, 'event_type', e.event_type);
 
   for (const key of Object.keys(e)) {
