@@ -7,7 +7,7 @@ import type { JsonObject } from '../../eve/json.js';
 import { ip, keyword, long, put, str } from '../values.js';
 import { utcDate } from './cached.js';
 import { nanosBetween } from './fasttime.js';
-import { type Ecs, bool, exact, jizo, keepUnmapped, sub, sum, without } from './build.js';
+import { type Ecs, bool, exact, jizo, keepUnmapped, setKey, sub, sum, without } from './build.js';
 
 const FLOW_KEYS: ReadonlySet<string> = new Set([
   'pkts_toserver', 'pkts_toclient', 'bytes_toserver', 'bytes_toclient', 'start', 'end', 'age', 'state', 'reason',
@@ -63,28 +63,51 @@ export function mapFlow(s: Ecs, f: JsonObject): void {
   // flow.reason: why the flow record was written (timeout, forced, shutdown).
   if (reason !== undefined) event.reason = reason;
 
+  // One pass over the keys: the ones ECS has no field for go to jizo.flow,
+  // unknown ones to jizo.unmapped.flow (no probing of absent keys).
   const j = jizo(s, 'flow');
-  put(j, 'state', str(f.state));
-  put(j, 'age', long(f.age));
-  put(j, 'alerted', bool(f.alerted));
-  put(j, 'action', str(f.action));
-  put(j, 'bypass', str(f.bypass));
-  put(j, 'tx_cnt', long(f.tx_cnt));
-  put(j, 'elephant', bool(f.elephant));
-  put(j, 'wrong_thread', bool(f.wrong_thread));
-  put(j, 'emergency', bool(f.emergency));
-  put(j, 'dir_flow_reversed', bool(f.dir_flow_reversed));
-  if (typeof f.bypassed === 'object' && f.bypassed !== null && !Array.isArray(f.bypassed)) {
-    put(j, 'bypassed', without(f.bypassed, EMPTY));
+  let rest: Record<string, unknown> | undefined;
+  for (const k of Object.keys(f)) {
+    const v = f[k]!;
+    let x: unknown;
+    switch (k) {
+      case 'state':
+      case 'action':
+      case 'bypass':
+        x = str(v);
+        break;
+      case 'age':
+      case 'tx_cnt':
+        x = long(v);
+        break;
+      case 'alerted':
+      case 'elephant':
+      case 'wrong_thread':
+      case 'emergency':
+      case 'dir_flow_reversed':
+        x = bool(v);
+        break;
+      case 'bypassed':
+        x = typeof v === 'object' && v !== null && !Array.isArray(v) ? without(v, EMPTY) : undefined;
+        break;
+      case 'exception_policy':
+        x = Array.isArray(v) && v.length > 0 ? v : undefined;
+        break;
+      default:
+        if (!FLOW_KEYS.has(k) && v !== null && v !== '') setKey((rest ??= {}), k, v);
+        continue;
+    }
+    if (x !== undefined) j[k] = x;
+    // A known key with a value of another type is kept too.
+    else if (typeof v !== 'object' && v !== '') setKey((rest ??= {}), k, v);
   }
-  if (Array.isArray(f.exception_policy) && f.exception_policy.length > 0) j.exception_policy = f.exception_policy;
+  if (rest !== undefined) setKey(jizo(s, 'unmapped'), 'flow', rest);
 
   // Alerts of Suricata 7+ carry the flow's own 5-tuple: its source is the client (EVE doc, alert "flow").
   const cip = ip(f.src_ip);
   const sip = ip(f.dest_ip);
   if (cip !== undefined || f.src_port !== undefined) clientServer(s, 'client', cip, f.src_port);
   if (sip !== undefined || f.dest_port !== undefined) clientServer(s, 'server', sip, f.dest_port);
-  keepUnmapped(s, 'flow', f, FLOW_KEYS);
 }
 
 function clientServer(s: Ecs, side: 'client' | 'server', addr: string | undefined, port: unknown): void {
