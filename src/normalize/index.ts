@@ -1,10 +1,12 @@
 import { decode } from '../decode/index.js';
 import { addDescription } from '../describe/index.js';
+import { ecsProfile } from './ecs/index.js';
 import { sekoiaProfile } from './sekoia.js';
 import type { Context, NormalizeOptions, NormalizeResult, Profile, ProfileName } from './types.js';
 
 const profiles: Partial<Record<ProfileName, Profile>> = {
   sekoia: sekoiaProfile,
+  ecs: ecsProfile,
 };
 
 /** The profile function of a name; throws a TypeError for an unknown or unavailable profile. */

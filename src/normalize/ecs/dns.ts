@@ -1,0 +1,214 @@
+/**
+ * `dns` object in its three EVE layouts (Suricata doc "Event type: DNS" and
+ * "8.0 DNS logging changes"):
+ * - v1 (Suricata < 5): one event per answer record, rrname/rrtype/ttl/rdata at the top;
+ * - v2: `type` query/answer, top-level rrname/rrtype are the question, `answers[]`
+ *   (detailed) and/or `grouped{}`;
+ * - v3 (Suricata 8): `type` request/response, `queries[]`, `answers[]`,
+ *   `authorities[]`, `additionals[]`.
+ * Alerts carry `dns.query[]` / `dns.answer{}` (v2) around the same objects.
+ */
+import type { JsonObject, JsonValue } from '../../eve/json.js';
+import { canonicalIp } from '../ip.js';
+import { keyword, long, obj, str } from '../values.js';
+import { putDomainParts } from './domain.js';
+import { type Ecs, jizo, keepUnmapped, sub } from './build.js';
+
+const DNS_KEYS: ReadonlySet<string> = new Set([
+  'version', 'type', 'id', 'rrname', 'rrtype', 'rcode', 'ttl', 'rdata', 'flags', 'qr', 'aa', 'tc', 'rd', 'ra', 'z',
+  'ad', 'cd', 'opcode', 'tx_id', 'answers', 'grouped', 'authorities', 'additionals', 'queries', 'query', 'answer',
+]);
+
+// ECS dns.header_flags allowed values, with the bit of each in the DNS header flags word (RFC 1035 §4.1.1, RFC 4035).
+const FLAG_BITS: readonly [string, string, number][] = [
+  ['aa', 'AA', 0x0400], ['tc', 'TC', 0x0200], ['rd', 'RD', 0x0100], ['ra', 'RA', 0x0080], ['ad', 'AD', 0x0020], ['cd', 'CD', 0x0010],
+];
+const OPCODES = ['QUERY', 'IQUERY', 'STATUS', undefined, 'NOTIFY', 'UPDATE', 'DSO'];
+
+export function mapDns(s: Ecs, d: JsonObject): void {
+  // Alert layout: the transaction is inside `query[]` (requests) or `answer{}`.
+  const queries = Array.isArray(d.query) ? d.query : undefined;
+  const inner = queries?.[0];
+  if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
+    mapDnsTx(s, inner);
+    const answer = obj(d, 'answer');
+    if (answer !== undefined) mapAnswers(s, answer);
+    if (queries!.length > 1) jizo(s, 'dns').queries = queries;
+    return;
+  }
+  const answer = obj(d, 'answer');
+  mapDnsTx(s, answer ?? d);
+}
+
+function mapAnswers(s: Ecs, a: JsonObject): void {
+  const dns = sub(s.doc as Record<string, unknown>, 'dns');
+  const answers = collectAnswers(s, a);
+  if (answers !== undefined) dns.answers = answers;
+  const rcode = str(a.rcode);
+  if (rcode !== undefined) dns.response_code = rcode;
+  for (const _ in dns) return;
+  delete s.doc.dns;
+}
+
+function mapDnsTx(s: Ecs, d: JsonObject): void {
+  const dns: Record<string, unknown> = {};
+  s.doc.dns = dns as never;
+  const version = d.version;
+  const type = d.type;
+  // ECS dns.type: "query" or "answer" (v3's request/response are the same thing).
+  if (type === 'query' || type === 'request') dns.type = 'query';
+  else if (type === 'answer' || type === 'response') dns.type = 'answer';
+  const id = keyword(d.id);
+  if (id !== undefined) dns.id = id;
+  const rcode = str(d.rcode);
+  if (rcode !== undefined) dns.response_code = rcode;
+  const opcode = long(d.opcode);
+  if (typeof opcode === 'number') dns.op_code = OPCODES[opcode] ?? String(opcode);
+
+  const isV1Answer = version === undefined && type === 'answer' && (d.rdata !== undefined || d.ttl !== undefined) && d.answers === undefined;
+  if (isV1Answer) {
+    // v1: this event is one answer record; rrname is its owner, not necessarily the question.
+    const rr = answerRecord(s, d);
+    if (rr !== undefined) dns.answers = [rr];
+  } else {
+    let q: JsonObject | undefined = d;
+    if (Array.isArray(d.queries)) {
+      const first = d.queries[0];
+      q = typeof first === 'object' && first !== null && !Array.isArray(first) ? first : undefined;
+      if (d.queries.length > 1) jizo(s, 'dns').queries = d.queries;
+    }
+    if (q !== undefined) question(s, dns, q);
+    const answers = collectAnswers(s, d);
+    if (answers !== undefined) dns.answers = answers;
+  }
+
+  headerFlags(dns, d);
+  const j = jizo(s, 'dns');
+  const flags = str(d.flags);
+  if (flags !== undefined) j.flags = flags;
+  if (typeof d.z === 'boolean') j.z = d.z;
+  const tx = long(d.tx_id);
+  if (tx !== undefined) j.tx_id = tx;
+  const v = long(version);
+  if (v !== undefined) j.version = v;
+  if (Array.isArray(d.authorities) && d.authorities.length > 0) j.authorities = d.authorities;
+  if (Array.isArray(d.additionals) && d.additionals.length > 0) j.additionals = d.additionals;
+  keepUnmapped(s, 'dns', d, DNS_KEYS);
+  for (const _ in dns) return;
+  delete s.doc.dns;
+}
+
+function question(s: Ecs, dns: Record<string, unknown>, q: JsonObject): void {
+  const name = str(q.rrname);
+  const type = str(q.rrtype);
+  if (name === undefined && type === undefined) return;
+  const qo: Record<string, unknown> = {};
+  if (name !== undefined) {
+    qo.name = name;
+    (s.hosts ??= []).push(name);
+    putDomainParts(qo, name.toLowerCase());
+  }
+  if (type !== undefined) qo.type = type;
+  const cls = str(q.rrclass);
+  if (cls !== undefined) qo.class = cls;
+  dns.question = qo;
+}
+
+function collectAnswers(s: Ecs, d: JsonObject): Record<string, unknown>[] | undefined {
+  let out: Record<string, unknown>[] | undefined;
+  if (Array.isArray(d.answers)) {
+    for (const a of d.answers) {
+      if (typeof a !== 'object' || a === null || Array.isArray(a)) continue;
+      const rr = answerRecord(s, a);
+      if (rr !== undefined) (out ??= []).push(rr);
+    }
+  } else {
+    const grouped = obj(d, 'grouped');
+    if (grouped !== undefined) {
+      // grouped: rrtype -> list of rdata, without owner names or TTLs.
+      for (const t of Object.keys(grouped)) {
+        const list = grouped[t];
+        if (!Array.isArray(list) || t === '') continue;
+        for (const v of list) {
+          const data = rdataText(v);
+          if (data === undefined) continue;
+          (out ??= []).push({ type: t, data });
+          resolved(s, t, data);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function answerRecord(s: Ecs, a: JsonObject): Record<string, unknown> | undefined {
+  const rr: Record<string, unknown> = {};
+  const name = str(a.rrname);
+  if (name !== undefined) rr.name = name;
+  const type = str(a.rrtype);
+  if (type !== undefined) rr.type = type;
+  const ttl = long(a.ttl);
+  if (ttl !== undefined) rr.ttl = ttl;
+  const cls = str(a.rrclass);
+  if (cls !== undefined) rr.class = cls;
+  const data = rdataText(a.rdata) ?? structuredData(a);
+  if (data !== undefined) {
+    rr.data = data;
+    if (type !== undefined) resolved(s, type, data);
+  }
+  for (const _ in rr) return rr;
+  return undefined;
+}
+
+function resolved(s: Ecs, type: string, data: string): void {
+  if (type !== 'A' && type !== 'AAAA') return;
+  const addr = canonicalIp(data);
+  if (addr === undefined) return;
+  const dns = s.doc.dns as Record<string, unknown>;
+  const list = (dns.resolved_ip ??= []) as string[];
+  list.push(addr);
+  s.ips.push(addr);
+}
+
+function rdataText(v: JsonValue | undefined): string | undefined {
+  return typeof v === 'string' ? (v === '' ? undefined : v) : keyword(v);
+}
+
+/** SOA/SRV/SSHFP records come as objects: their zone-file presentation (RFC 1035 §5.1) is the data. */
+function structuredData(a: JsonObject): string | undefined {
+  const soa = obj(a, 'soa');
+  if (soa !== undefined) return join([soa.mname, soa.rname, soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum]);
+  const srv = obj(a, 'srv');
+  if (srv !== undefined) return join([srv.priority, srv.weight, srv.port, srv.name]);
+  const sshfp = obj(a, 'sshfp');
+  if (sshfp !== undefined) return join([sshfp.algo, sshfp.type, sshfp.fingerprint]);
+  return undefined;
+}
+
+function join(parts: (JsonValue | undefined)[]): string | undefined {
+  const out: string[] = [];
+  for (const p of parts) {
+    const k = keyword(p);
+    if (k !== undefined) out.push(k);
+  }
+  return out.length > 0 ? out.join(' ') : undefined;
+}
+
+/** dns.header_flags from the per-flag booleans, else from the hex flags word. */
+function headerFlags(dns: Record<string, unknown>, d: JsonObject): void {
+  const flags: string[] = [];
+  let booleans = false;
+  for (const [k, f] of FLAG_BITS) {
+    const v = d[k];
+    if (typeof v === 'boolean') {
+      booleans = true;
+      if (v) flags.push(f);
+    }
+  }
+  if (!booleans && typeof d.flags === 'string' && /^[0-9a-fA-F]{1,4}$/.test(d.flags)) {
+    const word = parseInt(d.flags, 16);
+    for (const [, f, bit] of FLAG_BITS) if (word & bit) flags.push(f);
+  }
+  if (flags.length > 0) dns.header_flags = flags;
+}
+

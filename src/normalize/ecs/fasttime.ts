@@ -1,0 +1,113 @@
+/**
+ * Integer-only forms of the time conversions of ../time.ts for the common
+ * EVE shape `YYYY-MM-DDTHH:MM:SS[.f]±HHMM` (or `Z`, `±HH:MM`): no Date object,
+ * no BigInt on the hot path. Anything else falls back to toUtc/epochNanos,
+ * and a property test checks that both give the same results.
+ * Civil-date arithmetic: H. Hinnant, "chrono-Compatible Low-Level Date Algorithms".
+ */
+import { epochNanos, toUtc } from '../time.js';
+
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function civilFromDays(z: number): [number, number, number] {
+  z += 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp + (mp < 10 ? 3 : -9);
+  return [era * 400 + yoe + (m <= 2 ? 1 : 0), m, d];
+}
+
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function digits(s: string, from: number, n: number): number {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+const TWO: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
+
+/** Parsed `YYYY-MM-DDTHH:MM:SS[.f](Z|±HHMM|±HH:MM)`: epoch seconds (UTC) and the fraction text. */
+interface Parts {
+  sec: number;
+  frac: string;
+}
+
+function parse(s: string): Parts | undefined {
+  if (s.length < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return undefined;
+  if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const se = digits(s, 17, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > DAYS[mo - 1]! || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59) return undefined;
+  if (mo === 2 && d === 29 && !((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0)) return undefined;
+  let i = 19;
+  let frac = '';
+  if (s.charCodeAt(i) === 46) {
+    const start = ++i;
+    while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+    if (i === start || i - start > 9) return undefined;
+    frac = s.slice(start, i);
+  }
+  let offset = 0;
+  const rest = s.length - i;
+  const c = s.charCodeAt(i);
+  if (rest === 1 && c === 90 /* Z */) offset = 0;
+  else if ((rest === 5 || rest === 6) && (c === 43 || c === 45)) {
+    const oh = digits(s, i + 1, 2);
+    const om = rest === 5 ? digits(s, i + 3, 2) : s.charCodeAt(i + 3) === 58 ? digits(s, i + 4, 2) : -1;
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return undefined;
+    offset = (oh * 60 + om) * 60 * (c === 45 ? -1 : 1);
+  } else return undefined;
+  return { sec: daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset, frac };
+}
+
+/** Same result as toUtc(s). */
+export function fastUtc(s: string): string | undefined {
+  const p = parse(s);
+  if (p === undefined) return toUtc(s);
+  const days = Math.floor(p.sec / 86400);
+  const rem = p.sec - days * 86400;
+  const [y, m, d] = civilFromDays(days);
+  if (y < 0 || y > 9999) return undefined;
+  const hh = Math.floor(rem / 3600);
+  const mm = Math.floor((rem % 3600) / 60);
+  const ss = rem % 60;
+  return `${TWO[(y / 100) | 0]}${TWO[y % 100]}-${TWO[m]}-${TWO[d]}T${TWO[hh]}:${TWO[mm]}:${TWO[ss]}${p.frac === '' ? '' : '.' + p.frac}Z`;
+}
+
+/** Nanoseconds from UTC string `a` to UTC string `b` (both from toUtc), exact: a number when safe, else a bigint. */
+export function nanosBetween(a: string, b: string): number | bigint | undefined {
+  const pa = parse(a);
+  const pb = parse(b);
+  if (pa !== undefined && pb !== undefined) {
+    const ds = pb.sec - pa.sec;
+    // |ds| * 1e9 stays below 2^53 for about 104 days.
+    if (Math.abs(ds) < 9_000_000) return ds * 1e9 + (fracNanos(pb.frac) - fracNanos(pa.frac));
+  }
+  const na = epochNanos(a);
+  const nb = epochNanos(b);
+  return na === undefined || nb === undefined ? undefined : nb - na;
+}
+
+function fracNanos(f: string): number {
+  return f === '' ? 0 : Number((f + '000000000').slice(0, 9));
+}

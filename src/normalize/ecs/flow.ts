@@ -1,0 +1,158 @@
+/**
+ * `flow` (also carried by alerts), `netflow` and `tcp` objects (EVE doc,
+ * "Event type: Flow" / "Netflow"): counters to source/destination, times to
+ * event.start/end/duration, the rest under jizo.flow / jizo.netflow.
+ */
+import type { JsonObject } from '../../eve/json.js';
+import { ip, keyword, long, put, str } from '../values.js';
+import { utcDate } from './cached.js';
+import { nanosBetween } from './fasttime.js';
+import { type Ecs, bool, exact, jizo, keepUnmapped, setKey, sub, sum, without } from './build.js';
+
+const FLOW_KEYS: ReadonlySet<string> = new Set([
+  'pkts_toserver', 'pkts_toclient', 'bytes_toserver', 'bytes_toclient', 'start', 'end', 'age', 'state', 'reason',
+  'alerted', 'action', 'bypass', 'bypassed', 'tx_cnt', 'exception_policy', 'elephant', 'wrong_thread', 'emergency',
+  'src_ip', 'dest_ip', 'src_port', 'dest_port', 'dir_flow_reversed',
+]);
+
+function counters(s: Ecs, toServerPkts: unknown, toServerBytes: unknown, toClientPkts: unknown, toClientBytes: unknown): void {
+  const doc = s.doc as Record<string, unknown>;
+  const sp = long(toServerPkts as never);
+  const sb = long(toServerBytes as never);
+  const dp = long(toClientPkts as never);
+  const db = long(toClientBytes as never);
+  if (sp !== undefined || sb !== undefined) {
+    const src = sub(doc, 'source');
+    if (sb !== undefined) src.bytes = sb;
+    if (sp !== undefined) src.packets = sp;
+  }
+  if (dp !== undefined || db !== undefined) {
+    const dst = sub(doc, 'destination');
+    if (db !== undefined) dst.bytes = db;
+    if (dp !== undefined) dst.packets = dp;
+  }
+  const network = sub(doc, 'network');
+  const bytes = sum(sb, db);
+  const packets = sum(sp, dp);
+  if (bytes !== undefined) network.bytes = bytes;
+  if (packets !== undefined) network.packets = packets;
+}
+
+/** event.start / event.end, and event.duration in nanoseconds, exact from the microsecond strings. */
+function times(s: Ecs, startV: unknown, endV: unknown): void {
+  const event = s.doc.event as Record<string, unknown>;
+  const start = utcDate(startV as never);
+  const end = utcDate(endV as never);
+  if (start !== undefined) event.start = start;
+  if (end !== undefined) event.end = end;
+  if (start === undefined || end === undefined) return;
+  const ns = nanosBetween(start, end);
+  if (ns === undefined) return;
+  if (ns < 0) {
+    s.ctx.warnings.push('flow end is before flow start: no event.duration');
+    return;
+  }
+  event.duration = typeof ns === 'bigint' ? exact(s, ns) : ns;
+}
+
+export function mapFlow(s: Ecs, f: JsonObject): void {
+  counters(s, f.pkts_toserver, f.bytes_toserver, f.pkts_toclient, f.bytes_toclient);
+  times(s, f.start, f.end);
+  const event = s.doc.event as Record<string, unknown>;
+  const reason = str(f.reason);
+  // flow.reason: why the flow record was written (timeout, forced, shutdown).
+  if (reason !== undefined) event.reason = reason;
+
+  // One pass over the keys: the ones ECS has no field for go to jizo.flow,
+  // unknown ones to jizo.unmapped.flow (no probing of absent keys).
+  const j = jizo(s, 'flow');
+  let rest: Record<string, unknown> | undefined;
+  for (const k of Object.keys(f)) {
+    const v = f[k]!;
+    let x: unknown;
+    switch (k) {
+      case 'state':
+      case 'action':
+      case 'bypass':
+        x = str(v);
+        break;
+      case 'age':
+      case 'tx_cnt':
+        x = long(v);
+        break;
+      case 'alerted':
+      case 'elephant':
+      case 'wrong_thread':
+      case 'emergency':
+      case 'dir_flow_reversed':
+        x = bool(v);
+        break;
+      case 'bypassed':
+        x = typeof v === 'object' && v !== null && !Array.isArray(v) ? without(v, EMPTY) : undefined;
+        break;
+      case 'exception_policy':
+        x = Array.isArray(v) && v.length > 0 ? v : undefined;
+        break;
+      default:
+        if (!FLOW_KEYS.has(k) && v !== null && v !== '') setKey((rest ??= {}), k, v);
+        continue;
+    }
+    if (x !== undefined) j[k] = x;
+    // A known key with a value of another type is kept too.
+    else if (typeof v !== 'object' && v !== '') setKey((rest ??= {}), k, v);
+  }
+  if (rest !== undefined) setKey(jizo(s, 'unmapped'), 'flow', rest);
+
+  // Alerts of Suricata 7+ carry the flow's own 5-tuple: its source is the client (EVE doc, alert "flow").
+  const cip = ip(f.src_ip);
+  const sip = ip(f.dest_ip);
+  if (cip !== undefined || f.src_port !== undefined) clientServer(s, 'client', cip, f.src_port);
+  if (sip !== undefined || f.dest_port !== undefined) clientServer(s, 'server', sip, f.dest_port);
+}
+
+function clientServer(s: Ecs, side: 'client' | 'server', addr: string | undefined, port: unknown): void {
+  const p = long(port as never);
+  if (addr === undefined && p === undefined) return;
+  const o = sub(s.doc as Record<string, unknown>, side);
+  if (addr !== undefined) {
+    o.address = addr;
+    o.ip = addr;
+    s.ips.push(addr);
+  }
+  if (p !== undefined) o.port = p;
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+const NETFLOW_KEYS: ReadonlySet<string> = new Set(['pkts', 'bytes', 'start', 'end', 'age', 'min_ttl', 'max_ttl', 'tx_cnt']);
+
+/** netflow: one direction of a flow, src to dest (EVE doc, "Event type: Netflow"). */
+export function mapNetflow(s: Ecs, n: JsonObject): void {
+  counters(s, n.pkts, n.bytes, undefined, undefined);
+  times(s, n.start, n.end);
+  const j = jizo(s, 'netflow');
+  put(j, 'age', long(n.age));
+  put(j, 'min_ttl', long(n.min_ttl));
+  put(j, 'max_ttl', long(n.max_ttl));
+  put(j, 'tx_cnt', long(n.tx_cnt));
+  keepUnmapped(s, 'netflow', n, NETFLOW_KEYS);
+}
+
+const TCP_BOOLS = ['syn', 'fin', 'rst', 'psh', 'ack', 'urg', 'ecn', 'cwr', 'ns'];
+const TCP_KEYS: ReadonlySet<string> = new Set([
+  ...TCP_BOOLS, 'tcp_flags', 'tcp_flags_ts', 'tcp_flags_tc', 'state', 'ts_max_regions', 'tc_max_regions',
+]);
+
+/** tcp: flags seen on a flow (hex strings and one boolean per flag). */
+export function mapTcp(s: Ecs, t: JsonObject): void {
+  const j = jizo(s, 'tcp');
+  for (const k of ['tcp_flags', 'tcp_flags_ts', 'tcp_flags_tc', 'state']) {
+    const v = keyword(t[k]);
+    if (v !== undefined) j[k] = v;
+  }
+  for (const k of TCP_BOOLS) if (typeof t[k] === 'boolean') j[k] = t[k];
+  for (const k of ['ts_max_regions', 'tc_max_regions']) {
+    const v = long(t[k]);
+    if (v !== undefined) j[k] = v;
+  }
+  keepUnmapped(s, 'tcp', t, TCP_KEYS);
+}

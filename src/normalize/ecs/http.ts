@@ -1,0 +1,170 @@
+/**
+ * `http` object (EVE doc, "Event type: HTTP"; HTTP/2 too: app_proto http2 with
+ * an `http2` sub-object): url.*, http.*, user_agent.*, destination.domain.
+ */
+import type { JsonObject } from '../../eve/json.js';
+import { splitUrl } from '../url.js';
+import { long, obj, put, str } from '../values.js';
+import { forwardedIp } from './alert.js';
+import { type Ecs, jizo, setKey, sub } from './build.js';
+import { putDomainParts } from './domain.js';
+import { userAgent } from './useragent.js';
+
+
+/**
+ * Request and response headers Suricata logs by name when configured
+ * (suricata.yaml `outputs.eve-log.types.http.custom`; EVE doc "HTTP custom fields").
+ */
+const CUSTOM_HEADERS: ReadonlySet<string> = new Set([
+  'accept', 'accept_charset', 'accept_encoding', 'accept_language', 'accept_datetime', 'authorization',
+  'cache_control', 'cookie', 'from', 'max_forwards', 'origin', 'pragma', 'proxy_authorization', 'range', 'te', 'via',
+  'x_requested_with', 'dnt', 'x_forwarded_proto', 'x_authenticated_user', 'x_flash_version', 'accept_range', 'age',
+  'allow', 'connection', 'content_encoding', 'content_language', 'content_length', 'content_location', 'content_md5',
+  'content_type', 'date', 'etag', 'expires', 'last_modified', 'link', 'location', 'proxy_authenticate', 'referer',
+  'refresh', 'retry_after', 'set_cookie', 'trailer', 'transfer_encoding', 'upgrade', 'vary', 'warning',
+  'www_authenticate', 'x_bluecoat_via',
+]);
+
+const HTTP_KEYS: ReadonlySet<string> = new Set([
+  'hostname', 'url', 'http_user_agent', 'http_content_type', 'http_refer', 'http_method', 'protocol', 'status',
+  'length', 'redirect', 'http_port', 'xff', 'content_range', 'request_headers', 'response_headers',
+  'http_request_body', 'http_request_body_printable', 'http_response_body', 'http_response_body_printable',
+  'http2', 'version', 'request_length', 'response_length', 'http_server_agent', 'server', 'true_client_ip',
+  'org_src_ip',
+]);
+
+// "HTTP/1.1" -> "1.1" (ECS http.version: "HTTP version").
+const versions = new Map<string, string>();
+function httpVersion(p: string): string {
+  let v = versions.get(p);
+  if (v === undefined) {
+    const slash = p.indexOf('/');
+    v = slash === -1 ? p : p.slice(slash + 1);
+    if (versions.size < 32) versions.set(p, v);
+  }
+  return v;
+}
+
+export function mapHttp(s: Ecs, h: JsonObject): void {
+  const doc = s.doc as Record<string, unknown>;
+  const http = sub(doc, 'http');
+  const request: Record<string, unknown> = {};
+  const response: Record<string, unknown> = {};
+
+  const hostname = str(h.hostname);
+  const host = hostname?.toLowerCase();
+  if (host !== undefined) {
+    sub(doc, 'destination').domain = host;
+    (s.hosts ??= []).push(host);
+  }
+  const original = str(h.url);
+  if (original !== undefined) {
+    const parts = splitUrl(original);
+    const url: Record<string, unknown> = { original };
+    if (parts.scheme !== undefined) {
+      // An absolute URL (proxy request, CONNECT): it is the full URL too.
+      url.full = original;
+      url.scheme = parts.scheme;
+    }
+    const domain = parts.domain ?? host;
+    if (domain !== undefined) {
+      url.domain = domain;
+      putDomainParts(url, domain);
+      if (domain !== host) (s.hosts ??= []).push(domain);
+    }
+    const port = parts.port ?? long(h.http_port);
+    if (port !== undefined) url.port = port;
+    if (parts.username !== undefined) url.username = parts.username;
+    if (parts.path !== undefined) {
+      url.path = parts.path;
+      const slash = parts.path.lastIndexOf('/');
+      const dot = parts.path.lastIndexOf('.');
+      // ECS url.extension: without the dot, only when the last path segment has one.
+      if (dot > slash + 1 && dot < parts.path.length - 1) url.extension = parts.path.slice(dot + 1);
+    }
+    if (parts.query !== undefined) url.query = parts.query;
+    if (parts.fragment !== undefined) url.fragment = parts.fragment;
+    doc.url = url;
+  }
+
+  const method = str(h.http_method);
+  if (method !== undefined) request.method = method;
+  const referrer = str(h.http_refer);
+  if (referrer !== undefined) request.referrer = referrer;
+  const reqBytes = long(h.request_length);
+  if (reqBytes !== undefined) request.bytes = reqBytes;
+  const reqBody = str(h.http_request_body_printable);
+  if (reqBody !== undefined) request.body = { content: reqBody };
+
+  const status = long(h.status);
+  if (status !== undefined) {
+    response.status_code = status;
+    // event.outcome from the status, for HTTP transactions only (an alert's outcome is not the response's).
+    if (s.type === 'http') (doc.event as Record<string, unknown>).outcome = Number(status) < 400 ? 'success' : 'failure';
+  }
+  const length = long(h.length);
+  // EVE `length`: size of the response body (libhtp response_message_len).
+  if (length !== undefined) response.body = { bytes: length };
+  const mime = str(h.http_content_type);
+  if (mime !== undefined) response.mime_type = mime;
+  const respBytes = long(h.response_length);
+  if (respBytes !== undefined) response.bytes = respBytes;
+  const respBody = str(h.http_response_body_printable);
+  if (respBody !== undefined) ((response.body ??= {}) as Record<string, unknown>).content = respBody;
+
+  for (const _ in request) {
+    http.request = request;
+    break;
+  }
+  for (const _ in response) {
+    http.response = response;
+    break;
+  }
+  const protocol = str(h.protocol);
+  if (protocol !== undefined) http.version = httpVersion(protocol);
+  else if (obj(h, 'http2') !== undefined) http.version = '2';
+
+  const ua = str(h.http_user_agent);
+  if (ua !== undefined) doc.user_agent = userAgent(ua);
+
+  const xff = str(h.xff);
+  if (xff !== undefined) forwardedIp(s, xff);
+  custom(s, h);
+  if (Object.keys(http).length === 0) delete doc.http;
+}
+
+/** HTTP fields without an ECS place. */
+function custom(s: Ecs, h: JsonObject): void {
+  const j = jizo(s, 'http');
+  put(j, 'redirect', str(h.redirect));
+  put(j, 'xff', str(h.xff));
+  put(j, 'http_port', long(h.http_port));
+  put(j, 'server', str(h.server));
+  // Jizo's own key: the Server header of the response.
+  put(j, 'server_agent', str(h.http_server_agent));
+  put(j, 'true_client_ip', str(h.true_client_ip));
+  put(j, 'org_src_ip', str(h.org_src_ip));
+  put(j, 'request_body', str(h.http_request_body));
+  put(j, 'response_body', str(h.http_response_body));
+  if (Array.isArray(h.request_headers) && h.request_headers.length > 0) j.request_headers = h.request_headers;
+  if (Array.isArray(h.response_headers) && h.response_headers.length > 0) j.response_headers = h.response_headers;
+  const cr = obj(h, 'content_range');
+  if (cr !== undefined) j.content_range = cr;
+  // One pass over the keys: custom headers, and the keys no mapping knows.
+  let headers: Record<string, unknown> | undefined;
+  let rest: Record<string, unknown> | undefined;
+  for (const k of Object.keys(h)) {
+    if (CUSTOM_HEADERS.has(k) || (k === 'content_range' && cr === undefined)) {
+      const v = str(h[k]);
+      if (v !== undefined) (headers ??= {})[k] = v;
+      else if (h[k] !== null && h[k] !== '') setKey((rest ??= {}), k, h[k]);
+    } else if (!HTTP_KEYS.has(k)) {
+      const v = h[k];
+      if (v !== null && v !== '') setKey((rest ??= {}), k, v);
+    }
+  }
+  if (headers !== undefined) j.headers = headers;
+  if (rest !== undefined) setKey(jizo(s, 'unmapped'), 'http', rest);
+  const h2 = obj(h, 'http2');
+  if (h2 !== undefined) j.http2 = h2;
+}

@@ -1,0 +1,123 @@
+/**
+ * The `ecs` profile: every EVE event type mapped to ECS (issue 3), custom
+ * fields under `jizo.*`. One pass over the event's top-level keys dispatches
+ * each protocol object to its module, so that the app-layer object an alert or
+ * a fileinfo event carries is mapped as for its own event type.
+ */
+import type { JsonObject, JsonValue } from '../../eve/json.js';
+import { eventTimestamp } from '../common.js';
+import type { Context, JizoDocument } from '../types.js';
+import { mapAlert } from './alert.js';
+import { mapAnomaly } from './anomaly.js';
+import type { Ecs } from './build.js';
+import { utc } from './cached.js';
+import { categorize, defaultProtocol } from './categorize.js';
+import { COMMON_HANDLERS, mapCommon, mapSyslog, unmapped } from './common.js';
+import { mapDns } from './dns.js';
+import { mapEmail, mapSmtp } from './email.js';
+import { mapFileinfo } from './fileinfo.js';
+import { mapFlow, mapNetflow, mapTcp } from './flow.js';
+import { mapHttp } from './http.js';
+import { WHOLE_KEYS, mapWhole } from './protocols.js';
+import { mapQuic, mapTls } from './tls.js';
+
+/** ECS version of the field set (the @elastic/ecs types this intake is built on). */
+export const ECS_VERSION = '9.4.0';
+
+type Mapper = (s: Ecs, o: JsonObject) => void;
+type Handler = (s: Ecs, v: JsonValue, key: string) => void;
+
+function isObject(v: JsonValue): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A protocol object mapper; a value of another kind is kept under jizo.unmapped. */
+function objectOf(m: Mapper): Handler {
+  return (s, v, key) => {
+    if (isObject(v)) m(s, v);
+    else unmapped(s, key, v);
+  };
+}
+
+/** One handler per known top-level EVE key (one Map lookup per key of the event). */
+const DISPATCH = new Map<string, Handler>([
+  ...COMMON_HANDLERS,
+  ...WHOLE_KEYS.map((k): [string, Handler] => [k, mapWhole]),
+  ['alert', objectOf(mapAlert)],
+  ['anomaly', objectOf(mapAnomaly)],
+  ['dns', objectOf(mapDns)],
+  ['email', objectOf(mapEmail)],
+  ['smtp', objectOf(mapSmtp)],
+  ['fileinfo', objectOf(mapFileinfo)],
+  ['flow', objectOf(mapFlow)],
+  ['netflow', objectOf(mapNetflow)],
+  ['tcp', objectOf(mapTcp)],
+  ['http', objectOf(mapHttp)],
+  ['tls', objectOf(mapTls)],
+  ['quic', objectOf(mapQuic)],
+]);
+
+export function ecsProfile(ctx: Context): JizoDocument {
+  const e = ctx.decoded.event;
+  const type = typeof e.event_type === 'string' ? e.event_type : '';
+  const ts = typeof e.timestamp === 'string' ? utc(e.timestamp) : undefined;
+  const doc: JizoDocument = { '@timestamp': ts ?? eventTimestamp(e, ctx), ecs: { version: ECS_VERSION } };
+  const s: Ecs = { ctx, doc, e, type, ips: [], hosts: undefined, hashes: undefined, users: undefined };
+  const event = categorize(s);
+  doc.event = event;
+  mapCommon(s, defaultProtocol(type));
+  if (type === '' && e.event_type !== undefined) unmapped(s, 'event_type', e.event_type);
+
+  for (const key of Object.keys(e)) {
+    const v: JsonValue = e[key]!;
+    const h = DISPATCH.get(key);
+    if (h !== undefined) h(s, v, key);
+    // An event type this version does not know: its whole object under jizo.<event_type>.
+    else if (key === type && isObject(v)) mapWhole(s, v, key);
+    else unmapped(s, key, v);
+  }
+
+  mapSyslog(s);
+  if (ctx.options.keepOriginal !== false) event.original = ctx.decoded.payload;
+  finish(s);
+  return doc;
+}
+
+function finish(s: Ecs): void {
+  const doc = s.doc as Record<string, unknown>;
+  let related: Record<string, string[]> | undefined;
+  const add = (k: string, list: string[] | undefined): void => {
+    if (list === undefined || list.length === 0) return;
+    (related ??= {})[k] = unique(list);
+  };
+  add('ip', s.ips);
+  add('hosts', s.hosts);
+  add('hash', s.hashes);
+  add('user', s.users);
+  if (related !== undefined) doc.related = related;
+  if (isEmpty(doc.network as object)) delete doc.network;
+
+  // Mappers create jizo.<x> on first use: drop the ones that stayed empty.
+  const j = doc.jizo as Record<string, unknown> | undefined;
+  if (j === undefined) return;
+  let any = false;
+  for (const k in j) {
+    const v = j[k];
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && isEmpty(v)) delete j[k];
+    else any = true;
+  }
+  if (!any) delete doc.jizo;
+}
+
+/** `list` without repeated values, in first-seen order (lists are short: a linear scan beats a Set). */
+function unique(list: string[]): string[] {
+  if (list.length < 2) return list;
+  const out: string[] = [];
+  for (const v of list) if (!out.includes(v)) out.push(v);
+  return out;
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
