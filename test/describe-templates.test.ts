@@ -69,12 +69,13 @@ const ECS_DOCS: Record<string, [object, string, RegExp]> = {
     {
       event: { kind: 'event', category: ['network', 'file'], type: ['info'], action: 'stored' },
       source: { ip: '192.0.2.10' },
-      destination: { ip: '203.0.113.7', domain: 'files.example.com' },
+      destination: { ip: '203.0.113.7', port: 80 },
+      url: { domain: 'files.example.com' },
       network: { protocol: 'http' },
       file: { name: 'setup.exe', size: 1024, hash: { sha256: 'ab'.repeat(32) } },
     },
     'fileinfo-http',
-    /^192\.0\.2\.10 downloaded setup\.exe \(1024 bytes\) from files\.example\.com \(203\.0\.113\.7\) over HTTP, sha256 (ab){32}\.$/,
+    /^File setup\.exe \(1024 bytes\) transferred over HTTP from host files\.example\.com between 192\.0\.2\.10 and 203\.0\.113\.7:80, sha256 (ab){32}\.$/,
   ],
   smtp: [
     {

@@ -208,11 +208,13 @@ export const DESCRIPTION_TEMPLATES: readonly DescriptionTemplate[] = [
     eventTypes: ['fileinfo'],
     when: [{ field: 'file.name', exists: true }, { field: 'event.category', equals: 'file' }, { field: 'network.protocol', equals: 'http' }],
     text:
-      `{source.ip|host} downloaded {file.name}[ ({file.size} bytes)][ from {destination.domain}][ ({destination.ip|host})] over HTTP` +
+      // EVE gives fileinfo the packet direction of the data (src is usually the
+      // server for a download), so the sentence does not claim a direction.
+      `File {file.name}[ ({file.size} bytes)] transferred over HTTP[ from host {url.domain}] between {source.ip|host}[:{source.port}] and {destination.ip|host}[:{destination.port}]` +
       '[, type {file.mime_type}][, sha256 {file.hash.sha256}][, md5 {file.hash.md5}].',
     relationships: [
-      { source: 'source.ip', verb: 'downloaded', target: 'file.name' },
-      { source: 'file.name', verb: 'served by', target: 'destination.ip' },
+      { source: 'file.name', verb: 'transferred between', target: 'source.ip' },
+      { source: 'file.name', verb: 'transferred between', target: 'destination.ip' },
     ],
   },
   // ---- other protocols (ecs profile: event.type protocol) ----

@@ -52,7 +52,10 @@ export function mapHttp(s: Ecs, h: JsonObject): void {
   const response: Record<string, unknown> = {};
 
   const hostname = str(h.hostname);
-  const host = hostname?.toLowerCase();
+  // A fully qualified name may end with the root dot (`example.com.`): ECS
+  // domains are written without it, as for the TLS SNI.
+  let host = hostname?.toLowerCase();
+  if (host !== undefined && host.length > 1 && host.endsWith('.')) host = host.slice(0, -1);
   if (host !== undefined) {
     sub(doc, 'destination').domain = host;
     (s.hosts ??= []).push(host);
