@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { PROFILES, type ProfileName } from '../normalize/types.js';
 import { runNormalize } from './normalize.js';
 import { runTest } from './test.js';
+import { runServe } from './serve.js';
 import { EXIT } from './exit.js';
 
 function profileArg(v: string): ProfileName {
@@ -49,6 +50,14 @@ program
   .option('-v, --verbose', 'list passing files too')
   .action(async (paths: string[], opts) => {
     process.exitCode = await runTest(paths, opts);
+  });
+
+program
+  .command('serve')
+  .description('run the streaming intake: receive (syslog, HTTP, stdin), normalize, write to the sinks')
+  .option('-c, --config <file>', 'YAML or JSON configuration (default: syslog and HTTP on 127.0.0.1, files under ./data)')
+  .action(async (opts) => {
+    process.exitCode = await runServe(opts);
   });
 
 try {
