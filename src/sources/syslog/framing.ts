@@ -23,7 +23,8 @@ export class SyslogFramer {
   /** Octet mode: bytes of an oversized frame still to skip, and its excerpt. */
   private skip = 0;
   private skipTotal = 0;
-  private skipExcerpt = '';
+  private skipExcerpt: Buffer[] = [];
+  private skipExcerptBytes = 0;
 
   constructor(
     private readonly maxBytes: number,
@@ -49,7 +50,7 @@ export class SyslogFramer {
   /** End of the connection: a last unterminated line is a message; an incomplete octet frame is a truncated one. */
   end(): void {
     if (this.mode === 'newline') this.newline().end();
-    else if (this.skip > 0) this.sink.tooLong(this.skipExcerpt, this.skipTotal);
+    else if (this.skip > 0) this.reportSkipped();
     else if (this.rest !== undefined && this.rest.length > 0) {
       // The sender closed mid-frame: hand on what came, the decoder will say it is truncated.
       const sp = this.rest.indexOf(32);
@@ -66,14 +67,29 @@ export class SyslogFramer {
     return this.lines;
   }
 
+  private keepExcerpt(part: Buffer): void {
+    if (this.skipExcerptBytes >= EXCERPT_CHARS) return;
+    const kept = Buffer.from(part.subarray(0, EXCERPT_CHARS - this.skipExcerptBytes));
+    this.skipExcerpt.push(kept);
+    this.skipExcerptBytes += kept.length;
+  }
+
+  private reportSkipped(): void {
+    const excerpt = Buffer.concat(this.skipExcerpt).toString('utf8');
+    this.skipExcerpt = [];
+    this.skipExcerptBytes = 0;
+    this.skip = 0;
+    this.sink.tooLong(excerpt, this.skipTotal);
+  }
+
   private octets(chunk: Buffer): void {
     if (this.skip > 0) {
       const n = Math.min(this.skip, chunk.length);
+      this.keepExcerpt(chunk.subarray(0, n));
       this.skip -= n;
       chunk = chunk.subarray(n);
       if (this.skip > 0) return;
-      this.sink.tooLong(this.skipExcerpt, this.skipTotal);
-      this.skipExcerpt = '';
+      this.reportSkipped();
     }
     let buf = this.rest && this.rest.length > 0 ? Buffer.concat([this.rest, chunk]) : chunk;
     this.rest = undefined;
@@ -99,12 +115,11 @@ export class SyslogFramer {
       if (len > this.maxBytes) {
         const available = Math.min(len, n - start);
         this.skipTotal = len;
-        this.skipExcerpt = buf.toString('utf8', start, start + Math.min(available, EXCERPT_CHARS));
+        this.keepExcerpt(buf.subarray(start, start + available));
         this.skip = len - available;
         pos = start + available;
         if (this.skip === 0) {
-          this.sink.tooLong(this.skipExcerpt, len);
-          this.skipExcerpt = '';
+          this.reportSkipped();
           continue;
         }
         return;
