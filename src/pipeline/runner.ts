@@ -203,6 +203,8 @@ export class Pipeline implements Ingest {
   }
 
   private writeInOrder(i: number, sink: Sink, outputs: OutputEvent[]): Promise<WriteResult> {
+    // A pipelined sink orders calls itself: the next batch need not wait for this one to be durable.
+    if (sink.pipelined) return this.writeWithRetry(sink, outputs);
     const p = this.sinkTails[i]!.then(() => this.writeWithRetry(sink, outputs));
     this.sinkTails[i] = p.catch(() => undefined);
     return p;

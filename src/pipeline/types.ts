@@ -111,6 +111,12 @@ export interface Sink extends Component {
   write(batch: OutputEvent[]): Promise<WriteResult>;
   /** Reopen output files (SIGHUP). */
   reopen?(): Promise<void>;
+  /**
+   * True when `write` may be called again before the previous call resolved
+   * and the sink keeps the call order itself (a file sink waiting for a group
+   * fsync). Otherwise the pipeline waits for each write before the next.
+   */
+  readonly pipelined?: boolean;
 }
 
 /** What became of the events of one submission (filled in as the pipeline works). */
