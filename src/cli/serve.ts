@@ -62,5 +62,7 @@ export async function runServe(opts: ServeCliOptions): Promise<number> {
   );
   process.off('SIGTERM', force);
   process.off('SIGINT', force);
-  return result.clean ? EXIT.ok : EXIT.io;
+  // Not clean: connections still waiting for an answer that will not come would keep the process alive.
+  if (!result.clean) process.exit(EXIT.io);
+  return EXIT.ok;
 }

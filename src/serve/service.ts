@@ -139,10 +139,14 @@ export class Service {
   }
 
   private async doStop(): Promise<StopResult> {
-    await Promise.all([...this.sources.values()].map((s) => s.stop().catch((e: Error) => this.logger.error({ source: s.name, error: e.message }, 'stop failed'))));
+    // Sources stop first (an HTTP source waits for the answers it owes), then the pipeline drains;
+    // shutdown_timeout bounds both.
+    const sourcesStopped = Promise.all(
+      [...this.sources.values()].map((s) => s.stop().catch((e: Error) => this.logger.error({ source: s.name, error: e.message }, 'stop failed'))),
+    );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), this.config.shutdown_timeout)));
-    const drained = await Promise.race([this.pipeline.drain().then(() => true), timeout]);
+    const drained = await Promise.race([sourcesStopped.then(() => this.pipeline.drain()).then(() => true), timeout]);
     clearTimeout(timer);
     const unfinished = this.pipeline.depth.events;
     if (!drained) {
