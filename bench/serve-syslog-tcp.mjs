@@ -28,7 +28,7 @@ writeFileSync(
   `data_dir: ${dir}/data\nlog_level: warn\nadmin: { port: ${adminPort} }\nsources:\n  syslog: { type: syslog, port: ${port}, protocols: [tcp] }\nsinks:\n  file: { type: file, fsync: ${fsync}, max_bytes: 1GiB }\n`,
 );
 const main = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
-const server = spawn('/usr/bin/time', ['-v', process.execPath, main, 'serve', '--config', join(dir, 'serve.yaml')], { stdio: ['ignore', 'inherit', 'pipe'] });
+const server = spawn('/usr/bin/time', ['-v', process.execPath, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), main, 'serve', '--config', join(dir, 'serve.yaml')], { stdio: ['ignore', 'inherit', 'pipe'] });
 let stderr = '';
 server.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
 while (!stderr.includes('metrics:')) await new Promise((r) => setTimeout(r, 50));
