@@ -56,6 +56,7 @@ sourceConformance('syslog tls', {
 sourceConformance('http', {
   factory: httpSourceFactory,
   config: { port: 0, token: 's3cret-token' },
+  acknowledges: true,
   async send(s, lines) {
     const r = await httpRequest(endpoint(s, 'http').port, { headers: { authorization: 'Bearer s3cret-token' }, body: lines.join('\n') + '\n' });
     if (r.status !== 202) throw new Error(`HTTP ${r.status}: ${r.body}`);

@@ -90,6 +90,12 @@ export interface SourceCase {
   send(source: Source, lines: string[]): Promise<void>;
   /** The source must keep lines in order (false for UDP). Default true. */
   ordered?: boolean;
+  /**
+   * The source acknowledges to its sender (HTTP answer, checkpoint, NATS ack):
+   * `send` must then resolve only once the sender saw the acknowledgement,
+   * and the conformance test checks it never comes before `durable`.
+   */
+  acknowledges?: boolean;
 }
 
 function sampleLines(n: number, tag: string): string[] {
@@ -101,14 +107,13 @@ function sampleLines(n: number, tag: string): string[] {
 
 /** Registers the conformance tests of a source. */
 export function sourceConformance(label: string, c: SourceCase): void {
+  const build = (deps: ComponentDeps) => {
+    const parsed = c.factory.schema.safeParse(c.config);
+    assert.ok(parsed.success, `config is valid: ${JSON.stringify(parsed.success ? '' : parsed.error.issues)}`);
+    return (c.create ?? c.factory.create)('conf', parsed.data, deps);
+  };
   describe(`source conformance: ${label}`, () => {
-    const build = (deps: ComponentDeps) => {
-      const parsed = c.factory.schema.safeParse(c.config);
-      assert.ok(parsed.success, `config is valid: ${JSON.stringify(parsed.success ? '' : parsed.error.issues)}`);
-      return (c.create ?? c.factory.create)('conf', parsed.data, deps);
-    };
-
-    it('has a type and a name, is unhealthy or idle before start, stops before start', async () => {
+    it('has a type, a name and the standard counters; stops before start', async () => {
       const s = build(testDeps());
       assert.equal(s.name, 'conf');
       assert.equal(s.type, c.factory.type);
@@ -126,25 +131,46 @@ export function sourceConformance(label: string, c: SourceCase): void {
       }
       await s.stop();
     });
+
+    if (c.acknowledges) {
+      it('acknowledges to the sender only after the submission is durable', async () => {
+        const ingest = new RecordingIngest();
+        ingest.hold = true;
+        const s = build(testDeps());
+        try {
+          await s.start(ingest);
+          let acked = false;
+          const sending = c.send(s, sampleLines(5, `${label}-ack`)).then(() => (acked = true));
+          await ingest.waitFor(5);
+          await new Promise((r) => setTimeout(r, 100));
+          assert.equal(acked, false, 'no acknowledgement while durable is pending');
+          ingest.release();
+          await sending;
+          assert.equal(acked, true);
+        } finally {
+          await s.stop();
+        }
+      });
+    }
   });
 
   async function deliverCheck(s: Source, ingest: RecordingIngest): Promise<void> {
-      await s.start(ingest);
-      await s.start(ingest); // a second start is a no-op
-      assert.equal(s.health().ok, true, `healthy after start: ${s.health().detail}`);
-      const lines = sampleLines(50, label);
-      await c.send(s, lines);
-      await ingest.waitFor(lines.length);
-      const got = ingest.raws.map((r) => r.replace(/\r?\n$/, ''));
-      if (c.ordered === false) assert.deepEqual([...got].sort(), [...lines].sort());
-      else assert.deepEqual(got, lines);
-      for (const e of ingest.events) {
-        assert.equal(e.origin.source, 'conf');
-        assert.match(e.event.receivedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
-      }
-      assert.equal(s.counters.received, lines.length);
-      assert.equal(s.counters.sent, lines.length);
-      assert.equal(s.counters.dropped, 0);
+    await s.start(ingest);
+    await s.start(ingest); // a second start is a no-op
+    assert.equal(s.health().ok, true, `healthy after start: ${s.health().detail}`);
+    const lines = sampleLines(50, label);
+    await c.send(s, lines);
+    await ingest.waitFor(lines.length);
+    const got = ingest.raws.map((r) => r.replace(/\r?\n$/, ''));
+    if (c.ordered === false) assert.deepEqual([...got].sort(), [...lines].sort());
+    else assert.deepEqual(got, lines);
+    for (const e of ingest.events) {
+      assert.equal(e.origin.source, 'conf');
+      assert.match(e.event.receivedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    }
+    assert.equal(s.counters.received, lines.length);
+    assert.equal(s.counters.sent, lines.length);
+    assert.equal(s.counters.dropped, 0);
   }
 }
 
