@@ -9,6 +9,7 @@ import { runDescribe } from './describe.js';
 import { runFields, runTemplate } from './schema.js';
 import { FIELDS_FORMATS, type FieldsFormat } from '../schema/format.js';
 import { TEMPLATE_TARGETS, type TemplateTarget } from '../schema/template.js';
+import { runServe } from './serve.js';
 import { EXIT } from './exit.js';
 import { toUtc } from '../normalize/time.js';
 
@@ -105,6 +106,14 @@ program
   .option('--max-line-bytes <n>', 'skip lines longer than N bytes', positiveInt, 1024 * 1024)
   .action(async (files: string[], opts) => {
     process.exitCode = await runDescribe(files, opts);
+  });
+
+program
+  .command('serve')
+  .description('run the streaming intake: receive (syslog, HTTP, stdin), normalize, write to the sinks')
+  .option('-c, --config <file>', 'YAML or JSON configuration (default: syslog and HTTP on 127.0.0.1, files under ./data)')
+  .action(async (opts) => {
+    process.exitCode = await runServe(opts);
   });
 
 try {

@@ -44,6 +44,8 @@ export interface Component {
   health(): Health;
   /** Stops taking work and releases resources; resolves when done. */
   stop(): Promise<void>;
+  /** Where the component listens or writes (URLs, paths), for the startup summary; valid after start. */
+  endpoints?(): string[];
 }
 
 /** One raw event as received, before decoding. */
@@ -52,6 +54,13 @@ export interface RawEvent {
   raw: string;
   /** Time of reception, RFC 3339 UTC. */
   receivedAt: string;
+  /**
+   * Set when the source already knows the event is unusable (a line or frame
+   * over the size limit, of which it kept only an excerpt in `raw`): the
+   * pipeline writes it to the dead-letter output with this reason, without
+   * decoding it.
+   */
+  reject?: { reason: RejectReason; message: string };
 }
 
 /** Where a raw event came from, for dead letters and metrics. */
@@ -102,12 +111,38 @@ export interface Sink extends Component {
   write(batch: OutputEvent[]): Promise<WriteResult>;
   /** Reopen output files (SIGHUP). */
   reopen?(): Promise<void>;
+  /**
+   * True when `write` may be called again before the previous call resolved
+   * and the sink keeps the call order itself (a file sink waiting for a group
+   * fsync). Otherwise the pipeline waits for each write before the next.
+   */
+  readonly pipelined?: boolean;
+}
+
+/** What became of the events of one submission (filled in as the pipeline works). */
+export interface SubmissionCounts {
+  /** Events in the submission. */
+  received: number;
+  /** Normalized and sent to the sinks. */
+  normalized: number;
+  /** Rejected as bad input (dead-lettered). */
+  rejected: number;
+  /** Blank lines (counted, not forwarded). */
+  blank: number;
 }
 
 /** A submission accepted by the pipeline. */
 export interface Submission {
-  /** Resolves when every event of the submission is durable in every sink or dead-lettered. */
+  /**
+   * Resolves when every event of the submission is durable in every sink or
+   * dead-lettered. Submissions of one pipeline resolve in the order they were
+   * accepted, so a source may advance a checkpoint to the last resolved one.
+   * Never rejects; it stays pending if the service is stopped before the
+   * events could be delivered (the source then must not checkpoint them).
+   */
   durable: Promise<void>;
+  /** Final once `durable` has resolved. */
+  counts?: SubmissionCounts;
 }
 
 /** What the pipeline offers to sources. */
@@ -123,6 +158,11 @@ export interface Ingest {
 
 export interface Source extends Component {
   start(ingest: Ingest): Promise<void>;
+  /**
+   * Finite sources (stdin) resolve this once they have submitted their last
+   * event; when every source of the service has finished, the service stops.
+   */
+  readonly finished?: Promise<void>;
 }
 
 /** What the service hands to every component it creates. */

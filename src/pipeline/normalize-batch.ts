@@ -1,0 +1,67 @@
+/**
+ * Normalization step of the pipeline: raw events -> output events for the
+ * sinks and dead letters for rejections, one outcome per event.
+ */
+import { normalize } from '../normalize/index.js';
+import type { NormalizeOptions } from '../normalize/types.js';
+import { toJson } from '../serialize.js';
+import type { DeadLetter, Origin, OutputEvent, RawEvent, SubmissionCounts } from './types.js';
+
+/** A run of consecutive events of one submission inside a batch. */
+export interface Segment {
+  origin: Origin;
+  counts: SubmissionCounts;
+  events: RawEvent[];
+}
+
+export interface NormalizedBatch {
+  outputs: OutputEvent[];
+  /** Origin of each output event (same index). */
+  origins: Origin[];
+  deadLetters: DeadLetter[];
+  normalized: number;
+  rejected: number;
+  blank: number;
+}
+
+const BLANK = /^[ \t\r\n\uFEFF]*$/;
+
+export function normalizeSegments(segments: Segment[], options: NormalizeOptions): NormalizedBatch {
+  const out: NormalizedBatch = { outputs: [], origins: [], deadLetters: [], normalized: 0, rejected: 0, blank: 0 };
+  const opts: NormalizeOptions = { ...options };
+  for (const seg of segments) {
+    const c = seg.counts;
+    for (const ev of seg.events) {
+      if (ev.reject !== undefined) {
+        c.rejected++;
+        out.rejected++;
+        out.deadLetters.push(rejection(seg.origin, ev, ev.reject.reason, ev.reject.message));
+        continue;
+      }
+      if (BLANK.test(ev.raw)) {
+        c.blank++;
+        out.blank++;
+        continue;
+      }
+      opts.receivedAt = ev.receivedAt;
+      const r = normalize(ev.raw, opts);
+      if (r.ok) {
+        c.normalized++;
+        out.normalized++;
+        out.outputs.push({ document: r.document, json: toJson(r.document, r.lossless) });
+        out.origins.push(seg.origin);
+      } else {
+        c.rejected++;
+        out.rejected++;
+        out.deadLetters.push(rejection(seg.origin, ev, r.reason, r.message));
+      }
+    }
+  }
+  return out;
+}
+
+function rejection(origin: Origin, ev: RawEvent, reason: DeadLetter['reason'], error: string): DeadLetter {
+  const d: DeadLetter = { kind: 'rejected', source: origin.source, reason, error, raw: ev.raw, at: ev.receivedAt };
+  if (origin.detail !== undefined) d.detail = origin.detail;
+  return d;
+}

@@ -1,0 +1,292 @@
+/**
+ * The pipeline runner: the `Ingest` offered to sources. Events are admitted
+ * against a bounded capacity (events and bytes), cut into batches by count,
+ * bytes or time, normalized, written to every sink (each sink sees batches in
+ * order), and their refusals and rejections written to the dead-letter output.
+ * A submission is acknowledged (`durable` resolves) once all its events are
+ * durable everywhere or dead-lettered; acknowledgements follow submission order.
+ * A failed sink write is retried with backoff, for ever: a batch is never dropped.
+ */
+import type { Logger } from 'pino';
+import type { NormalizeOptions } from '../normalize/types.js';
+import { Capacity } from './capacity.js';
+import { normalizeSegments, type Segment } from './normalize-batch.js';
+import { backoffDelay, sleep } from './retry.js';
+import type { DeadLetter, Ingest, Origin, OutputEvent, RawEvent, Sink, Submission, SubmissionCounts, WriteResult } from './types.js';
+
+export interface PipelineOptions {
+  normalize: NormalizeOptions;
+  /** Capacity: events accepted and not yet finished. */
+  maxEvents: number;
+  /** Capacity: characters of raw text accepted and not yet finished. */
+  maxBytes: number;
+  batchMaxEvents: number;
+  batchMaxBytes: number;
+  batchMaxWaitMs: number;
+  /** Batches being written at once (each sink still sees them in order). */
+  maxInFlight: number;
+  retryInitialMs: number;
+  retryMaxMs: number;
+}
+
+/** Pipeline-wide counters (exported as metrics). */
+export interface PipelineStats {
+  received: number;
+  normalized: number;
+  rejected: number;
+  blank: number;
+  /** (event, sink) pairs refused by a sink. */
+  refused: number;
+  deadLettered: number;
+  /** Events finished (durable everywhere or dead-lettered). */
+  finished: number;
+  /** Dead letters the dead-letter output itself refused (lost, logged). */
+  deadLetterLost: number;
+  /** Failed writes retried, per sink name. */
+  retries: Map<string, number>;
+}
+
+interface Tracker {
+  remaining: number;
+  counts: SubmissionCounts;
+  resolve(): void;
+}
+
+interface Pending {
+  events: RawEvent[];
+  origin: Origin;
+  tracker: Tracker;
+  /** First event not yet cut into a batch. */
+  start: number;
+}
+
+interface Batch {
+  segments: Segment[];
+  trackers: { tracker: Tracker; count: number }[];
+  events: number;
+  bytes: number;
+  done: boolean;
+}
+
+function rawBytes(events: RawEvent[]): number {
+  let n = 0;
+  for (const e of events) n += e.raw.length;
+  return n;
+}
+
+export class Pipeline implements Ingest {
+  readonly stats: PipelineStats = {
+    received: 0, normalized: 0, rejected: 0, blank: 0, refused: 0, deadLettered: 0, finished: 0, deadLetterLost: 0,
+    retries: new Map(),
+  };
+  readonly capacity: Capacity;
+  private pending: Pending[] = [];
+  private pendingEvents = 0;
+  private pendingBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private due = false;
+  private readonly inFlight: Batch[] = [];
+  private readonly sinkTails: Promise<unknown>[];
+  private deadLetterTail: Promise<unknown> = Promise.resolve();
+  private closing = false;
+  private readonly abort = new AbortController();
+  private idleWaiters: (() => void)[] = [];
+  /** Sinks whose last write failed (retrying). */
+  readonly failing = new Set<string>();
+
+  constructor(
+    private readonly options: PipelineOptions,
+    private readonly sinks: Sink[],
+    private readonly deadLetter: Sink,
+    private readonly logger: Logger,
+  ) {
+    this.capacity = new Capacity(options.maxEvents, options.maxBytes);
+    this.sinkTails = sinks.map(() => Promise.resolve());
+  }
+
+  async submit(events: RawEvent[], origin: Origin): Promise<Submission> {
+    if (this.closing) throw new Error('the pipeline is stopping');
+    const bytes = rawBytes(events);
+    const wait = this.capacity.take(events.length, bytes);
+    if (wait) await wait;
+    return this.accept(events, origin, bytes);
+  }
+
+  trySubmit(events: RawEvent[], origin: Origin): Submission | undefined {
+    if (this.closing) return undefined;
+    const bytes = rawBytes(events);
+    if (!this.capacity.tryTake(events.length, bytes)) return undefined;
+    return this.accept(events, origin, bytes);
+  }
+
+  private accept(events: RawEvent[], origin: Origin, bytes: number): Submission {
+    const counts: SubmissionCounts = { received: events.length, normalized: 0, rejected: 0, blank: 0 };
+    this.stats.received += events.length;
+    if (events.length === 0) return { durable: Promise.resolve(), counts };
+    let resolve!: () => void;
+    const durable = new Promise<void>((r) => (resolve = r));
+    const tracker: Tracker = { remaining: events.length, counts, resolve };
+    this.pending.push({ events, origin, tracker, start: 0 });
+    this.pendingEvents += events.length;
+    this.pendingBytes += bytes;
+    this.schedule();
+    return { durable, counts };
+  }
+
+  private schedule(): void {
+    const o = this.options;
+    while (this.pendingEvents > 0 && this.inFlight.length < o.maxInFlight) {
+      const full = this.pendingEvents >= o.batchMaxEvents || this.pendingBytes >= o.batchMaxBytes;
+      if (!full && !this.due && !this.closing) break;
+      this.cut();
+    }
+    if (this.pendingEvents === 0) {
+      this.due = false;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+    } else if (!this.timer && !this.due) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.due = true;
+        this.schedule();
+      }, o.batchMaxWaitMs);
+    }
+  }
+
+  /** Cuts one batch off the head of the pending events and starts writing it. */
+  private cut(): void {
+    const o = this.options;
+    const batch: Batch = { segments: [], trackers: [], events: 0, bytes: 0, done: false };
+    while (this.pending.length > 0 && batch.events < o.batchMaxEvents && batch.bytes < o.batchMaxBytes) {
+      const p = this.pending[0]!;
+      let end = p.start;
+      let bytes = 0;
+      while (end < p.events.length && batch.events + (end - p.start) < o.batchMaxEvents && batch.bytes + bytes < o.batchMaxBytes) {
+        bytes += p.events[end]!.raw.length;
+        end++;
+      }
+      const events = p.start === 0 && end === p.events.length ? p.events : p.events.slice(p.start, end);
+      batch.segments.push({ origin: p.origin, counts: p.tracker.counts, events });
+      batch.trackers.push({ tracker: p.tracker, count: end - p.start });
+      batch.events += end - p.start;
+      batch.bytes += bytes;
+      p.start = end;
+      if (end === p.events.length) this.pending.shift();
+    }
+    this.pendingEvents -= batch.events;
+    this.pendingBytes -= batch.bytes;
+    this.inFlight.push(batch);
+    this.process(batch).then(
+      () => this.finish(batch),
+      (e: Error) => {
+        // Only an abort (forced stop) ends here: the batch stays unacknowledged.
+        if (!this.abort.signal.aborted) this.logger.error({ err: e }, 'batch failed');
+      },
+    );
+  }
+
+  private async process(batch: Batch): Promise<void> {
+    const n = normalizeSegments(batch.segments, this.options.normalize);
+    this.stats.normalized += n.normalized;
+    this.stats.rejected += n.rejected;
+    this.stats.blank += n.blank;
+    const deadLetters = n.deadLetters;
+    if (n.outputs.length > 0) {
+      const results = await Promise.all(this.sinks.map((s, i) => this.writeInOrder(i, s, n.outputs)));
+      const at = new Date().toISOString();
+      results.forEach((r, i) => {
+        for (const f of r.refused) deadLetters.push(refusal(this.sinks[i]!.name, n.origins[f.index]!, n.outputs[f.index]!, f, at));
+        this.stats.refused += r.refused.length;
+      });
+    }
+    if (deadLetters.length > 0) await this.writeDeadLetters(deadLetters);
+  }
+
+  private writeInOrder(i: number, sink: Sink, outputs: OutputEvent[]): Promise<WriteResult> {
+    // A pipelined sink orders calls itself: the next batch need not wait for this one to be durable.
+    if (sink.pipelined) return this.writeWithRetry(sink, outputs);
+    const p = this.sinkTails[i]!.then(() => this.writeWithRetry(sink, outputs));
+    this.sinkTails[i] = p.catch(() => undefined);
+    return p;
+  }
+
+  private writeDeadLetters(records: DeadLetter[]): Promise<void> {
+    const outputs = records.map((r) => ({ document: r as never, json: JSON.stringify(r) }));
+    const p = this.deadLetterTail.then(() => this.writeWithRetry(this.deadLetter, outputs));
+    this.deadLetterTail = p.catch(() => undefined);
+    return p.then((r) => {
+      this.stats.deadLettered += records.length - r.refused.length;
+      if (r.refused.length > 0) {
+        this.stats.deadLetterLost += r.refused.length;
+        this.logger.error({ sink: this.deadLetter.name, count: r.refused.length, reason: r.refused[0]!.reason }, 'the dead-letter output refused records');
+      }
+    });
+  }
+
+  private async writeWithRetry(sink: Sink, outputs: OutputEvent[]): Promise<WriteResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const r = await sink.write(outputs);
+        if (attempt > 1) this.logger.info({ sink: sink.name, attempt }, 'sink write succeeded after retries');
+        this.failing.delete(sink.name);
+        return r;
+      } catch (e) {
+        if (this.abort.signal.aborted) throw e;
+        this.failing.add(sink.name);
+        this.stats.retries.set(sink.name, (this.stats.retries.get(sink.name) ?? 0) + 1);
+        const delay = backoffDelay(attempt, { initialMs: this.options.retryInitialMs, maxMs: this.options.retryMaxMs });
+        this.logger.warn({ sink: sink.name, attempt, delayMs: delay, error: (e as Error).message }, 'sink write failed, retrying');
+        await sleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  /** Marks a batch done and acknowledges, in order, every batch at the head that is done. */
+  private finish(batch: Batch): void {
+    batch.done = true;
+    while (this.inFlight.length > 0 && this.inFlight[0]!.done) {
+      const b = this.inFlight.shift()!;
+      for (const t of b.trackers) {
+        t.tracker.remaining -= t.count;
+        if (t.tracker.remaining === 0) t.tracker.resolve();
+      }
+      this.stats.finished += b.events;
+      this.capacity.release(b.events, b.bytes);
+    }
+    this.schedule();
+    if (this.idle) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Nothing pending nor in flight. */
+  get idle(): boolean {
+    return this.pendingEvents === 0 && this.inFlight.length === 0 && this.capacity.waiting === 0;
+  }
+
+  /** Events and bytes accepted and not finished (queue depth). */
+  get depth(): { events: number; bytes: number } {
+    return { events: this.capacity.events, bytes: this.capacity.bytes };
+  }
+
+  /**
+   * Stops accepting new submissions (waiting submitters are still served),
+   * flushes what is pending and resolves once everything is finished.
+   */
+  drain(): Promise<void> {
+    this.closing = true;
+    this.schedule();
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Gives up on retries (forced stop): unfinished submissions stay unacknowledged. */
+  abortRetries(): void {
+    this.abort.abort(new Error('the pipeline was stopped'));
+    this.capacity.close(new Error('the pipeline was stopped'));
+  }
+}
+
+function refusal(sink: string, origin: Origin, out: OutputEvent, f: WriteResult['refused'][number], at: string): DeadLetter {
+  const d: DeadLetter = { kind: 'refused', source: origin.source, sink, reason: f.reason, error: f.error, raw: out.json, at };
+  if (origin.detail !== undefined) d.detail = origin.detail;
+  return d;
+}

@@ -1,0 +1,38 @@
+/**
+ * Zod issues -> "key.path: what is expected". Values given are never quoted
+ * back: a secret (token, password) could be among them.
+ */
+import type { ZodIssue } from 'zod';
+
+function joinPath(prefix: string, path: (string | number)[]): string {
+  let out = prefix;
+  for (const p of path) out = typeof p === 'number' ? `${out}[${p}]` : out === '' ? p : `${out}.${p}`;
+  return out === '' ? '(top level)' : out;
+}
+
+function describe(issue: ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.received === 'undefined') return `required: expected ${issue.expected}`;
+      // Our schemas give "expected ..." messages; zod's own say "Expected x, received y".
+      return /^expected /.test(issue.message) ? issue.message : `expected ${issue.expected}, got ${issue.received}`;
+    case 'invalid_enum_value':
+      return /^expected /.test(issue.message) ? issue.message : `expected one of ${issue.options.join(', ')}`;
+    case 'invalid_literal':
+      return `expected ${JSON.stringify(issue.expected)}`;
+    default:
+      return issue.message;
+  }
+}
+
+export function formatIssues(issues: ZodIssue[], prefix: string): string[] {
+  const out: string[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const k of issue.keys) out.push(`${joinPath(prefix, [...issue.path, k])}: unknown key`);
+    } else {
+      out.push(`${joinPath(prefix, issue.path)}: ${describe(issue)}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,162 @@
+/**
+ * The `serve` service: builds the components of a validated configuration,
+ * starts them (sinks first, sources last), and stops them in the reverse
+ * order: sources stop accepting, the pipeline drains, sinks flush and close.
+ */
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { Pipeline } from '../pipeline/runner.js';
+import type { Component, ComponentDeps, Sink, Source } from '../pipeline/types.js';
+import { AdminServer, type HealthReport } from './admin.js';
+import type { ServeConfig } from './config.js';
+import { createMetrics, type MeteredComponent } from './metrics.js';
+import type { Registry } from './registry.js';
+
+export interface StopResult {
+  /** Everything accepted was delivered or dead-lettered. */
+  clean: boolean;
+  /** Events accepted and not finished when the drain timed out. */
+  unfinished: number;
+}
+
+export class Service {
+  readonly sources = new Map<string, Source>();
+  readonly sinks = new Map<string, Sink>();
+  readonly deadLetter: Sink;
+  readonly pipeline: Pipeline;
+  private readonly admin: AdminServer | undefined;
+  private started: Component[] = [];
+  private stopping: Promise<StopResult> | undefined;
+
+  constructor(
+    readonly config: ServeConfig,
+    registry: Registry,
+    private readonly logger: Logger,
+  ) {
+    const dataDir = resolve(config.data_dir);
+    const deps = (name: string): ComponentDeps => ({ logger: logger.child({ component: name }), dataDir });
+    for (const s of config.sinks) this.sinks.set(s.name, registry.sinks.get(s.type)!.create(s.name, s.config, deps(s.name)));
+    const dl = config.deadLetter;
+    // The file type writes dead letters to dead-letter.ndjson by default, not to events.ndjson.
+    const dlFactory = dl.type === 'file' && registry.deadLetterFile ? registry.deadLetterFile : registry.sinks.get(dl.type)!;
+    this.deadLetter = dlFactory.create(dl.name, dl.config, deps(dl.name));
+    for (const s of config.sources) this.sources.set(s.name, registry.sources.get(s.type)!.create(s.name, s.config, deps(s.name)));
+    const p = config.pipeline;
+    this.pipeline = new Pipeline(
+      {
+        normalize: { profile: config.profile, maxLineBytes: p.max_line_bytes },
+        maxEvents: p.max_events,
+        maxBytes: p.max_bytes,
+        batchMaxEvents: p.batch_max_events,
+        batchMaxBytes: p.batch_max_bytes,
+        batchMaxWaitMs: p.batch_max_wait,
+        maxInFlight: p.max_in_flight,
+        retryInitialMs: p.retry_initial,
+        retryMaxMs: p.retry_max,
+      },
+      [...this.sinks.values()],
+      this.deadLetter,
+      logger.child({ component: 'pipeline' }),
+    );
+    const metered: MeteredComponent[] = [
+      ...[...this.sources.values()].map((component) => ({ component, kind: 'source' as const })),
+      ...[...this.sinks.values()].map((component) => ({ component, kind: 'sink' as const })),
+      { component: this.deadLetter, kind: 'dead_letter' },
+    ];
+    if (config.admin !== false) this.admin = new AdminServer(createMetrics(this.pipeline, metered), () => this.health());
+  }
+
+  /** Starts every component; on a failure, stops those already started and rethrows. */
+  async start(): Promise<void> {
+    try {
+      for (const s of [...this.sinks.values(), this.deadLetter]) {
+        await this.startOne(s, () => s.start());
+      }
+      if (this.admin && this.config.admin !== false) await this.admin.start(this.config.admin.host, this.config.admin.port);
+      for (const s of this.sources.values()) await this.startOne(s, () => s.start(this.pipeline));
+    } catch (e) {
+      await this.admin?.stop();
+      for (const c of this.started.reverse()) await c.stop().catch(() => undefined);
+      this.started = [];
+      throw e;
+    }
+  }
+
+  private async startOne(c: Component, start: () => Promise<void>): Promise<void> {
+    try {
+      await start();
+    } catch (e) {
+      throw new Error(`cannot start ${c.type} ${c.name}: ${(e as Error).message}`);
+    }
+    this.started.push(c);
+  }
+
+  /** Resolves when every source is finite (stdin) and has finished; never otherwise. */
+  get finished(): Promise<void> {
+    const all = [...this.sources.values()];
+    if (all.some((s) => s.finished === undefined)) return new Promise(() => undefined);
+    return Promise.all(all.map((s) => s.finished)).then(() => undefined);
+  }
+
+  /** Lines saying where the service listens and writes. */
+  summary(): string[] {
+    const lines: string[] = [];
+    for (const s of this.sources.values()) lines.push(`source ${s.name} (${s.type}): ${(s.endpoints?.() ?? []).join(', ')}`);
+    for (const s of this.sinks.values()) lines.push(`sink ${s.name} (${s.type}): ${(s.endpoints?.() ?? []).join(', ')}`);
+    lines.push(`dead letters (${this.deadLetter.type}): ${(this.deadLetter.endpoints?.() ?? []).join(', ')}`);
+    const admin = this.admin?.endpoint();
+    if (admin) lines.push(`metrics: ${admin}/metrics, health: ${admin}/healthz`);
+    return lines;
+  }
+
+  health(): HealthReport {
+    const components = [
+      ...[...this.sources.values()].map((c) => ({ c, kind: 'source' })),
+      ...[...this.sinks.values()].map((c) => ({ c, kind: 'sink' })),
+      { c: this.deadLetter, kind: 'dead_letter' },
+    ].map(({ c, kind }) => {
+      const h = c.health();
+      const failing = kind !== 'source' && this.pipeline.failing.has(c.name);
+      return { name: c.name, type: c.type, kind, ok: h.ok && !failing, detail: failing ? 'writes failing, retrying' : h.detail };
+    });
+    const d = this.pipeline.depth;
+    return {
+      ok: components.every((c) => c.ok),
+      queue: { events: d.events, bytes: d.bytes, max_events: this.pipeline.capacity.maxEvents, max_bytes: this.pipeline.capacity.maxBytes },
+      components,
+    };
+  }
+
+  /** Reopens the output files (SIGHUP). */
+  async reopen(): Promise<void> {
+    for (const s of [...this.sinks.values(), this.deadLetter]) await s.reopen?.();
+  }
+
+  /** Graceful stop; calling it again returns the same result. */
+  stop(): Promise<StopResult> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<StopResult> {
+    // Sources stop first (an HTTP source waits for the answers it owes), then the pipeline drains;
+    // shutdown_timeout bounds both.
+    const sourcesStopped = Promise.all(
+      [...this.sources.values()].map((s) => s.stop().catch((e: Error) => this.logger.error({ source: s.name, error: e.message }, 'stop failed'))),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), this.config.shutdown_timeout)));
+    const drained = await Promise.race([sourcesStopped.then(() => this.pipeline.drain()).then(() => true), timeout]);
+    clearTimeout(timer);
+    const unfinished = this.pipeline.depth.events;
+    if (!drained) {
+      this.logger.error({ unfinished }, 'shutdown timeout: events accepted but not delivered (not acknowledged to at-least-once sources)');
+      this.pipeline.abortRetries();
+    }
+    for (const s of [...this.sinks.values(), this.deadLetter]) {
+      await s.stop().catch((e: Error) => this.logger.error({ sink: s.name, error: e.message }, 'stop failed'));
+    }
+    await this.admin?.stop();
+    return { clean: drained, unfinished: drained ? 0 : unfinished };
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * An append-only file at a fixed path, rotated by size and age: the current
+ * file is fsynced, closed and renamed to `<stem>-<UTC time><ext>`, then a new
+ * one is opened at the path. `reopen()` closes and opens the path again, for
+ * an external rotation (logrotate renames, then sends SIGHUP).
+ */
+import { mkdir, open, rename, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+
+export interface RotationOptions {
+  path: string;
+  /** Rotate before a write that would take the file past this size (0: never). */
+  maxBytes: number;
+  /** Rotate a file older than this on the next write (0: never). */
+  maxAgeMs: number;
+}
+
+export class RotatingFile {
+  private fh: FileHandle | undefined;
+  private size = 0;
+  private openedAt = 0;
+  /** Paths of the files rotated away, in order. */
+  readonly rotated: string[] = [];
+
+  constructor(private readonly o: RotationOptions) {}
+
+  get path(): string {
+    return this.o.path;
+  }
+
+  async open(): Promise<void> {
+    await mkdir(dirname(this.o.path), { recursive: true });
+    this.fh = await open(this.o.path, 'a', 0o640);
+    const st = await this.fh.stat();
+    this.size = st.size;
+    // An existing file keeps the age it had (its creation time when the file system tells it).
+    this.openedAt = st.size > 0 && st.birthtimeMs > 0 ? st.birthtimeMs : Date.now();
+  }
+
+  /** Appends `data`, rotating first when due. */
+  async append(data: Buffer): Promise<void> {
+    if (!this.fh) await this.open();
+    if (this.size > 0 && this.rotationDue(data.length)) await this.rotate();
+    let off = 0;
+    while (off < data.length) {
+      const { bytesWritten } = await this.fh!.write(data, off, data.length - off);
+      off += bytesWritten;
+    }
+    this.size += data.length;
+  }
+
+  private rotationDue(incoming: number): boolean {
+    if (this.o.maxBytes > 0 && this.size + incoming > this.o.maxBytes) return true;
+    return this.o.maxAgeMs > 0 && Date.now() - this.openedAt >= this.o.maxAgeMs;
+  }
+
+  /** Makes every appended byte durable. */
+  async sync(): Promise<void> {
+    await this.fh?.datasync();
+  }
+
+  async rotate(): Promise<void> {
+    await this.close();
+    await rename(this.o.path, await this.freeRotatedName());
+    await this.open();
+  }
+
+  async reopen(): Promise<void> {
+    await this.close();
+    await this.open();
+  }
+
+  async close(): Promise<void> {
+    const fh = this.fh;
+    if (!fh) return;
+    this.fh = undefined;
+    await fh.datasync();
+    await fh.close();
+  }
+
+  private async freeRotatedName(): Promise<string> {
+    const ext = extname(this.o.path);
+    const stem = basename(this.o.path, ext);
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('.', '');
+    for (let i = 0; ; i++) {
+      const candidate = join(dirname(this.o.path), `${stem}-${stamp}${i === 0 ? '' : `-${i}`}${ext}`);
+      try {
+        await stat(candidate);
+      } catch {
+        this.rotated.push(candidate);
+        return candidate;
+      }
+    }
+  }
+}

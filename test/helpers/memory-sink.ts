@@ -1,0 +1,55 @@
+/** An in-memory sink for pipeline tests: slow, failing or refusing on demand. */
+import { newComponentCounters, type OutputEvent, type Sink, type WriteResult } from '../../src/pipeline/types.js';
+
+export class MemorySink implements Sink {
+  readonly type = 'memory';
+  readonly counters = newComponentCounters();
+  readonly lines: string[] = [];
+  readonly batchSizes: number[] = [];
+  /** Delay of every write. */
+  delayMs = 0;
+  /** The next N writes reject (transient failure). */
+  failNext = 0;
+  /** Events refused for good: predicate on the JSON text. */
+  refuse: (json: string) => boolean = () => false;
+  writing = 0;
+  maxConcurrentWrites = 0;
+  stopped = false;
+
+  constructor(readonly name: string) {}
+
+  async start(): Promise<void> {}
+
+  health() {
+    return { ok: !this.stopped };
+  }
+
+  async write(batch: OutputEvent[]): Promise<WriteResult> {
+    this.writing++;
+    this.maxConcurrentWrites = Math.max(this.maxConcurrentWrites, this.writing);
+    try {
+      if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+      if (this.failNext > 0) {
+        this.failNext--;
+        this.counters.errors++;
+        throw new Error('simulated outage');
+      }
+      const refused: WriteResult['refused'] = [];
+      this.counters.received += batch.length;
+      batch.forEach((e, index) => {
+        if (this.refuse(e.json)) refused.push({ index, reason: 'mapper_parsing_exception', error: 'simulated mapping error' });
+        else this.lines.push(e.json);
+      });
+      this.batchSizes.push(batch.length);
+      this.counters.sent += batch.length - refused.length;
+      this.counters.rejected += refused.length;
+      return { refused };
+    } finally {
+      this.writing--;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+  }
+}
