@@ -7,11 +7,14 @@ import { TestIngest } from './ingest.js';
 import { makeFileSource } from './file-source.js';
 
 const [dataDir, path] = process.argv.slice(2);
-const ingest = new TestIngest(true);
-const real = ingest.submit.bind(ingest);
-ingest.submit = async (events, origin) => {
-  const sub = await real(events, origin);
-  process.stdout.write(`${events.length}\n`);
-  return sub;
-};
-await makeFileSource(dataDir!, { paths: [path!], maxBatchEvents: 100 }).start(ingest);
+// `node --test dist/test/` also loads this file, without arguments: then it does nothing
+if (dataDir !== undefined && path !== undefined) {
+  const ingest = new TestIngest(true);
+  const real = ingest.submit.bind(ingest);
+  ingest.submit = async (events, origin) => {
+    const sub = await real(events, origin);
+    process.stdout.write(`${events.length}\n`);
+    return sub;
+  };
+  await makeFileSource(dataDir, { paths: [path], maxBatchEvents: 100 }).start(ingest);
+}
