@@ -16,7 +16,6 @@ export interface NatsServer {
   stop(): Promise<void>;
 }
 
-const BINARY = process.env.NATS_SERVER_BIN ?? 'nats-server';
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -26,8 +25,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startNatsServer(): Promise<NatsServer> {
-  const probe = spawnSync(BINARY, ['--version'], { encoding: 'utf8' });
+/** `binary` defaults to $NATS_SERVER_BIN, then `nats-server` on the PATH. */
+export async function startNatsServer(binary = process.env.NATS_SERVER_BIN ?? 'nats-server'): Promise<NatsServer> {
+  const probe = spawnSync(binary, ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     throw new Error(
       `nats-server is required by the NATS tests and was not found (${probe.error?.message ?? probe.stderr}); ` +
@@ -36,7 +36,7 @@ export async function startNatsServer(): Promise<NatsServer> {
   }
   const dir = await mkdtemp(join(tmpdir(), 'jizo-nats-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(BINARY, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], {
+  const child: ChildProcess = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';

@@ -48,6 +48,10 @@ describe('nats sink (real nats-server)', () => {
     return out;
   }
 
+  it('the test server helper fails with the install command when the binary is missing', async () => {
+    await assert.rejects(startNatsServer('/nonexistent/nats-server'), /apt-get update && apt-get install -y nats-server/);
+  });
+
   it('validates its config', () => {
     const c = natsSinkFactory.schema.parse({ subject: 'jizo.ecs' });
     assert.equal(c.ackTimeoutMs, 10000);

@@ -63,6 +63,25 @@ describe('file source rotation and restart', () => {
     assert.deepEqual(sorted(ingest.lines), sorted([...eveLines(140), ...eveLines(10, 0, 'after')]));
   });
 
+  it('on copy-truncate without a matching copy, reads the truncated file again from its start', async (t) => {
+    const d = join(dir, 'copytrunc-nocopy');
+    await mkdir(d, { recursive: true });
+    const file = join(d, 'eve.json');
+    await writeFile(file, text(eveLines(30)));
+    await writeFile(join(d, 'old.json.gz'), 'not text');
+    const ingest = new TestIngest(true);
+    const src = makeFileSource(join(d, 'state'), { paths: [join(d, '*.json'), join(d, '*.gz')], exclude: [join(d, '*.gz')] });
+    t.after(() => src.stop());
+    await src.start(ingest);
+    await ingest.waitFor(30);
+    await copyFile(file, join(d, 'eve.json.1')); // not matched by the paths
+    await truncate(file, 0);
+    await appendFile(file, text(eveLines(5, 0, 'after')));
+    await ingest.waitFor(35);
+    await new Promise((r) => setTimeout(r, 150));
+    assert.deepEqual(ingest.lines, [...eveLines(30), ...eveLines(5, 0, 'after')]);
+  });
+
   it('resumes after a crash (SIGKILL) from the checkpoint on disk', async (t) => {
     const d = join(dir, 'crash');
     await mkdir(d, { recursive: true });

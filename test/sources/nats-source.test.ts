@@ -98,6 +98,21 @@ describe('nats source (real nats-server)', () => {
     assert.deepEqual([...durable, ...again.lines].sort(), [...sent].sort());
   });
 
+  it('hands back the messages of a failed submission for redelivery', async (t) => {
+    const sent = await stream('FAIL', 4);
+    const ingest = new TestIngest(false);
+    const src = source({ stream: 'FAIL', consumer: 'f' });
+    t.after(() => src.stop());
+    await src.start(ingest);
+    await ingest.waitFor(4);
+    for (const s of ingest.submissions) s.reject(new Error('sink exploded'));
+    await ingest.waitFor(8);
+    ingest.resolveAll();
+    await until(async () => (await ackPending('FAIL', 'f')) === 0, 3000, 'all acked');
+    assert.deepEqual(ingest.lines.slice(4).sort(), [...sent].sort());
+    assert.ok(src.counters.errors >= 1);
+  });
+
   it('shares one durable consumer between instances: every message once', async (t) => {
     const sent = await stream('SHARE', 300);
     const a = new TestIngest(true);

@@ -5,6 +5,8 @@ export const fileSourceSchema = z
   .object({
     /** Files or globs to tail (absolute, or relative to the working directory). */
     paths: z.array(z.string().min(1)).min(1),
+    /** Globs of files that `paths` globs match but must be left alone (compressed rotations: `*.gz`). */
+    exclude: z.array(z.string().min(1)).default([]),
     /**
      * Where to start in a file that has no checkpoint when the source starts
      * for the first time. Files found later (rotation, new files) and files

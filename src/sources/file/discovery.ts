@@ -11,14 +11,15 @@ export interface Found {
   size: number;
 }
 
-/** Lists the regular files the patterns match now (a missing directory matches nothing). */
-export async function findFiles(patterns: readonly string[]): Promise<Found[]> {
+/** Lists the regular files the patterns match now (a missing directory matches nothing); `exclude` filters glob matches. */
+export async function findFiles(patterns: readonly string[], exclude: readonly string[] = []): Promise<Found[]> {
   const fixed: string[] = [];
   const dynamic: string[] = [];
   for (const p of patterns) (isDynamicPattern(p) ? dynamic : fixed).push(resolve(p));
   const paths = new Set(fixed);
+  const ignore = exclude.map((p) => resolve(p));
   if (dynamic.length > 0) {
-    for (const p of await glob(dynamic, { absolute: true, onlyFiles: true, dot: true, expandDirectories: false })) {
+    for (const p of await glob(dynamic, { absolute: true, onlyFiles: true, dot: true, expandDirectories: false, ignore })) {
       paths.add(resolve(p));
     }
   }

@@ -133,7 +133,7 @@ export class FileSource implements Source {
   /** Matches paths to tailers: follows renames, detects truncation and new files. */
   private async scan(): Promise<void> {
     this.watcher.refresh();
-    const found = await findFiles(this.config.paths);
+    const found = await findFiles(this.config.paths, this.config.exclude);
     const byInode = new Map(found.map((f) => [key(f.dev, f.ino), f]));
     const owned = new Set<string>();
     const truncated: Tailer[] = [];
