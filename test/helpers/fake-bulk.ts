@@ -19,6 +19,8 @@ export interface FakeBulkSwitches {
   mappingErrorMarker: string | undefined;
   /** Until this time (ms since epoch) connections are destroyed without an answer. */
   outageUntil: number;
+  /** `_bulk` bodies larger than this get 413, like http.max_content_length (0: no limit). */
+  maxBodyBytes: number;
   /** When set, requests without exactly this Authorization header get 401. */
   requireAuthorization: string | undefined;
 }
@@ -31,6 +33,7 @@ export class FakeBulk {
     itemFailStatus: 429,
     mappingErrorMarker: undefined,
     outageUntil: 0,
+    maxBodyBytes: 0,
     requireAuthorization: undefined,
   };
   /** Accepted documents (their JSON text) per index, in order. */
@@ -101,6 +104,11 @@ export class FakeBulk {
 
   private bulk(body: string, res: ServerResponse): void {
     this.bulkRequests++;
+    if (this.switches.maxBodyBytes > 0 && Buffer.byteLength(body) > this.switches.maxBodyBytes) {
+      res.writeHead(413, { 'content-type': 'text/plain', 'x-elastic-product': 'Elasticsearch' });
+      res.end();
+      return;
+    }
     if (this.switches.failRequests > 0) {
       this.switches.failRequests--;
       const s = this.switches.failStatus;

@@ -109,6 +109,18 @@ for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
       await done(s);
     });
 
+    it('halves requests the cluster finds too large (413) and refuses a single event that is', async () => {
+      const s = await sink();
+      fake.switches.maxBodyBytes = 2000;
+      const batch = events(20);
+      batch.splice(5, 0, { document: { '@timestamp': '2024-03-05T00:00:00Z' }, json: `{"big":"${'b'.repeat(3000)}"}` });
+      const r = await s.write(batch);
+      assert.deepEqual(r.refused.map((x) => [x.index, x.reason]), [[5, 'request_too_large']]);
+      assert.deepEqual(fake.all.sort(), batch.filter((_, i) => i !== 5).map((e) => e.json).sort());
+      assert.equal(s.counters.sent + s.counters.rejected, s.counters.received);
+      await done(s);
+    });
+
     it('rides out an outage (connection errors), unhealthy meanwhile', async () => {
       const s = await sink();
       fake.switches.outageUntil = Date.now() + 300;

@@ -141,6 +141,19 @@ export class ElasticsearchSink implements Sink {
       } catch (e) {
         this.counters.errors++;
         const err = e instanceof RequestError ? e : new RequestError(String(e), undefined);
+        if (err.status === 413) {
+          // body over the cluster's http.max_content_length: halve the request;
+          // a single event that is too large can never pass
+          if (pending.length === 1) {
+            this.counters.rejected++;
+            refused.push({ index: pending[0]!, reason: 'request_too_large', error: err.message });
+            return;
+          }
+          const half = Math.ceil(pending.length / 2);
+          await this.send(batch, pending.slice(0, half), refused);
+          await this.send(batch, pending.slice(half), refused);
+          return;
+        }
         this.failing = err.message;
         // a whole-request 4xx (auth, bad URL) will not pass by itself either, but
         // the events are not at fault: keep them and retry, the health says why
