@@ -169,6 +169,10 @@ for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
       await s.stop();
       const bare = factory.create('es', factory.schema.parse({ nodes: [fake.url], template: { install: true } }), testDeps(dataDir));
       await assert.rejects(bare.start(), /template\.install is true but no index template builder/);
+      await assert.rejects(bare.write(events(1)), /not running/);
+      (bare as ElasticsearchSink).setTemplateProvider(() => ({ index_patterns: ['y-*'] }));
+      await bare.start(); // a failed start can be tried again
+      assert.deepEqual(fake.templates.get('jizo'), { index_patterns: ['y-*'] });
       const late = factory.create('es', factory.schema.parse({ nodes: [fake.url], template: { install: true, name: 'late' } }), testDeps(dataDir)) as ElasticsearchSink;
       late.setTemplateProvider(() => ({ index_patterns: ['x-*'] }));
       await late.start();

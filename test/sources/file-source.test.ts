@@ -113,6 +113,14 @@ describe('file source', () => {
     await src.stop();
   });
 
+  it('refuses to start on a corrupt checkpoint file, naming it', async () => {
+    const d = join(dir, 'corrupt');
+    await tempWrite(join(d, 'state', 'checkpoints', 'file-tail.json'), '{"version":1,"files":[');
+    const src = makeFileSource(join(d, 'state'), { paths: [join(d, 'eve.json')] });
+    await assert.rejects(src.start(new TestIngest(true)), /checkpoint file .*file-tail\.json is not valid JSON.*repair or remove it/);
+    await src.stop();
+  });
+
   it('resumes exactly at the durable offset after a stop, with multibyte text and CRLF', async (t) => {
     const d = join(dir, 'resume');
     const file = join(d, 'eve.json');

@@ -43,6 +43,7 @@ export class ElasticsearchSink implements Sink {
   private templateProvider: TemplateProvider | undefined;
   private failing: string | undefined;
   private stopped: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
 
   constructor(
     readonly name: string,
@@ -61,11 +62,29 @@ export class ElasticsearchSink implements Sink {
     this.templateProvider = fn;
   }
 
-  async start(): Promise<void> {
-    if (this.client) return;
-    this.client = createClient(this.type, this.config);
+  start(): Promise<void> {
+    this.starting ??= this.open().catch((e: unknown) => {
+      this.starting = undefined; // a failed start can be tried again
+      throw e;
+    });
+    return this.starting;
+  }
+
+  private async open(): Promise<void> {
+    const client = createClient(this.type, this.config);
+    if (this.config.template.install) {
+      try {
+        await this.installTemplate(client);
+      } catch (e) {
+        await client.close().catch(() => undefined);
+        throw e;
+      }
+    }
+    this.client = client;
+  }
+
+  private async installTemplate(client: BulkClient): Promise<void> {
     const t = this.config.template;
-    if (!t.install) return;
     if (!this.templateProvider) throw new Error(`sink ${this.name}: template.install is true but no index template builder is set`);
     const body = await this.templateProvider({
       name: t.name,
@@ -74,7 +93,7 @@ export class ElasticsearchSink implements Sink {
     });
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.client.putIndexTemplate(t.name, body);
+        await client.putIndexTemplate(t.name, body);
         this.log.info({ template: t.name }, 'index template installed');
         return;
       } catch (e) {

@@ -43,9 +43,14 @@ export class CheckpointStore {
       throw e;
     }
     this.existed = true;
-    const parsed = JSON.parse(text) as CheckpointFile;
-    if (parsed.version !== 1 || !Array.isArray(parsed.files)) {
-      throw new Error(`checkpoint file ${this.file} has an unknown format`);
+    let parsed: CheckpointFile;
+    try {
+      parsed = JSON.parse(text) as CheckpointFile;
+    } catch (e) {
+      throw new Error(`checkpoint file ${this.file} is not valid JSON (${(e as Error).message}); repair or remove it`);
+    }
+    if (parsed?.version !== 1 || !Array.isArray(parsed.files)) {
+      throw new Error(`checkpoint file ${this.file} has an unknown format; repair or remove it`);
     }
     for (const c of parsed.files) {
       if (typeof c.fingerprint === 'string' && Number.isSafeInteger(c.offset) && c.offset >= 0) {
