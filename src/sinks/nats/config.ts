@@ -4,6 +4,8 @@ import { natsConnectionSchema } from '../../nats/connection.js';
 /** Configuration of a `nats` sink (see docs/nats.md). */
 export const natsSinkSchema = z
   .object({
+    /** The component type, when the configuration carries it. */
+    type: z.literal('nats').optional(),
     ...natsConnectionSchema,
     /** Subject the normalized events are published to; a JetStream stream must capture it. */
     subject: z.string().min(1),

@@ -3,6 +3,8 @@ import { z } from 'zod';
 /** Configuration of a `file` source (see docs/sources-file.md). */
 export const fileSourceSchema = z
   .object({
+    /** The component type, when the configuration carries it. */
+    type: z.literal('file').optional(),
     /** Files or globs to tail (absolute, or relative to the working directory). */
     paths: z.array(z.string().min(1)).min(1),
     /** Globs of files that `paths` globs match but must be left alone (compressed rotations: `*.gz`). */

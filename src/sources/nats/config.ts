@@ -4,6 +4,8 @@ import { natsConnectionSchema } from '../../nats/connection.js';
 /** Configuration of a `nats` source (see docs/nats.md). */
 export const natsSourceSchema = z
   .object({
+    /** The component type, when the configuration carries it. */
+    type: z.literal('nats').optional(),
     ...natsConnectionSchema,
     /** JetStream stream holding the raw events. */
     stream: z.string().min(1),
