@@ -141,5 +141,6 @@ async function stopWatching(src: object): Promise<void> {
 }
 
 function wakeScan(src: object): void {
+  (src as unknown as { lastScan: number }).lastScan = 0;
   (src as unknown as { wake(): void }).wake();
 }

@@ -39,6 +39,7 @@ export class FileSource implements Source {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  private lastScan = 0;
   private lastError: string | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   private lastSave = 0;
@@ -98,7 +99,12 @@ export class FileSource implements Source {
       let more = false;
       this.woken = false;
       try {
-        await this.scan();
+        // fs.watch fires on every append: reads follow each event, but the
+        // scan (glob, stat, fingerprints) runs at most once per poll interval
+        if (Date.now() - this.lastScan >= this.config.pollIntervalMs || (await this.shrunk())) {
+          this.lastScan = Date.now();
+          await this.scan();
+        }
         more = await this.readAll();
         this.lastError = undefined;
       } catch (e) {
@@ -118,6 +124,14 @@ export class FileSource implements Source {
         });
       }
     }
+  }
+
+  /** True when an open file became shorter than what was read (copy-truncate): scan at once. */
+  private async shrunk(): Promise<boolean> {
+    for (const t of this.tailers) {
+      if (!t.closed && (await t.fh.stat()).size < t.readOffset) return true;
+    }
+    return false;
   }
 
   private async readAll(): Promise<boolean> {
