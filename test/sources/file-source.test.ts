@@ -107,6 +107,14 @@ describe('file source', () => {
     await ingest.waitFor(4);
     assert.deepEqual(ingest.lines, eveLines(4));
     assert.equal(src.counters.rejected, 1);
+    assert.equal(ingest.rejected.length, 1);
+    const dl = ingest.rejected[0]!;
+    assert.equal(dl.kind, 'rejected');
+    assert.equal(dl.reason, 'too_long');
+    assert.equal(dl.error, `line of ${huge.length} bytes exceeds the limit of 4096 bytes`);
+    const start = Buffer.byteLength(text(eveLines(2)));
+    assert.equal(dl.detail, `${file} bytes ${start}..${start + huge.length + 1}`);
+    assert.ok(huge.startsWith(dl.raw) && dl.raw.length === 4096);
     assert.equal(src.counters.received, 5);
     const size = (await stat(file)).size;
     await until(async () => (await checkpointOffsets(join(d, 'state')))[file] === size, 2000, 'checkpoint past the long line');
