@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 
 export interface FakeBulkSwitches {
   /** The next N `_bulk` requests fail whole with `failStatus`. */
@@ -42,6 +43,7 @@ export class FakeBulk {
   /** Actions seen (op type per item) and request counts. */
   readonly ops: string[] = [];
   bulkRequests = 0;
+  gzipRequests = 0;
   refusedConnections = 0;
   private itemCounter = 0;
   private readonly server: Server;
@@ -80,7 +82,12 @@ export class FakeBulk {
     }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+    let raw = Buffer.concat(chunks);
+    if (req.headers['content-encoding'] === 'gzip') {
+      this.gzipRequests++;
+      raw = gunzipSync(raw);
+    }
+    const body = raw.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://x');
     if (this.switches.requireAuthorization !== undefined && req.headers.authorization !== this.switches.requireAuthorization) {
       // a real cluster does not echo credentials; this one does, so that the

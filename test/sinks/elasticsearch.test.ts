@@ -58,6 +58,16 @@ for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
       await done(s);
     });
 
+    it('gzips request bodies when asked', async () => {
+      const s = await sink({ compression: true });
+      const batch = events(50);
+      assert.deepEqual((await s.write(batch)).refused, []);
+      assert.equal(fake.gzipRequests, fake.bulkRequests);
+      assert.ok(fake.bulkRequests > 0);
+      assert.deepEqual(fake.all, batch.map((e) => e.json));
+      await done(s);
+    });
+
     it('retries whole-request 503 and 429 until accepted, without duplicates', async () => {
       const s = await sink();
       fake.switches.failRequests = 2;

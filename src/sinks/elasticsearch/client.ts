@@ -55,6 +55,7 @@ export function createClient(kind: 'elasticsearch' | 'opensearch', c: Elasticsea
       ...common,
       auth: c.auth && ('apiKey' in c.auth ? { apiKey: c.auth.apiKey } : { username: c.auth.username, password: c.auth.password }),
       tls,
+      compression: c.compression,
     });
     return {
       async bulk(lines) {
@@ -82,6 +83,7 @@ export function createClient(kind: 'elasticsearch' | 'opensearch', c: Elasticsea
     auth: c.auth && 'username' in c.auth ? { username: c.auth.username, password: c.auth.password } : undefined,
     headers: c.auth && 'apiKey' in c.auth ? { authorization: `ApiKey ${c.auth.apiKey}` } : undefined,
     ssl: tls,
+    compression: c.compression ? 'gzip' : undefined,
   });
   return {
     async bulk(lines) {

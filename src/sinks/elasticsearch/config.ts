@@ -48,6 +48,8 @@ export const elasticsearchSinkSchema = z
     /** Most bytes of one `_bulk` body (a single larger event is still sent alone). */
     maxBatchBytes: z.number().int().min(1024).default(5 * 1024 * 1024),
     requestTimeoutMs: z.number().int().min(100).default(30000),
+    /** Gzip request bodies (EVE JSON compresses about tenfold; costs CPU). */
+    compression: z.boolean().default(false),
     retry: retry.default({}),
     auth: auth.optional(),
     tls: tls.optional(),
