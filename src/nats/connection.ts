@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
+import { backoffDelay, sleep } from '../io/backoff.js';
 
 /** Connection settings shared by the NATS source and sink. */
 export const natsConnectionSchema = {
@@ -28,14 +29,14 @@ export const natsConnectionSchema = {
 const connectionObject = z.object(natsConnectionSchema);
 export type NatsConnectionConfig = z.output<typeof connectionObject>;
 
-/** Connects and keeps reconnecting for ever (the client buffers while disconnected). */
-export function connectNats(c: NatsConnectionConfig, name: string): Promise<NatsConnection> {
+/** One connection attempt; once connected, the client reconnects for ever (and buffers meanwhile). */
+function connectOnce(c: NatsConnectionConfig, name: string): Promise<NatsConnection> {
   const opts: ConnectionOptions = {
     servers: c.servers,
     name: c.connectionName ?? `jizo-intake ${name}`,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1000,
-    waitOnFirstConnect: true,
+    timeout: 5000,
   };
   if (c.auth && 'token' in c.auth) opts.token = c.auth.token;
   else if (c.auth) {
@@ -50,4 +51,33 @@ export function connectNats(c: NatsConnectionConfig, name: string): Promise<Nats
     };
   }
   return connect(opts);
+}
+
+
+/**
+ * Connects, retrying with backoff until the server answers, unless `signal`
+ * aborts first (then it rejects with "stopping"). The first connection is
+ * retried here rather than by the client so that a stop interrupts it.
+ */
+export async function connectUntil(
+  c: NatsConnectionConfig,
+  name: string,
+  signal: AbortSignal,
+  onError: (err: Error) => void,
+): Promise<NatsConnection> {
+  for (let attempt = 1; ; attempt++) {
+    if (signal.aborted) throw new Error('stopping');
+    try {
+      const nc = await connectOnce(c, name);
+      if (signal.aborted) {
+        await nc.close();
+        throw new Error('stopping');
+      }
+      return nc;
+    } catch (e) {
+      if (signal.aborted) throw new Error('stopping');
+      onError(e as Error);
+      await sleep(backoffDelay(attempt, { initialMs: 500, maxMs: 30000 }), signal);
+    }
+  }
 }

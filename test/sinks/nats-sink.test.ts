@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { connect, StringCodec, type JetStreamManager, type NatsConnection } from 'nats';
 import type { OutputEvent } from '../../src/pipeline/types.js';
 import { natsSinkFactory, type NatsSink } from '../../src/sinks/nats/index.js';
-import { tempDir, testDeps } from '../helpers/ingest.js';
+import { natsSourceFactory } from '../../src/sources/nats/index.js';
+import { tempDir, testDeps, TestIngest } from '../helpers/ingest.js';
 import { startNatsServer, type NatsServer } from '../helpers/nats-server.js';
 
 const sc = StringCodec();
@@ -50,6 +51,26 @@ describe('nats sink (real nats-server)', () => {
 
   it('the test server helper fails with the install command when the binary is missing', async () => {
     await assert.rejects(startNatsServer('/nonexistent/nats-server'), /apt-get update && apt-get install -y nats-server/);
+  });
+
+  it('source and sink stop promptly while the server cannot be reached', async () => {
+    const down = { servers: ['nats://127.0.0.1:1'] };
+    const s = natsSinkFactory.create('down', natsSinkFactory.schema.parse({ ...down, subject: 'x' }), testDeps(dataDir));
+    await s.start();
+    const writing = s.write(events(1)).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    const src = natsSourceFactory.create('down', natsSourceFactory.schema.parse({ ...down, stream: 'X' }), testDeps(dataDir));
+    await src.start(new TestIngest(true));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(s.health().ok, false);
+    assert.match(s.health().detail ?? '', /cannot connect/);
+    assert.match(src.health().detail ?? '', /cannot connect/);
+    const t0 = Date.now();
+    await Promise.all([s.stop(), src.stop()]);
+    assert.ok(Date.now() - t0 < 1000, 'stopped within a second');
+    assert.match(String(await writing), /stopping/);
   });
 
   it('validates its config', () => {

@@ -9,7 +9,7 @@ import {
   type WriteResult,
 } from '../../pipeline/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
-import { connectNats } from '../../nats/connection.js';
+import { connectUntil } from '../../nats/connection.js';
 import type { NatsSinkConfig } from './config.js';
 
 const encoder = new TextEncoder();
@@ -54,15 +54,18 @@ export class NatsSink implements Sink {
   /** Starts connecting; does not wait for the server (writes do). */
   async start(): Promise<void> {
     if (this.connecting || this.abort.signal.aborted) return;
-    this.connecting = connectNats(this.config, this.name);
+    this.connecting = connectUntil(this.config, this.name, this.abort.signal, (e) => {
+      this.counters.errors++;
+      this.failing = `nats sink: cannot connect: ${e.message}`;
+    });
     this.connecting.then(
       (nc) => {
         this.nc = nc;
         this.js = nc.jetstream();
-        if (this.abort.signal.aborted) void nc.close();
+        this.failing = undefined;
       },
       (err: unknown) => {
-        this.failing = `nats sink: ${(err as Error).message}`;
+        if (!this.abort.signal.aborted) this.failing = `nats sink: ${(err as Error).message}`;
       },
     );
   }
@@ -75,7 +78,7 @@ export class NatsSink implements Sink {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.abort.abort();
-      // a connection still being made is closed when it comes (see start)
+      // a connection still being made is closed when it comes (connectUntil)
       await this.nc?.drain().catch(() => undefined);
     })();
     return this.stopped;

@@ -2,7 +2,7 @@ import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages, type JsMsg, typ
 import type { Logger } from 'pino';
 import { newComponentCounters, type ComponentDeps, type Health, type Ingest, type Source } from '../../pipeline/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
-import { connectNats } from '../../nats/connection.js';
+import { connectUntil } from '../../nats/connection.js';
 import type { NatsSourceConfig } from './config.js';
 
 const decoder = new TextDecoder();
@@ -79,7 +79,10 @@ export class NatsSource implements Source {
   private async run(ingest: Ingest): Promise<void> {
     for (let attempt = 1; !this.abort.signal.aborted; attempt++) {
       try {
-        this.nc ??= await connectNats(this.config, this.name);
+        this.nc ??= await connectUntil(this.config, this.name, this.abort.signal, (e) => {
+          this.counters.errors++;
+          this.failing = `nats source: cannot connect: ${e.message}`;
+        });
         const consumer = await this.consumer(this.nc);
         this.status = `consuming ${this.config.stream}/${this.config.consumer}`;
         this.failing = undefined;
