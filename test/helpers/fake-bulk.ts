@@ -6,6 +6,7 @@
  * mapping errors, outages) so the sink's retry and refusal paths can be tested.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 
@@ -49,9 +50,13 @@ export class FakeBulk {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   url = '';
+  private readonly scheme: string;
 
-  constructor() {
-    this.server = createServer((req, res) => void this.handle(req, res));
+  /** With `tls`, the fake speaks HTTPS with that certificate. */
+  constructor(tls?: { cert: Buffer; key: Buffer }) {
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    this.server = tls ? createTlsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
+    this.scheme = tls ? 'https' : 'http';
     this.server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -60,7 +65,7 @@ export class FakeBulk {
 
   async start(): Promise<this> {
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `${this.scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 

@@ -10,6 +10,7 @@ import {
 import { IndexNamer } from '../../src/sinks/elasticsearch/index-name.js';
 import { FakeBulk } from '../helpers/fake-bulk.js';
 import { tempDir, testDeps } from '../helpers/ingest.js';
+import { makeTestCert } from '../helpers/tls-cert.js';
 
 /** `n` events; the JSON keeps an integer beyond 2^53 as written. */
 function events(n: number, day = '2024-03-05', mark?: (i: number) => boolean): OutputEvent[] {
@@ -196,6 +197,30 @@ for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
       { username: 'elastic', password: 'pw-S3CRET-1' },
       { apiKey: 'S3CRET-api-key-2' },
     ];
+    it('speaks TLS: trusts the configured CA, refuses an unknown certificate unless told not to verify', async () => {
+      const cert = makeTestCert(dataDir);
+      const tlsFake = await new FakeBulk({ cert: cert.cert, key: cert.key }).start();
+      const make = (tls: object) =>
+        factory.create('tls', factory.schema.parse({ nodes: [tlsFake.url], tls, retry: { initialMs: 5, maxMs: 10, maxAttempts: 1 } }), testDeps(dataDir));
+      try {
+        const trusted = make({ caFile: cert.certFile });
+        await trusted.start();
+        assert.deepEqual((await trusted.write(events(3))).refused, []);
+        await trusted.stop();
+        const strict = make({});
+        await strict.start();
+        await assert.rejects(strict.write(events(1)), /not accepted after 1 attempts.*(self[- ]signed|certificate)/i);
+        await strict.stop();
+        const lax = make({ rejectUnauthorized: false });
+        await lax.start();
+        assert.deepEqual((await lax.write(events(2))).refused, []);
+        await lax.stop();
+        assert.equal(tlsFake.all.length, 5);
+      } finally {
+        await tlsFake.stop();
+      }
+    });
+
     for (const auth of auths) {
       it(`never shows the ${'apiKey' in auth ? 'API key' : 'password'} in errors, health or logs`, async () => {
         const deps = testDeps(dataDir);
