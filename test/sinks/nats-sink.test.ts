@@ -49,7 +49,7 @@ describe('nats sink (real nats-server)', () => {
     return out;
   }
 
-  it('the test server helper fails with the install command when the binary is missing', async () => {
+  it('starting the test server fails with the install command when the binary is missing', async () => {
     await assert.rejects(startNatsServer('/nonexistent/nats-server'), /apt-get update && apt-get install -y nats-server/);
   });
 
