@@ -4,11 +4,22 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { PROFILES, type ProfileName } from '../normalize/types.js';
 import { runNormalize } from './normalize.js';
 import { runTest } from './test.js';
+import { runDescribe } from './describe.js';
+import { runFields, runTemplate } from './schema.js';
+import { FIELDS_FORMATS, type FieldsFormat } from '../schema/format.js';
+import { TEMPLATE_TARGETS, type TemplateTarget } from '../schema/template.js';
 import { EXIT } from './exit.js';
 
 function profileArg(v: string): ProfileName {
   if (!(PROFILES as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${PROFILES.join(', ')}`);
   return v as ProfileName;
+}
+
+function choiceArg<T extends string>(choices: readonly T[]): (v: string) => T {
+  return (v) => {
+    if (!(choices as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
+    return v as T;
+  };
 }
 
 function positiveInt(v: string): number {
@@ -37,6 +48,7 @@ program
   .option('--strict', 'exit with status 3 when any line was rejected')
   .option('--no-progress', 'never show a progress bar')
   .option('-q, --quiet', 'no summary line')
+  .option('--describe', 'add a one-sentence description of each event as jizo.description')
   .action(async (files: string[], opts) => {
     process.exitCode = await runNormalize(files, opts);
   });
@@ -49,6 +61,40 @@ program
   .option('-v, --verbose', 'list passing files too')
   .action(async (paths: string[], opts) => {
     process.exitCode = await runTest(paths, opts);
+  });
+
+program
+  .command('fields')
+  .description('print the field catalog: every field a profile can emit, with its type')
+  .option('-p, --profile <profile>', `only the fields of a profile: ${PROFILES.join(' or ')}`, profileArg)
+  .option('-f, --format <format>', `output format: ${FIELDS_FORMATS.join(' or ')}`, choiceArg<FieldsFormat>(FIELDS_FORMATS), 'markdown')
+  .action((opts) => {
+    process.exitCode = runFields(opts);
+  });
+
+program
+  .command('template')
+  .description('print a composable index template (PUT _index_template/<name>) for the catalogued fields')
+  .requiredOption('-t, --target <target>', `${TEMPLATE_TARGETS.join(' or ')}`, choiceArg<TemplateTarget>(TEMPLATE_TARGETS))
+  .option('-p, --profile <profile>', `only the fields of a profile: ${PROFILES.join(' or ')}`, profileArg)
+  .option('--index-pattern <pattern>', 'index pattern (default jizo-<profile>-*, or jizo-* without a profile)')
+  .option('--data-stream', 'make matching indices data streams')
+  .option('--date-nanos', 'map @timestamp and event.* dates as date_nanos (keeps sub-millisecond digits)')
+  .option('--name <name>', 'template name recorded in _meta')
+  .action((opts) => {
+    process.exitCode = runTemplate(opts);
+  });
+
+program
+  .command('describe')
+  .description('print one readable sentence per normalized document (NDJSON), or per raw event with --raw')
+  .argument('[files...]', 'input files; none or "-" reads stdin')
+  .option('--raw', 'the input is raw events: normalize them first')
+  .option('-p, --profile <profile>', `profile used with --raw: ${PROFILES.join(' or ')}`, profileArg, 'sekoia')
+  .option('--json', 'print {text, template, relationships} as JSON lines')
+  .option('--max-line-bytes <n>', 'skip lines longer than N bytes', positiveInt, 1024 * 1024)
+  .action(async (files: string[], opts) => {
+    process.exitCode = await runDescribe(files, opts);
   });
 
 try {

@@ -16,6 +16,7 @@ export interface NormalizeCliOptions {
   strict?: boolean;
   progress: boolean;
   quiet?: boolean;
+  describe?: boolean;
 }
 
 export async function runNormalize(files: string[], opts: NormalizeCliOptions): Promise<number> {
@@ -60,6 +61,7 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
           profile: opts.profile,
           maxLineBytes: opts.maxLineBytes,
           pretty: opts.pretty,
+          describe: opts.describe,
           input,
           onDocument: (json) => out.write(json + '\n'),
           onRejection,

@@ -90,11 +90,7 @@ function parseObject(text: string, where: string): { obj: JsonObject; lossless: 
     parsed = parseJson(text);
   } catch (e) {
     const msg = (e as Error).message;
-    // V8 says "Unexpected end of JSON input" or "Unterminated string" when the
-    // text stops early: a line cut by a buffer limit or a crashed writer.
-    if (/end of JSON input|Unterminated string|Unexpected end/i.test(msg)) {
-      return reject('truncated_json', `${where} is truncated JSON: ${msg}`);
-    }
+    if (isTruncation(text, msg)) return reject('truncated_json', `${where} is truncated JSON: ${msg}`);
     return reject('not_json', `${where} is not valid JSON: ${msg}`);
   }
   if (!isObject(parsed.value)) {
@@ -102,6 +98,17 @@ function parseObject(text: string, where: string): { obj: JsonObject; lossless: 
     return reject('not_object', `${where} is JSON ${kind}, not an object`);
   }
   return { obj: parsed.value, lossless: parsed.lossless };
+}
+
+/**
+ * True when a JSON syntax error comes from text that stops early (a line cut
+ * by a buffer limit or a crashed writer): V8 reports the end of input, an
+ * unterminated string, or an error at the very end of the text.
+ */
+function isTruncation(text: string, msg: string): boolean {
+  if (/end of JSON input|Unterminated string/i.test(msg)) return true;
+  const m = /at position (\d+)/.exec(msg);
+  return m !== null && +m[1]! >= text.trimEnd().length;
 }
 
 /** Decodes an EVE payload that may start with whitespace. */

@@ -1,4 +1,5 @@
 import { decode } from '../decode/index.js';
+import { addDescription } from '../describe/index.js';
 import { sekoiaProfile } from './sekoia.js';
 import type { Context, NormalizeOptions, NormalizeResult, Profile, ProfileName } from './types.js';
 
@@ -30,6 +31,7 @@ export function normalize(raw: string, options: NormalizeOptions = {}): Normaliz
   const ctx: Context = { decoded, options, warnings: [] };
   try {
     const document = profile(ctx);
+    if (options.describe === true) addDescription(document);
     return { ok: true, document, warnings: ctx.warnings, lossless: decoded.lossless, envelope: decoded.envelope };
   } catch (e) {
     // A bug in a mapping must not take the pipeline down: the line is kept as a rejection.

@@ -27,6 +27,8 @@ export interface NormalizeOptions {
   receivedAt?: string;
   /** `ecs` profile: keep the raw payload in `event.original` (default true). */
   keepOriginal?: boolean;
+  /** Add a one-sentence description under the custom field `jizo.description` (default false). */
+  describe?: boolean;
 }
 
 export interface Normalized {

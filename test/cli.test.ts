@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, SEED } from './helpers/paths.js';
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', maxBuffer: 64 << 20 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'jizo-cli-'));
+const seed = ['event.json', 'http_event.json', 'rule.json'].map(
+  (f) => JSON.parse(readFileSync(join(SEED, f), 'utf8')) as { input: { message: string }; expected: Record<string, unknown> },
+);
+
+test('normalize: stdin to stdout, one document per line in input order, summary on stderr', () => {
+  const r = run(['normalize'], seed.map((s) => s.input.message).join('\r\n') + '\r\n');
+  assert.equal(r.code, 0, r.stderr);
+  const docs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(docs.length, 3);
+  docs.forEach((d, i) => assert.equal(d.message, seed[i]!.input.message));
+  assert.deepEqual(docs[1]!.url, seed[1]!.expected.url);
+  assert.match(r.stderr, /3 lines: 3 documents, 0 rejected, 0 blank in [\d.]+ s \(\d+ events\/s\)/);
+});
+
+test('normalize: files, --errors records with line numbers, -o, blank lines counted, exit 0', () => {
+  const input = join(tmp, 'in.ndjson');
+  writeFileSync(input, [seed[0]!.input.message, '', 'not json', '   ', '[1]', seed[1]!.input.message, '{"a":'].join('\n'));
+  const out = join(tmp, 'out.ndjson');
+  const errors = join(tmp, 'errors.ndjson');
+  const r = run(['normalize', input, '-o', out, '--errors', errors]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, 2);
+  const recs = readFileSync(errors, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    recs.map((x) => [x.line, x.reason, x.raw, x.input]),
+    [
+      [3, 'not_json', 'not json', input],
+      [5, 'not_object', '[1]', input],
+      [7, 'truncated_json', '{"a":', input],
+    ],
+  );
+  assert.ok(recs.every((x) => typeof x.error === 'string' && (x.error as string).length > 0));
+  assert.match(r.stderr, /7 lines: 2 documents, 3 rejected, 2 blank/);
+});
+
+test('normalize: without --errors rejections go to stderr; --strict exits 3', () => {
+  const r = run(['normalize', '--strict'], 'nope\n');
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /-:1: not_json: /);
+});
+
+test('normalize: an over-long line is rejected as too_long and the next lines still go through', () => {
+  const input = join(tmp, 'long.ndjson');
+  writeFileSync(input, 'x'.repeat(3 * 1024 * 1024) + '\n' + seed[0]!.input.message + '\n');
+  const errors = join(tmp, 'long-errors.ndjson');
+  const r = run(['normalize', input, '--errors', errors, '--max-line-bytes', '1048576']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim().split('\n').length, 1);
+  const rec = JSON.parse(readFileSync(errors, 'utf8')) as Record<string, unknown>;
+  assert.equal(rec.reason, 'too_long');
+  assert.equal(rec.line, 1);
+  assert.ok((rec.raw as string).length <= 4096);
+});
+
+test('normalize: usage errors exit 2, unreadable input exits 1', () => {
+  assert.equal(run(['normalize', '--bogus']).code, 2);
+  assert.equal(run(['normalize', '--profile', 'nope']).code, 2);
+  assert.equal(run(['normalize', '--max-line-bytes', '-1']).code, 2);
+  assert.equal(run(['frobnicate']).code, 2);
+  const missing = run(['normalize', join(tmp, 'does-not-exist')]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /ENOENT|no such file/);
+  assert.equal(run(['--help']).code, 0);
+});
+
+test('normalize --pretty indents documents', () => {
+  const r = run(['normalize', '--pretty'], seed[0]!.input.message);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^\{\n {2}"message"/);
+});
+
+test('test: passes on the documented samples, fails with a field-level diff otherwise', () => {
+  const pass = run(['test', SEED]);
+  assert.equal(pass.code, 0, pass.stdout + pass.stderr);
+  assert.match(pass.stdout, /3 passed, 0 failed/);
+  const bad = structuredClone(seed[0]!);
+  (bad.expected.event as Record<string, unknown>).severity = 1;
+  delete (bad.expected as Record<string, unknown>).host;
+  (bad.expected as Record<string, unknown>).extra = 'x';
+  const file = join(tmp, 'bad.json');
+  writeFileSync(file, JSON.stringify(bad));
+  const fail = run(['test', file]);
+  assert.equal(fail.code, 1);
+  assert.match(fail.stdout, /FAIL .*bad\.json/);
+  assert.match(fail.stdout, /~ event\.severity: expected 1, got 3/);
+  assert.match(fail.stdout, /\+ host\.ip: "1\.2\.3\.4"/);
+  assert.match(fail.stdout, /- extra: "x"/);
+  assert.match(fail.stdout, /0 passed, 1 failed/);
+});

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { describeLine } from '../src/describe/line.js';
+import { normalize } from '../src/normalize/index.js';
+import { diffDocuments } from '../src/testing/intake-test.js';
+import { validateDocument } from '../src/schema/validate.js';
+import { ROOT, SHARED } from './helpers/documents.js';
+
+const seed = JSON.parse(readFileSync(join(SHARED, 'fixtures/seed/http_event.json'), 'utf8')) as { input: { message: string }; expected: object };
+const cli = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), ...args], { encoding: 'utf8', input });
+
+describe('describe command and normalize --describe', () => {
+  it('normalize adds jizo.description only when asked; the sekoia output stays exact otherwise', () => {
+    const plain = normalize(seed.input.message);
+    assert.ok(plain.ok);
+    assert.deepEqual(diffDocuments(seed.expected, plain.document), []);
+    const described = normalize(seed.input.message, { describe: true });
+    assert.ok(described.ok);
+    const jizo = described.document.jizo as { description: string; flow: { id: string } };
+    assert.equal(
+      jizo.description,
+      'Alert "GPL ATTACK_RESPONSE command completed" (signature 2100494), category "Potentially Bad Traffic", severity 2, allowed ' +
+        'from 10.20.30.101:49778 to 203.176.135.102:8082 over TCP/http, HTTP status 200 for /libhtp::request_uri_not_seen.',
+    );
+    assert.equal(jizo.flow.id, '1017644745558273');
+    assert.deepEqual(validateDocument(described.document, 'sekoia'), []);
+  });
+
+  it('describeLine reads documents and raw events, and reports bad lines', () => {
+    const doc = JSON.stringify(seed.expected);
+    const a = describeLine(doc);
+    const b = describeLine(seed.input.message, { raw: true });
+    assert.ok(a.ok && b.ok);
+    assert.deepEqual(a.description, b.description);
+    assert.equal((describeLine('{"x":') as { reason: string }).reason, 'invalid_json');
+    assert.equal((describeLine('[1]') as { reason: string }).reason, 'not_object');
+    assert.equal((describeLine('not eve', { raw: true }) as { ok: boolean }).ok, false);
+  });
+
+  it('jizo-intake describe prints one sentence per line, JSON with --json, and reports bad lines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jizo-describe-'));
+    const file = join(dir, 'docs.ndjson');
+    writeFileSync(file, `${JSON.stringify(seed.expected)}\n\n{broken\n`);
+    const r = cli(['describe', file]);
+    assert.equal(r.status, 3);
+    assert.equal(r.stdout.split('\n').length, 2);
+    assert.match(r.stdout, /^Alert "GPL ATTACK_RESPONSE command completed"/);
+    assert.match(r.stderr, /docs\.ndjson:3: invalid_json/);
+    const j = cli(['describe', '--json', '--raw', '-'], seed.input.message + '\n');
+    assert.equal(j.status, 0, j.stderr);
+    const out = JSON.parse(j.stdout) as { template: string; relationships: { verb: string }[] };
+    assert.equal(out.template, 'alert-sekoia');
+    assert.deepEqual(out.relationships.map((x) => x.verb), ['connected to', 'triggered']);
+  });
+
+  it('jizo-intake normalize --describe writes jizo.description', () => {
+    const r = cli(['normalize', '--describe', '-q'], seed.input.message + '\n');
+    assert.equal(r.status, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { jizo: { description: string } };
+    assert.match(doc.jizo.description, /^Alert "GPL ATTACK_RESPONSE/);
+    const plain = JSON.parse(cli(['normalize', '-q'], seed.input.message + '\n').stdout) as { jizo: object };
+    assert.deepEqual(plain.jizo, { flow: { id: '1017644745558273' } });
+  });
+});
