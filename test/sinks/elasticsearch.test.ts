@@ -178,18 +178,37 @@ for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
         template: { mappings: { properties: { '@timestamp': { type: 'date_nanos' } } } },
       });
       await s.stop();
-      const bare = factory.create('es', factory.schema.parse({ nodes: [fake.url], template: { install: true } }), testDeps(dataDir));
+      const noBuilder = createElasticsearchSinkFactory(factory.type as 'elasticsearch');
+      const bare = noBuilder.create('es', factory.schema.parse({ nodes: [fake.url], template: { install: true } }), testDeps(dataDir));
       await assert.rejects(bare.start(), /template\.install is true but no index template builder/);
       await assert.rejects(bare.write(events(1)), /not running/);
       (bare as ElasticsearchSink).setTemplateProvider(() => ({ index_patterns: ['y-*'] }));
       await bare.start(); // a failed start can be tried again
       assert.deepEqual(fake.templates.get('jizo'), { index_patterns: ['y-*'] });
-      const late = factory.create('es', factory.schema.parse({ nodes: [fake.url], template: { install: true, name: 'late' } }), testDeps(dataDir)) as ElasticsearchSink;
+      const late = noBuilder.create('es', factory.schema.parse({ nodes: [fake.url], template: { install: true, name: 'late' } }), testDeps(dataDir)) as ElasticsearchSink;
       late.setTemplateProvider(() => ({ index_patterns: ['x-*'] }));
       await late.start();
       assert.deepEqual(fake.templates.get('late'), { index_patterns: ['x-*'] });
       await late.stop();
       await bare.stop();
+      await fake.stop();
+    });
+
+    it('installs the field catalog template by default, for its engine and profile', async () => {
+      fake = await new FakeBulk().start();
+      const config = factory.schema.parse({ nodes: [fake.url], index: 'soc-%{+yyyy.MM}', template: { install: true, name: 'jizo-soc', profile: 'sekoia' } });
+      const s = factory.create('es', config, testDeps(dataDir));
+      await s.start();
+      const t = fake.templates.get('jizo-soc') as {
+        index_patterns: string[];
+        template: { mappings: { _meta: Record<string, string>; properties: Record<string, { type?: string }> } };
+      };
+      assert.deepEqual(t.index_patterns, ['soc-*']);
+      assert.equal(t.template.mappings._meta.target, factory.type);
+      assert.equal(t.template.mappings._meta.profile, 'sekoia');
+      assert.equal(t.template.mappings._meta.template, 'jizo-soc');
+      assert.equal(t.template.mappings.properties['@timestamp']!.type, 'date_nanos');
+      await s.stop();
       await fake.stop();
     });
 
@@ -252,7 +271,8 @@ describe('elasticsearch sink config and index names', () => {
     assert.equal(c.index, 'jizo-%{+yyyy.MM.dd}');
     assert.equal(c.opType, 'create');
     assert.deepEqual(c.retry, { initialMs: 200, maxMs: 30000, maxAttempts: 0 });
-    assert.deepEqual(c.template, { install: false, name: 'jizo' });
+    assert.deepEqual(c.template, { install: false, name: 'jizo', dateNanos: true });
+    assert.deepEqual(elasticsearchSinkFactory.schema.safeParse({ template: { profile: 'nope' } }).error!.issues[0]!.path, ['template', 'profile']);
     const bad = elasticsearchSinkFactory.schema.safeParse({ dataStream: true, opType: 'index' });
     assert.equal(bad.success, false);
     assert.deepEqual(bad.error!.issues[0]!.path, ['opType']);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROFILES, type ProfileName } from '../../normalize/types.js';
 
 const retry = z
   .object({
@@ -57,6 +58,10 @@ export const elasticsearchSinkSchema = z
       .object({
         install: z.boolean().default(false),
         name: z.string().min(1).default('jizo'),
+        /** Only the fields of this profile (default: every catalogued field). */
+        profile: z.enum(PROFILES as [ProfileName, ...ProfileName[]]).optional(),
+        /** Map @timestamp and event dates as date_nanos (keeps sub-millisecond digits). */
+        dateNanos: z.boolean().default(true),
       })
       .strict()
       .default({}),

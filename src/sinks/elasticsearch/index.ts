@@ -1,9 +1,11 @@
 import type { SinkFactory } from '../../pipeline/types.js';
 import { elasticsearchSinkSchema, type ElasticsearchSinkConfig } from './config.js';
 import { ElasticsearchSink, type TemplateProvider } from './sink.js';
+import { catalogTemplate } from './template.js';
 
 export { elasticsearchSinkSchema, type ElasticsearchSinkConfig } from './config.js';
 export { ElasticsearchSink, type TemplateOptions, type TemplateProvider } from './sink.js';
+export { catalogTemplate } from './template.js';
 
 /**
  * A sink factory for `elasticsearch` or `opensearch`; `provider` builds the
@@ -20,7 +22,7 @@ export function createElasticsearchSinkFactory(
   };
 }
 
-/** The `elasticsearch` sink type (official @elastic/elasticsearch client). */
-export const elasticsearchSinkFactory = createElasticsearchSinkFactory('elasticsearch');
-/** The `opensearch` sink type (official @opensearch-project/opensearch client). */
-export const opensearchSinkFactory = createElasticsearchSinkFactory('opensearch');
+/** The `elasticsearch` sink type (official @elastic/elasticsearch client, catalog index template). */
+export const elasticsearchSinkFactory = createElasticsearchSinkFactory('elasticsearch', catalogTemplate('elasticsearch'));
+/** The `opensearch` sink type (official @opensearch-project/opensearch client, catalog index template). */
+export const opensearchSinkFactory = createElasticsearchSinkFactory('opensearch', catalogTemplate('opensearch'));

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ProfileName } from '../../normalize/types.js';
 import {
   newComponentCounters,
   type ComponentDeps,
@@ -19,6 +20,10 @@ export interface TemplateOptions {
   /** Index patterns the template applies to (`jizo-*`). */
   indexPatterns: string[];
   dataStream: boolean;
+  /** Only the fields of this profile (undefined: every catalogued field). */
+  profile?: ProfileName;
+  /** Map dates as date_nanos. */
+  dateNanos: boolean;
 }
 
 /** Builds the body of `PUT _index_template/<name>`. */
@@ -90,6 +95,8 @@ export class ElasticsearchSink implements Sink {
       name: t.name,
       indexPatterns: [this.namer.wildcard],
       dataStream: this.config.dataStream,
+      profile: t.profile,
+      dateNanos: t.dateNanos,
     });
     for (let attempt = 1; ; attempt++) {
       try {
