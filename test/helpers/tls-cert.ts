@@ -16,6 +16,11 @@ export interface TestCert {
 export function makeTestCert(dir: string): TestCert {
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('the TLS tests need the openssl command: apt-get install -y openssl');
+  }
   execFileSync(
     'openssl',
     ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2',

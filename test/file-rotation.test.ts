@@ -4,8 +4,8 @@ import { appendFile, copyFile, mkdir, rename, stat, truncate, writeFile } from '
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { checkpointOffsets, eveLines, makeFileSource } from '../helpers/file-source.js';
-import { tempDir, TestIngest, until } from '../helpers/ingest.js';
+import { checkpointOffsets, eveLines, makeFileSource } from './helpers/file-source.js';
+import { tempDir, TestIngest, until } from './helpers/ingest.js';
 
 const text = (lines: string[]) => lines.map((l) => l + '\n').join('');
 const sorted = (a: string[]) => [...a].sort();
@@ -89,7 +89,7 @@ describe('file source rotation and restart', () => {
     const state = join(d, 'state');
     await writeFile(file, text(eveLines(1000)));
     const size = (await stat(file)).size;
-    const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), '../helpers/file-source-child.js'), state, file], {
+    const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), './helpers/file-source-child.js'), state, file], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     t.after(() => child.kill('SIGKILL'));

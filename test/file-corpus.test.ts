@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CORPUS } from '../helpers/paths.js';
-import { makeFileSource } from '../helpers/file-source.js';
-import { tempDir, TestIngest } from '../helpers/ingest.js';
+import { CORPUS } from './helpers/paths.js';
+import { makeFileSource } from './helpers/file-source.js';
+import { tempDir, TestIngest } from './helpers/ingest.js';
 
 /** The shared corpus as one byte string: real EVE lines, odd and broken ones included. */
 function corpusBytes(): Buffer {

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { OutputEvent } from '../../src/pipeline/types.js';
+import type { OutputEvent } from '../src/pipeline/types.js';
 import {
   createElasticsearchSinkFactory,
   elasticsearchSinkFactory,
   opensearchSinkFactory,
   type ElasticsearchSink,
-} from '../../src/sinks/elasticsearch/index.js';
-import { IndexNamer } from '../../src/sinks/elasticsearch/index-name.js';
-import { FakeBulk } from '../helpers/fake-bulk.js';
-import { tempDir, testDeps } from '../helpers/ingest.js';
-import { makeTestCert } from '../helpers/tls-cert.js';
+} from '../src/sinks/elasticsearch/index.js';
+import { IndexNamer } from '../src/sinks/elasticsearch/index-name.js';
+import { FakeBulk } from './helpers/fake-bulk.js';
+import { tempDir, testDeps } from './helpers/ingest.js';
+import { makeTestCert } from './helpers/tls-cert.js';
 
 /** `n` events; the JSON keeps an integer beyond 2^53 as written. */
 function events(n: number, day = '2024-03-05', mark?: (i: number) => boolean): OutputEvent[] {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect, StringCodec, type JetStreamManager, type NatsConnection } from 'nats';
-import { natsSourceFactory, type NatsSource } from '../../src/sources/nats/index.js';
-import { tempDir, testDeps, TestIngest, until } from '../helpers/ingest.js';
-import { startNatsServer, type NatsServer } from '../helpers/nats-server.js';
+import { natsSourceFactory, type NatsSource } from '../src/sources/nats/index.js';
+import { tempDir, testDeps, TestIngest, until } from './helpers/ingest.js';
+import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 
 const sc = StringCodec();
 

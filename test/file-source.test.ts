@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { appendFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileSourceFactory } from '../../src/sources/file/index.js';
-import { checkpointOffsets, eveLines, makeFileSource } from '../helpers/file-source.js';
-import { tempDir, TestIngest, until } from '../helpers/ingest.js';
+import { fileSourceFactory } from '../src/sources/file/index.js';
+import { checkpointOffsets, eveLines, makeFileSource } from './helpers/file-source.js';
+import { tempDir, TestIngest, until } from './helpers/ingest.js';
 
 const text = (lines: string[]) => lines.map((l) => l + '\n').join('');
 
