@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
+import { backoffDelay, sleep } from '../io/backoff.js';
+
+/** Connection settings shared by the NATS source and sink. */
+export const natsConnectionSchema = {
+  /** Server URLs. */
+  servers: z.array(z.string().min(1)).min(1).default(['nats://127.0.0.1:4222']),
+  /** User/password or token authentication. */
+  auth: z
+    .union([
+      z.object({ user: z.string().min(1), pass: z.string() }).strict(),
+      z.object({ token: z.string().min(1) }).strict(),
+    ])
+    .optional(),
+  tls: z
+    .object({
+      caFile: z.string().optional(),
+      certFile: z.string().optional(),
+      keyFile: z.string().optional(),
+    })
+    .strict()
+    .optional(),
+  /** Connection name shown by the server's monitoring. */
+  connectionName: z.string().optional(),
+};
+
+const connectionObject = z.object(natsConnectionSchema);
+export type NatsConnectionConfig = z.output<typeof connectionObject>;
+
+/** One connection attempt; once connected, the client reconnects for ever (and buffers meanwhile). */
+function connectOnce(c: NatsConnectionConfig, name: string): Promise<NatsConnection> {
+  const opts: ConnectionOptions = {
+    servers: c.servers,
+    name: c.connectionName ?? `jizo-intake ${name}`,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 1000,
+    timeout: 5000,
+  };
+  if (c.auth && 'token' in c.auth) opts.token = c.auth.token;
+  else if (c.auth) {
+    opts.user = c.auth.user;
+    opts.pass = c.auth.pass;
+  }
+  if (c.tls) {
+    opts.tls = {
+      ca: c.tls.caFile ? readFileSync(c.tls.caFile, 'utf8') : undefined,
+      cert: c.tls.certFile ? readFileSync(c.tls.certFile, 'utf8') : undefined,
+      key: c.tls.keyFile ? readFileSync(c.tls.keyFile, 'utf8') : undefined,
+    };
+  }
+  return connect(opts);
+}
+
+
+/**
+ * Connects, retrying with backoff until the server answers, unless `signal`
+ * aborts first (then it rejects with "stopping"). The first connection is
+ * retried here rather than by the client so that a stop interrupts it.
+ */
+export async function connectUntil(
+  c: NatsConnectionConfig,
+  name: string,
+  signal: AbortSignal,
+  onError: (err: Error) => void,
+): Promise<NatsConnection> {
+  for (let attempt = 1; ; attempt++) {
+    if (signal.aborted) throw new Error('stopping');
+    try {
+      const nc = await connectOnce(c, name);
+      if (signal.aborted) {
+        await nc.close();
+        throw new Error('stopping');
+      }
+      return nc;
+    } catch (e) {
+      if (signal.aborted) throw new Error('stopping');
+      onError(e as Error);
+      await sleep(backoffDelay(attempt, { initialMs: 500, maxMs: 30000 }), signal);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { Client as EsClient } from '@elastic/elasticsearch';
+import { Client as OsClient } from '@opensearch-project/opensearch';
+import type { ElasticsearchSinkConfig } from './config.js';
+
+/** What the sink needs from a cluster, whichever client speaks to it. */
+export interface BulkClient {
+  /** Sends NDJSON lines to `_bulk`; resolves with the response body. */
+  bulk(lines: string[]): Promise<BulkResponse>;
+  putIndexTemplate(name: string, body: object): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BulkItemResult {
+  status: number;
+  error?: { type?: string; reason?: string; caused_by?: { type?: string; reason?: string } };
+}
+
+export interface BulkResponse {
+  errors?: boolean;
+  items?: Record<string, BulkItemResult>[];
+}
+
+/** A failed request, described without anything the configuration holds secret. */
+export class RequestError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status, or undefined for connection errors and timeouts. */
+    readonly status: number | undefined,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+
+  /** 429, 5xx and connection errors may succeed later. */
+  get transient(): boolean {
+    return this.status === undefined || this.status === 429 || this.status >= 500;
+  }
+}
+
+export function createClient(kind: 'elasticsearch' | 'opensearch', c: ElasticsearchSinkConfig): BulkClient {
+  const tls = c.tls && {
+    ca: c.tls.caFile ? readFileSync(c.tls.caFile) : undefined,
+    cert: c.tls.certFile ? readFileSync(c.tls.certFile) : undefined,
+    key: c.tls.keyFile ? readFileSync(c.tls.keyFile) : undefined,
+    rejectUnauthorized: c.tls.rejectUnauthorized,
+  };
+  const secrets = secretsOf(c);
+  const wrap = (e: unknown): RequestError => toRequestError(e, secrets);
+  // Retries are the sink's (counted, with backoff and jitter): the clients' own are off.
+  const common = { nodes: c.nodes, maxRetries: 0, requestTimeout: c.requestTimeoutMs };
+
+  if (kind === 'elasticsearch') {
+    const client = new EsClient({
+      ...common,
+      auth: c.auth && ('apiKey' in c.auth ? { apiKey: c.auth.apiKey } : { username: c.auth.username, password: c.auth.password }),
+      tls,
+      compression: c.compression,
+    });
+    return {
+      async bulk(lines) {
+        try {
+          // strings go through the client's NDJSON serializer untouched: the
+          // documents keep their exact JSON (integers beyond 2^53 included)
+          return (await client.bulk({ operations: lines as unknown as object[] })) as unknown as BulkResponse;
+        } catch (e) {
+          throw wrap(e);
+        }
+      },
+      async putIndexTemplate(name, body) {
+        try {
+          await client.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body });
+        } catch (e) {
+          throw wrap(e);
+        }
+      },
+      close: () => client.close(),
+    };
+  }
+
+  const client = new OsClient({
+    ...common,
+    auth: c.auth && 'username' in c.auth ? { username: c.auth.username, password: c.auth.password } : undefined,
+    headers: c.auth && 'apiKey' in c.auth ? { authorization: `ApiKey ${c.auth.apiKey}` } : undefined,
+    ssl: tls,
+    compression: c.compression ? 'gzip' : undefined,
+  });
+  return {
+    async bulk(lines) {
+      try {
+        const res = await client.bulk({ body: lines as unknown as object[] });
+        return res.body as unknown as BulkResponse;
+      } catch (e) {
+        throw wrap(e);
+      }
+    },
+    async putIndexTemplate(name, body) {
+      try {
+        await client.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body });
+      } catch (e) {
+        throw wrap(e);
+      }
+    },
+    close: () => client.close(),
+  };
+}
+
+/**
+ * Turns a client error into a short message: the error name, the HTTP status
+ * and the server's error type/reason. Client errors carry the request (with
+ * its headers) in `meta`; none of that is kept, and any configured secret or
+ * URL credentials that still appear in the text are masked.
+ */
+function toRequestError(e: unknown, secrets: string[]): RequestError {
+  const err = e as { name?: string; message?: string; meta?: { statusCode?: number; body?: unknown } };
+  const status = typeof err.meta?.statusCode === 'number' && err.meta.statusCode > 0 ? err.meta.statusCode : undefined;
+  let detail = '';
+  const body = err.meta?.body as { error?: { type?: string; reason?: string } | string } | undefined;
+  if (body && typeof body === 'object' && body.error) {
+    detail = typeof body.error === 'string' ? body.error : `${body.error.type ?? ''}: ${body.error.reason ?? ''}`;
+  } else if (status === undefined) {
+    detail = err.message ?? String(e);
+  }
+  let msg = `${err.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}${detail ? `: ${detail}` : ''}`;
+  msg = msg.replace(/\/\/[^/@\s]*@/g, '//***@');
+  for (const s of secrets) msg = msg.split(s).join('***');
+  return new RequestError(msg.slice(0, 1000), status);
+}
+
+/** The secret strings of a configuration, as given and as sent in a Basic header. */
+function secretsOf(c: ElasticsearchSinkConfig): string[] {
+  if (!c.auth) return [];
+  if ('apiKey' in c.auth) return [c.auth.apiKey];
+  const out = [Buffer.from(`${c.auth.username}:${c.auth.password}`).toString('base64')];
+  if (c.auth.password.length > 0) out.push(c.auth.password);
+  return out;
+}

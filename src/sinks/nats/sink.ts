@@ -1,0 +1,153 @@
+import { ErrorCode, NatsError, type JetStreamClient, type NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import {
+  newComponentCounters,
+  type ComponentDeps,
+  type Health,
+  type OutputEvent,
+  type Sink,
+  type WriteResult,
+} from '../../pipeline/types.js';
+import { backoffDelay, sleep } from '../../io/backoff.js';
+import { connectUntil } from '../../nats/connection.js';
+import type { NatsSinkConfig } from './config.js';
+
+const encoder = new TextEncoder();
+
+/** JetStream API error: the message is larger than the stream accepts. */
+const JS_MESSAGE_TOO_LARGE = 10054;
+
+/** A failure that retrying the same message cannot cure. */
+function permanent(e: unknown): { reason: string; error: string } | undefined {
+  if (e instanceof NatsError) {
+    if (e.code === ErrorCode.MaxPayloadExceeded) return { reason: 'max_payload_exceeded', error: e.message };
+    if (e.api_error?.err_code === JS_MESSAGE_TOO_LARGE) return { reason: 'message_too_large', error: e.message };
+  }
+  return undefined;
+}
+
+/**
+ * Publishes normalized events (their JSON) to a JetStream subject. write()
+ * resolves once every publish is acknowledged by the stream; failed publishes
+ * (no stream, timeouts, disconnections) are retried with backoff, which can
+ * store an event twice when only its acknowledgement was lost.
+ */
+export class NatsSink implements Sink {
+  readonly type = 'nats';
+  readonly counters = newComponentCounters();
+  private readonly log: Logger;
+  private readonly abort = new AbortController();
+  private connecting: Promise<NatsConnection> | undefined;
+  private nc: NatsConnection | undefined;
+  private js: JetStreamClient | undefined;
+  private failing: string | undefined;
+  private stopped: Promise<void> | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly config: NatsSinkConfig,
+    deps: ComponentDeps,
+  ) {
+    this.log = deps.logger;
+  }
+
+  /** Starts connecting; does not wait for the server (writes do). */
+  async start(): Promise<void> {
+    if (this.connecting || this.abort.signal.aborted) return;
+    this.connecting = connectUntil(this.config, this.name, this.abort.signal, (e) => {
+      this.counters.errors++;
+      this.failing = `nats sink: cannot connect: ${e.message}`;
+    });
+    this.connecting.then(
+      (nc) => {
+        this.nc = nc;
+        this.js = nc.jetstream();
+        this.failing = undefined;
+      },
+      (err: unknown) => {
+        if (!this.abort.signal.aborted) this.failing = `nats sink: ${(err as Error).message}`;
+      },
+    );
+  }
+
+  health(): Health {
+    if (this.failing) return { ok: false, detail: this.failing };
+    return { ok: true, detail: this.js ? `publishing to ${this.config.subject}` : 'connecting' };
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.abort.abort();
+      // a connection still being made is closed when it comes (connectUntil)
+      await this.nc?.drain().catch(() => undefined);
+    })();
+    return this.stopped;
+  }
+
+  private async client(): Promise<JetStreamClient> {
+    if (this.js) return this.js;
+    const aborted = new Promise<never>((_, reject) =>
+      this.abort.signal.addEventListener('abort', () => reject(new Error('stopping')), { once: true }),
+    );
+    aborted.catch(() => undefined);
+    await Promise.race([this.connecting, aborted]);
+    return this.js!;
+  }
+
+  async write(batch: OutputEvent[]): Promise<WriteResult> {
+    if (!this.connecting || this.abort.signal.aborted) throw new Error(`sink ${this.name} is not running`);
+    const signal = this.abort.signal;
+    const js = await this.client();
+    this.counters.received += batch.length;
+    const refused: WriteResult['refused'] = [];
+    let pending = batch.map((_, i) => i);
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > 1) {
+        const max = this.config.retry.maxAttempts;
+        if (max > 0 && attempt > max) {
+          throw new Error(`sink ${this.name}: ${pending.length} event(s) not acknowledged after ${max} attempts: ${this.failing ?? ''}`);
+        }
+        this.counters.retried += pending.length;
+        await sleep(backoffDelay(attempt - 1, this.config.retry), signal);
+      }
+      if (signal.aborted) throw new Error('stopping');
+      const retry: number[] = [];
+      let lastError: unknown;
+      for (let start = 0; start < pending.length; start += this.config.maxInFlight) {
+        const slice = pending.slice(start, start + this.config.maxInFlight);
+        const results = await Promise.allSettled(
+          slice.map((i) =>
+            js.publish(this.config.subject, encoder.encode(batch[i]!.json), {
+              timeout: this.config.ackTimeoutMs,
+              expect: this.config.expectStream ? { streamName: this.config.expectStream } : undefined,
+            }),
+          ),
+        );
+        results.forEach((r, k) => {
+          const i = slice[k]!;
+          if (r.status === 'fulfilled') {
+            this.counters.sent++;
+            return;
+          }
+          const p = permanent(r.reason);
+          if (p) {
+            this.counters.rejected++;
+            refused.push({ index: i, ...p });
+          } else {
+            retry.push(i);
+            lastError = r.reason;
+          }
+        });
+      }
+      if (retry.length > 0) {
+        this.counters.errors++;
+        this.failing = `nats sink: ${(lastError as Error).message}`;
+        this.log.warn({ error: (lastError as Error).message, events: retry.length, attempt }, 'publish not acknowledged; retrying');
+      } else {
+        this.failing = undefined;
+      }
+      pending = retry;
+    }
+    return { refused };
+  }
+}

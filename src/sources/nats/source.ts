@@ -1,0 +1,180 @@
+import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import { newComponentCounters, type ComponentDeps, type Health, type Ingest, type Source } from '../../pipeline/types.js';
+import { backoffDelay, sleep } from '../../io/backoff.js';
+import { connectUntil } from '../../nats/connection.js';
+import type { NatsSourceConfig } from './config.js';
+
+const decoder = new TextDecoder();
+/** Longest wait before a partial batch is submitted. */
+const LINGER_MS = 20;
+
+/**
+ * Consumes raw events from a JetStream stream through a durable pull consumer.
+ * A message is acknowledged only once its submission is durable; until then it
+ * is kept alive with "in progress" signals so that ack-wait does not expire
+ * and redeliver it to another instance. Unacknowledged messages (a crash, a
+ * failed submission, a stop timeout) are redelivered: at-least-once.
+ */
+export class NatsSource implements Source {
+  readonly type = 'nats';
+  readonly counters = newComponentCounters();
+  private readonly log: Logger;
+  private nc: NatsConnection | undefined;
+  private messages: ConsumerMessages | undefined;
+  private readonly abort = new AbortController();
+  private readonly outstanding = new Set<JsMsg[]>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private loop: Promise<void> | undefined;
+  private stopped: Promise<void> | undefined;
+  private status = 'not started';
+  private failing: string | undefined;
+  private keepAlive: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly config: NatsSourceConfig,
+    deps: ComponentDeps,
+  ) {
+    this.log = deps.logger;
+  }
+
+  async start(ingest: Ingest): Promise<void> {
+    if (this.loop || this.abort.signal.aborted) return;
+    this.status = 'connecting';
+    this.loop = this.run(ingest);
+    // in-progress signals every half ack-wait for messages not yet durable
+    this.keepAlive = setInterval(() => {
+      for (const msgs of this.outstanding) for (const m of msgs) m.working();
+    }, Math.max(500, this.config.ackWaitMs / 2));
+  }
+
+  health(): Health {
+    return this.failing ? { ok: false, detail: this.failing } : { ok: true, detail: this.status };
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= this.shutdown();
+    return this.stopped;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.abort.abort();
+    this.messages?.stop();
+    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.inFlight),
+      new Promise((r) => (timer = setTimeout(r, this.config.stopTimeoutMs))),
+    ]);
+    clearTimeout(timer);
+    clearInterval(this.keepAlive);
+    // not durable in time: hand them back at once rather than after ack-wait
+    for (const msgs of this.outstanding) for (const m of msgs) m.nak();
+    this.outstanding.clear();
+    await this.nc?.drain().catch(() => undefined);
+    this.status = 'stopped';
+  }
+
+  private async run(ingest: Ingest): Promise<void> {
+    for (let attempt = 1; !this.abort.signal.aborted; attempt++) {
+      try {
+        this.nc ??= await connectUntil(this.config, this.name, this.abort.signal, (e) => {
+          this.counters.errors++;
+          this.failing = `nats source: cannot connect: ${e.message}`;
+        });
+        const consumer = await this.consumer(this.nc);
+        this.status = `consuming ${this.config.stream}/${this.config.consumer}`;
+        this.failing = undefined;
+        attempt = 0;
+        this.messages = await consumer.consume({ max_messages: this.config.batchSize });
+        if (this.abort.signal.aborted) this.messages.stop();
+        await this.consume(this.messages, ingest);
+      } catch (e) {
+        if (this.abort.signal.aborted) break;
+        this.counters.errors++;
+        this.failing = `nats source: ${(e as Error).message}`;
+        this.log.warn({ err: e }, 'nats consumer failed; retrying');
+        await sleep(backoffDelay(Math.max(1, attempt), { initialMs: 500, maxMs: 30000 }), this.abort.signal).catch(() => undefined);
+      }
+    }
+  }
+
+  private async consumer(nc: NatsConnection) {
+    const js = nc.jetstream();
+    const { stream, consumer } = this.config;
+    if (this.config.createConsumer) {
+      const jsm = await nc.jetstreamManager();
+      const existing = await jsm.consumers.info(stream, consumer).catch(() => undefined);
+      if (!existing) {
+        await jsm.consumers.add(stream, {
+          durable_name: consumer,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          ack_wait: nanos(this.config.ackWaitMs),
+          max_deliver: this.config.maxDeliver,
+          max_ack_pending: this.config.maxAckPending,
+          filter_subject: this.config.filterSubject,
+        });
+        this.log.info({ stream, consumer }, 'durable consumer created');
+      }
+    }
+    return js.consumers.get(stream, consumer);
+  }
+
+  /**
+   * Groups messages into submissions: a batch goes when full, when the client
+   * holds nothing more, or after LINGER_MS (the client's pending count can
+   * include status messages that are never yielded).
+   */
+  private async consume(messages: ConsumerMessages, ingest: Ingest): Promise<void> {
+    let batch: JsMsg[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    let failure: unknown;
+    const flush = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      const b = batch;
+      batch = [];
+      return b.length > 0 ? this.submit(b, ingest) : Promise.resolve();
+    };
+    for await (const m of messages) {
+      if (failure) throw failure;
+      batch.push(m);
+      // getPending() counts the message being handled: 1 means nothing else is buffered
+      if (batch.length >= this.config.batchSize || messages.getPending() <= 1) await flush();
+      else timer ??= setTimeout(() => flush().catch((e: unknown) => (failure = e)), LINGER_MS);
+    }
+    clearTimeout(timer);
+    for (const m of batch) m.nak();
+  }
+
+  private async submit(msgs: JsMsg[], ingest: Ingest): Promise<void> {
+    const receivedAt = new Date().toISOString();
+    const events = msgs.map((m) => ({ raw: decoder.decode(m.data), receivedAt }));
+    this.counters.received += msgs.length;
+    this.outstanding.add(msgs);
+    let sub;
+    try {
+      sub = await ingest.submit(events, { source: this.name, detail: `${this.config.stream}/${this.config.consumer}` });
+    } catch (e) {
+      this.outstanding.delete(msgs);
+      for (const m of msgs) m.nak();
+      throw e;
+    }
+    this.counters.sent += msgs.length;
+    const done = sub.durable.then(
+      () => {
+        if (!this.outstanding.delete(msgs)) return; // handed back already (stop timeout)
+        for (const m of msgs) m.ack();
+      },
+      (err: unknown) => {
+        this.counters.errors++;
+        this.log.error({ err, messages: msgs.length }, 'submission failed; messages handed back for redelivery');
+        if (this.outstanding.delete(msgs)) for (const m of msgs) m.nak();
+      },
+    );
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+  }
+}

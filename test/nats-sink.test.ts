@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { connect, StringCodec, type JetStreamManager, type NatsConnection } from 'nats';
+import type { OutputEvent } from '../src/pipeline/types.js';
+import { natsSinkFactory, type NatsSink } from '../src/sinks/nats/index.js';
+import { natsSourceFactory } from '../src/sources/nats/index.js';
+import { tempDir, testDeps, TestIngest } from './helpers/ingest.js';
+import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
+
+const sc = StringCodec();
+
+function events(n: number, tag = 'x'): OutputEvent[] {
+  return Array.from({ length: n }, (_, i) => ({
+    document: { '@timestamp': '2024-01-01T00:00:00.000001Z' },
+    json: `{"@timestamp":"2024-01-01T00:00:00.000001Z","tag":"${tag}","n":${i},"flow_id":1234567890123456789}`,
+  }));
+}
+
+describe('nats sink (real nats-server)', () => {
+  let server: NatsServer;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let dataDir: string;
+  let cleanup: () => Promise<void>;
+
+  before(async () => {
+    server = await startNatsServer();
+    nc = await connect({ servers: server.url });
+    jsm = await nc.jetstreamManager();
+    ({ dir: dataDir, cleanup } = await tempDir('jizo-nats-sink-'));
+  });
+  after(async () => {
+    await nc?.close();
+    await server?.stop();
+    await cleanup?.();
+  });
+
+  function sink(config: Record<string, unknown>) {
+    const parsed = natsSinkFactory.schema.parse({ servers: [server.url], retry: { initialMs: 10, maxMs: 100 }, ...config });
+    return natsSinkFactory.create('nats-out', parsed, testDeps(dataDir)) as NatsSink;
+  }
+
+  async function stored(stream: string): Promise<string[]> {
+    const info = await jsm.streams.info(stream);
+    const out: string[] = [];
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+      out.push(sc.decode((await jsm.streams.getMessage(stream, { seq })).data));
+    }
+    return out;
+  }
+
+  it('starting the test server fails with the install command when the binary is missing', async () => {
+    await assert.rejects(startNatsServer('/nonexistent/nats-server'), /apt-get update && apt-get install -y nats-server/);
+  });
+
+  it('source and sink stop promptly while the server cannot be reached', async () => {
+    const down = { servers: ['nats://127.0.0.1:1'] };
+    const s = natsSinkFactory.create('down', natsSinkFactory.schema.parse({ ...down, subject: 'x' }), testDeps(dataDir));
+    await s.start();
+    const writing = s.write(events(1)).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    const src = natsSourceFactory.create('down', natsSourceFactory.schema.parse({ ...down, stream: 'X' }), testDeps(dataDir));
+    await src.start(new TestIngest(true));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(s.health().ok, false);
+    assert.match(s.health().detail ?? '', /cannot connect/);
+    assert.match(src.health().detail ?? '', /cannot connect/);
+    const t0 = Date.now();
+    await Promise.all([s.stop(), src.stop()]);
+    assert.ok(Date.now() - t0 < 1000, 'stopped within a second');
+    assert.match(String(await writing), /stopping/);
+  });
+
+  it('validates its config', () => {
+    const c = natsSinkFactory.schema.parse({ subject: 'jizo.ecs' });
+    assert.equal(c.ackTimeoutMs, 10000);
+    assert.deepEqual(c.servers, ['nats://127.0.0.1:4222']);
+    const bad = natsSinkFactory.schema.safeParse({ subject: 'a', retry: { maxMs: 0 } });
+    assert.deepEqual(bad.error!.issues[0]!.path, ['retry', 'maxMs']);
+  });
+
+  it('publishes every event and resolves only once the stream acknowledged them all', async () => {
+    await jsm.streams.add({ name: 'OUT', subjects: ['jizo.ecs'] });
+    const s = sink({ subject: 'jizo.ecs', expectStream: 'OUT', maxInFlight: 64 });
+    await s.start();
+    await s.start();
+    const batch = events(300);
+    const r = await s.write(batch);
+    assert.deepEqual(r.refused, []);
+    // resolved => already stored: no waiting here
+    assert.deepEqual(await stored('OUT'), batch.map((e) => e.json));
+    assert.deepEqual({ ...s.counters }, { received: 300, sent: 300, rejected: 0, dropped: 0, errors: 0, retried: 0 });
+    assert.equal(s.health().ok, true);
+    await s.stop();
+    await s.stop();
+    await assert.rejects(s.write(events(1)), /not running/);
+  });
+
+  it('retries while no stream captures the subject, then delivers once it exists', async () => {
+    const s = sink({ subject: 'late.ecs', ackTimeoutMs: 500 });
+    await s.start();
+    const writing = s.write(events(20, 'late'));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(s.health().ok, false);
+    assert.ok(s.counters.retried >= 20);
+    await jsm.streams.add({ name: 'LATE', subjects: ['late.ecs'] });
+    assert.deepEqual((await writing).refused, []);
+    assert.deepEqual((await stored('LATE')).sort(), events(20, 'late').map((e) => e.json).sort());
+    assert.equal(s.health().ok, true);
+    await s.stop();
+  });
+
+  it('refuses an event larger than the stream accepts, and delivers the others', async () => {
+    await jsm.streams.add({ name: 'SMALL', subjects: ['small.ecs'], max_msg_size: 4096 });
+    const s = sink({ subject: 'small.ecs' });
+    await s.start();
+    const batch = events(5, 'small');
+    batch.splice(2, 0, { document: { '@timestamp': '2024-01-01T00:00:00Z' }, json: `{"big":"${'z'.repeat(10000)}"}` });
+    const r = await s.write(batch);
+    assert.equal(r.refused.length, 1);
+    assert.equal(r.refused[0]!.index, 2);
+    assert.equal(r.refused[0]!.reason, 'message_too_large');
+    assert.equal((await stored('SMALL')).length, 5);
+    assert.equal(s.counters.sent + s.counters.rejected, s.counters.received);
+    await s.stop();
+  });
+
+  it('gives the batch back after maxAttempts, and at once when stopped', async () => {
+    const s = sink({ subject: 'nowhere.ecs', ackTimeoutMs: 200, retry: { initialMs: 5, maxMs: 10, maxAttempts: 2 } });
+    await s.start();
+    await assert.rejects(s.write(events(3)), /not acknowledged after 2 attempts/);
+    const s2 = sink({ subject: 'nowhere.ecs', ackTimeoutMs: 200, retry: { initialMs: 60000, maxMs: 60000 } });
+    await s2.start();
+    const pending = s2.write(events(1)).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    await s2.stop();
+    assert.match(String(await pending), /stopping/);
+    await s.stop();
+  });
+});

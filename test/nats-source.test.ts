@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { connect, StringCodec, type JetStreamManager, type NatsConnection } from 'nats';
+import { natsSourceFactory, type NatsSource } from '../src/sources/nats/index.js';
+import { tempDir, testDeps, TestIngest, until } from './helpers/ingest.js';
+import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
+
+const sc = StringCodec();
+
+describe('nats source (real nats-server)', () => {
+  let server: NatsServer;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let dataDir: string;
+  let cleanup: () => Promise<void>;
+
+  before(async () => {
+    server = await startNatsServer();
+    nc = await connect({ servers: server.url });
+    jsm = await nc.jetstreamManager();
+    ({ dir: dataDir, cleanup } = await tempDir('jizo-nats-src-'));
+  });
+  after(async () => {
+    await nc?.close();
+    await server?.stop();
+    await cleanup?.();
+  });
+
+  async function stream(name: string, n: number, from = 0): Promise<string[]> {
+    await jsm.streams.add({ name, subjects: [`${name.toLowerCase()}.>`] }).catch(() => undefined);
+    const js = nc.jetstream();
+    const sent: string[] = [];
+    for (let i = from; i < from + n; i++) {
+      const line = `{"timestamp":"2024-01-01T00:00:00.000000+0000","event_type":"dns","n":${i}}`;
+      await js.publish(`${name.toLowerCase()}.eve`, sc.encode(line));
+      sent.push(line);
+    }
+    return sent;
+  }
+
+  function source(config: Record<string, unknown>, name = 'nats') {
+    return natsSourceFactory.create(name, natsSourceFactory.schema.parse({ servers: [server.url], ...config }), testDeps(dataDir)) as NatsSource;
+  }
+
+  const ackPending = async (s: string, c: string) => (await jsm.consumers.info(s, c)).num_ack_pending;
+
+  it('validates its config', () => {
+    const c = natsSourceFactory.schema.parse({ stream: 'EVE' });
+    assert.equal(c.consumer, 'jizo-intake');
+    assert.equal(c.ackWaitMs, 30000);
+    const bad = natsSourceFactory.schema.safeParse({ stream: 'EVE', ackWaitMs: 10 });
+    assert.deepEqual(bad.error!.issues[0]!.path, ['ackWaitMs']);
+    assert.equal(natsSourceFactory.schema.safeParse({}).success, false);
+  });
+
+  it('acknowledges each message only after its submission is durable', async (t) => {
+    const sent = await stream('ONE', 50);
+    const ingest = new TestIngest(false);
+    const src = source({ stream: 'ONE', consumer: 'c1', batchSize: 20 });
+    t.after(() => src.stop());
+    await src.start(ingest);
+    await src.start(ingest);
+    await ingest.waitFor(50);
+    assert.deepEqual(ingest.lines, sent);
+    assert.ok(ingest.submissions.every((s) => s.events.length <= 20));
+    assert.deepEqual(ingest.submissions[0]!.origin, { source: 'nats', detail: 'ONE/c1' });
+    assert.equal(await ackPending('ONE', 'c1'), 50);
+    ingest.submissions[0]!.resolve();
+    const first = ingest.submissions[0]!.events.length;
+    await until(async () => (await ackPending('ONE', 'c1')) === 50 - first, 3000, 'first batch acked');
+    ingest.resolveAll();
+    await until(async () => (await ackPending('ONE', 'c1')) === 0, 3000, 'all acked');
+    const info = await jsm.consumers.info('ONE', 'c1');
+    assert.equal(info.num_pending, 0);
+    assert.equal(info.num_redelivered, 0);
+    assert.deepEqual({ ...src.counters }, { received: 50, sent: 50, rejected: 0, dropped: 0, errors: 0, retried: 0 });
+    assert.equal(src.health().ok, true);
+    await src.stop();
+    await src.stop();
+  });
+
+  it('hands back messages that were not durable at stop; the next instance gets them again', async (t) => {
+    const sent = await stream('TWO', 10);
+    const ingest = new TestIngest(false);
+    const src = source({ stream: 'TWO', consumer: 'c2', stopTimeoutMs: 50 });
+    await src.start(ingest);
+    await ingest.waitFor(10);
+    ingest.submissions[0]!.resolve(); // only the first submission becomes durable
+    const durable = ingest.submissions[0]!.events.map((e) => e.raw);
+    await until(async () => (await ackPending('TWO', 'c2')) === 10 - durable.length, 3000, 'first batch acked');
+    await src.stop();
+    const again = new TestIngest(true);
+    const src2 = source({ stream: 'TWO', consumer: 'c2' });
+    t.after(() => src2.stop());
+    await src2.start(again);
+    await again.waitFor(10 - durable.length);
+    await until(async () => (await ackPending('TWO', 'c2')) === 0, 3000, 'all acked');
+    assert.deepEqual([...durable, ...again.lines].sort(), [...sent].sort());
+  });
+
+  it('hands back the messages of a failed submission for redelivery', async (t) => {
+    const sent = await stream('FAIL', 4);
+    const ingest = new TestIngest(false);
+    const src = source({ stream: 'FAIL', consumer: 'f' });
+    t.after(() => src.stop());
+    await src.start(ingest);
+    await ingest.waitFor(4);
+    for (const s of ingest.submissions) s.reject(new Error('sink exploded'));
+    await ingest.waitFor(8);
+    ingest.resolveAll();
+    await until(async () => (await ackPending('FAIL', 'f')) === 0, 3000, 'all acked');
+    assert.deepEqual(ingest.lines.slice(4).sort(), [...sent].sort());
+    assert.ok(src.counters.errors >= 1);
+  });
+
+  it('shares one durable consumer between instances: every message once', async (t) => {
+    const sent = await stream('SHARE', 300);
+    const a = new TestIngest(true);
+    const b = new TestIngest(true);
+    const sa = source({ stream: 'SHARE', consumer: 'shared', batchSize: 10 }, 'a');
+    const sb = source({ stream: 'SHARE', consumer: 'shared', batchSize: 10 }, 'b');
+    t.after(() => Promise.all([sa.stop(), sb.stop()]));
+    await Promise.all([sa.start(a), sb.start(b)]);
+    await until(() => a.events.length + b.events.length >= 300, 5000, '300 events');
+    await until(async () => (await ackPending('SHARE', 'shared')) === 0, 3000, 'all acked');
+    await new Promise((r) => setTimeout(r, 100));
+    const got = [...a.lines, ...b.lines];
+    assert.equal(got.length, 300);
+    assert.deepEqual(got.sort(), [...sent].sort());
+  });
+
+  it('keeps slow submissions alive past ack-wait (no redelivery while waiting)', async (t) => {
+    await stream('SLOW', 5);
+    const ingest = new TestIngest(false);
+    const src = source({ stream: 'SLOW', consumer: 'slow', ackWaitMs: 1000 });
+    t.after(() => src.stop());
+    await src.start(ingest);
+    await ingest.waitFor(5);
+    await new Promise((r) => setTimeout(r, 2500)); // 2.5 ack-waits
+    assert.equal(ingest.events.length, 5, 'nothing redelivered');
+    assert.equal((await jsm.consumers.info('SLOW', 'slow')).num_redelivered, 0);
+    ingest.resolveAll();
+    await until(async () => (await ackPending('SLOW', 'slow')) === 0, 3000, 'all acked');
+  });
+
+  it('without in-progress signals, a message not acked within ack-wait is redelivered (what ack-wait means)', async () => {
+    await stream('RAW', 1);
+    await jsm.consumers.add('RAW', { durable_name: 'raw', ack_policy: 'explicit' as never, ack_wait: 1_000_000_000 });
+    const js = nc.jetstream();
+    const c = await js.consumers.get('RAW', 'raw');
+    const m1 = await c.next({ expires: 2000 });
+    assert.ok(m1);
+    const m2 = await c.next({ expires: 4000 });
+    assert.ok(m2, 'redelivered after ack-wait');
+    assert.equal(m2.info.redeliveryCount, 2);
+    m2.ack();
+  });
+});
