@@ -18,8 +18,15 @@ const MAX_LENGTH_DIGITS = 10;
 export class SyslogFramer {
   private mode: 'unknown' | 'octet' | 'newline' = 'unknown';
   private lines: LineSplitter | undefined;
-  /** Octet mode: bytes kept from the previous chunk (an incomplete frame). */
-  private rest: Buffer | undefined;
+  /**
+   * Octet mode: bytes kept from previous chunks (an incomplete frame), as a
+   * list joined once the frame is complete: joining at every chunk would copy
+   * a large frame sent in small pieces over and over (quadratic time).
+   */
+  private restParts: Buffer[] = [];
+  private restBytes = 0;
+  /** Bytes the kept frame needs in all (0: unknown yet, its count is incomplete). */
+  private restNeed = 0;
   /** Octet mode: bytes of an oversized frame still to skip, and its excerpt. */
   private skip = 0;
   private skipTotal = 0;
@@ -51,12 +58,15 @@ export class SyslogFramer {
   end(): void {
     if (this.mode === 'newline') this.newline().end();
     else if (this.skip > 0) this.reportSkipped();
-    else if (this.rest !== undefined && this.rest.length > 0) {
+    else if (this.restBytes > 0) {
       // The sender closed mid-frame: hand on what came, the decoder will say it is truncated.
-      const sp = this.rest.indexOf(32);
-      this.sink.message(this.rest.toString('utf8', sp >= 0 ? sp + 1 : 0));
+      const rest = Buffer.concat(this.restParts, this.restBytes);
+      const sp = rest.indexOf(32);
+      this.sink.message(rest.toString('utf8', sp >= 0 ? sp + 1 : 0));
     }
-    this.rest = undefined;
+    this.restParts = [];
+    this.restBytes = 0;
+    this.restNeed = 0;
   }
 
   private newline(): LineSplitter {
@@ -91,8 +101,16 @@ export class SyslogFramer {
       if (this.skip > 0) return;
       this.reportSkipped();
     }
-    let buf = this.rest && this.rest.length > 0 ? Buffer.concat([this.rest, chunk]) : chunk;
-    this.rest = undefined;
+    if (this.restNeed > 0 && this.restBytes + chunk.length < this.restNeed) {
+      this.restParts.push(Buffer.from(chunk)); // copy: do not pin the reader's buffer
+      this.restBytes += chunk.length;
+      return;
+    }
+    let buf = this.restBytes > 0 ? Buffer.concat([...this.restParts, chunk]) : chunk;
+    this.restParts = [];
+    this.restBytes = 0;
+    this.restNeed = 0;
+    let need = 0;
     let pos = 0;
     const n = buf.length;
     while (pos < n) {
@@ -124,10 +142,17 @@ export class SyslogFramer {
         }
         return;
       }
-      if (n - start < len) break;
+      if (n - start < len) {
+        need = start + len - pos;
+        break;
+      }
       this.sink.message(buf.toString('utf8', start, start + len));
       pos = start + len;
     }
-    if (pos < n) this.rest = Buffer.from(buf.subarray(pos)); // copy: do not pin the whole chunk
+    if (pos < n) {
+      this.restParts = [Buffer.from(buf.subarray(pos))]; // copy: do not pin the whole chunk
+      this.restBytes = n - pos;
+      this.restNeed = need;
+    }
   }
 }
