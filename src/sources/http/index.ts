@@ -33,6 +33,8 @@ export const httpSourceSchema = z
     max_connections: intRange(1, 100_000, 256),
     /** Longest time to receive a whole request. */
     request_timeout: duration(1, '60s'),
+    /** Longest time to receive the request headers (a sender that never finishes them is cut: 408). */
+    headers_timeout: duration(1, '20s'),
     tls: z.object({ cert_file: path(), key_file: path() }).strict().optional(),
   })
   .strict()
@@ -73,11 +75,18 @@ export class HttpSource implements Source {
     }
     this.auth = token === undefined ? undefined : new BearerAuth(token);
     const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res, ingest);
+    // Node checks the timeouts every connectionsCheckingInterval (30 s by default): check often enough for short timeouts.
+    const timing = { connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(Math.min(c.request_timeout, c.headers_timeout) / 2))) };
     const server = c.tls
-      ? createHttpsServer({ cert: readFileSync(c.tls.cert_file), key: readFileSync(c.tls.key_file) }, handler)
-      : createHttpServer(handler);
+      ? createHttpsServer({ ...timing, cert: readFileSync(c.tls.cert_file), key: readFileSync(c.tls.key_file) }, handler)
+      : createHttpServer(timing, handler);
     server.maxConnections = c.max_connections;
     server.requestTimeout = c.request_timeout;
+    server.headersTimeout = Math.min(c.headers_timeout, c.request_timeout);
+    server.on('drop', () => {
+      this.counters.errors++;
+      this.deps.logger.debug({ max_connections: c.max_connections }, 'connection refused: too many connections');
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(c.port, c.host, () => {

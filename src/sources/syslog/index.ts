@@ -9,7 +9,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { createServer as createTlsServer } from 'node:tls';
 import { z } from 'zod';
 import { EXCERPT_CHARS } from '../../io/lines.js';
-import { host, intRange, path, port, size } from '../../serve/schema-helpers.js';
+import { duration, host, intRange, path, port, size } from '../../serve/schema-helpers.js';
 import { newComponentCounters, type ComponentDeps, type Health, type Ingest, type RawEvent, type Source, type SourceFactory } from '../../pipeline/types.js';
 import { handleConnection, type StreamContext } from './stream.js';
 
@@ -37,6 +37,12 @@ export const syslogSourceSchema = z
     /** Longest message accepted (longer ones are dead-lettered as `too_long`). */
     max_message_bytes: size(1, '1MiB'),
     max_connections: intRange(1, 100_000, 1024),
+    /**
+     * A TCP/TLS connection that sends nothing for this long is closed (a sender
+     * that stalls mid-frame must not hold a connection slot and its partial
+     * frame forever); what it had sent is kept, a cut frame is dead-lettered.
+     */
+    idle_timeout: duration(1, '10m'),
   })
   .strict();
 export type SyslogSourceConfig = z.output<typeof syslogSourceSchema>;
@@ -73,6 +79,7 @@ export class SyslogSource implements Source {
       ingest,
       counters: this.counters,
       maxMessageBytes: c.max_message_bytes,
+      idleTimeoutMs: c.idle_timeout,
       inProgress: this.inProgress,
       onError: (e, peer) => this.deps.logger.debug({ peer, error: e.message }, 'connection error'),
     };
@@ -95,6 +102,11 @@ export class SyslogSource implements Source {
         )
       : createServer(onConnection);
     server.maxConnections = c.max_connections;
+    // Past max_connections node closes the new connection at once; count it so it shows in metrics.
+    server.on('drop', () => {
+      this.counters.errors++;
+      this.deps.logger.debug({ max_connections: c.max_connections }, 'connection refused: too many connections');
+    });
     server.on('tlsClientError', (e: Error) => {
       this.counters.errors++;
       this.deps.logger.debug({ error: e.message }, 'TLS handshake failed');

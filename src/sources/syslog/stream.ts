@@ -12,6 +12,8 @@ export interface StreamContext {
   ingest: Ingest;
   counters: ComponentCounters;
   maxMessageBytes: number;
+  /** Close a connection silent for this long. */
+  idleTimeoutMs: number;
   /** Submissions not yet enqueued (the source waits for them when stopping). */
   inProgress: Set<Promise<unknown>>;
   onError(e: Error, peer: string): void;
@@ -74,6 +76,16 @@ export function handleConnection(socket: Socket, ctx: StreamContext, scheme: str
     framer.end();
     flush();
     socket.end();
+  });
+  socket.setTimeout(ctx.idleTimeoutMs);
+  socket.on('timeout', () => {
+    // Same as an end from the sender: complete messages go on, a cut frame is handed on (the decoder rejects it).
+    ctx.counters.errors++;
+    ctx.onError(new Error(`idle for ${ctx.idleTimeoutMs} ms: connection closed`), origin.detail!);
+    receivedAt = new Date().toISOString();
+    framer.end();
+    flush();
+    socket.destroy();
   });
   socket.on('error', (e) => {
     ctx.counters.errors++;
