@@ -3,13 +3,10 @@
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { PROFILES, type ProfileName } from '../normalize/types.js';
-import { runNormalize } from './normalize.js';
-import { runTest } from './test.js';
-import { runDescribe } from './describe.js';
-import { runFields, runTemplate } from './schema.js';
-import { FIELDS_FORMATS, type FieldsFormat } from '../schema/format.js';
-import { TEMPLATE_TARGETS, type TemplateTarget } from '../schema/template.js';
-import { runServe } from './serve.js';
+// Command modules are imported when their command runs: `normalize` need not
+// load the service's clients (Elasticsearch, NATS ...), which would add
+// hundreds of milliseconds to every start.
+import { FIELDS_FORMATS, TEMPLATE_TARGETS, type FieldsFormat, type TemplateTarget } from '../schema/choices.js';
 import { EXIT } from './exit.js';
 import { toUtc } from '../normalize/time.js';
 
@@ -61,7 +58,7 @@ program
   .option('-q, --quiet', 'no summary line')
   .option('--describe', 'add a one-sentence description of each event as jizo.description')
   .action(async (files: string[], opts) => {
-    process.exitCode = await runNormalize(files, opts);
+    process.exitCode = await (await import('./normalize.js')).runNormalize(files, opts);
   });
 
 program
@@ -71,7 +68,7 @@ program
   .option('-p, --profile <profile>', 'profile for files that do not name one', profileArg, 'sekoia')
   .option('-v, --verbose', 'list passing files too')
   .action(async (paths: string[], opts) => {
-    process.exitCode = await runTest(paths, opts);
+    process.exitCode = await (await import('./test.js')).runTest(paths, opts);
   });
 
 program
@@ -79,8 +76,8 @@ program
   .description('print the field catalog: every field a profile can emit, with its type')
   .option('-p, --profile <profile>', `only the fields of a profile: ${PROFILES.join(' or ')}`, profileArg)
   .option('-f, --format <format>', `output format: ${FIELDS_FORMATS.join(' or ')}`, choiceArg<FieldsFormat>(FIELDS_FORMATS), 'markdown')
-  .action((opts) => {
-    process.exitCode = runFields(opts);
+  .action(async (opts) => {
+    process.exitCode = (await import('./schema.js')).runFields(opts);
   });
 
 program
@@ -92,8 +89,8 @@ program
   .option('--data-stream', 'make matching indices data streams')
   .option('--date-nanos', 'map @timestamp and event.* dates as date_nanos (keeps sub-millisecond digits)')
   .option('--name <name>', 'template name recorded in _meta')
-  .action((opts) => {
-    process.exitCode = runTemplate(opts);
+  .action(async (opts) => {
+    process.exitCode = (await import('./schema.js')).runTemplate(opts);
   });
 
 program
@@ -105,7 +102,7 @@ program
   .option('--json', 'print {text, template, relationships} as JSON lines')
   .option('--max-line-bytes <n>', 'skip lines longer than N bytes', positiveInt, 1024 * 1024)
   .action(async (files: string[], opts) => {
-    process.exitCode = await runDescribe(files, opts);
+    process.exitCode = await (await import('./describe.js')).runDescribe(files, opts);
   });
 
 program
@@ -113,7 +110,7 @@ program
   .description('run the streaming intake: receive (syslog, HTTP, stdin), normalize, write to the sinks')
   .option('-c, --config <file>', 'YAML or JSON configuration (default: syslog and HTTP on 127.0.0.1, files under ./data)')
   .action(async (opts) => {
-    process.exitCode = await runServe(opts);
+    process.exitCode = await (await import('./serve.js')).runServe(opts);
   });
 
 try {

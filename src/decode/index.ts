@@ -139,29 +139,29 @@ export function decode(rawLine: string, options: DecodeOptions = {}): Decoded | 
     return decodeEnvelopeMessage(message);
   }
 
-  const sys = parseSyslog(i === 0 ? raw : raw.slice(i));
-  if (sys !== undefined) {
-    const r = decodeEve(sys.msg, 'syslog message');
-    if (!('obj' in r)) return r;
-    if (!isEve(r.obj)) return reject('not_eve', 'syslog message is a JSON object but not an EVE event (no event_type nor timestamp)');
-    return { ok: true, payload: sys.msg, event: r.obj, lossless: r.lossless, envelope: 'syslog', syslog: sys.header };
-  }
+  const sys = decodeSyslog(i === 0 ? raw : raw.slice(i), 'syslog message');
+  if (sys !== undefined) return sys;
   // Not an object and not syslog: say what it is (not JSON, or JSON of another kind).
   const r = parseObject(raw, 'line');
   return 'obj' in r ? reject('not_eve', 'line is not an EVE event') : r;
+}
+
+/** Decodes a syslog line whose MSG is EVE JSON; undefined when the line is not syslog. */
+function decodeSyslog(line: string, where: string): Decoded | Rejection | undefined {
+  const sys = parseSyslog(line);
+  if (sys === undefined) return undefined;
+  const r = decodeEve(sys.msg, where);
+  if (!('obj' in r)) return r;
+  if (!isEve(r.obj)) return reject('not_eve', `${where} is a JSON object but not an EVE event (no event_type nor timestamp)`);
+  return { ok: true, payload: sys.msg, event: r.obj, lossless: r.lossless, envelope: 'syslog', syslog: sys.header };
 }
 
 function decodeEnvelopeMessage(message: string): Decoded | Rejection {
   const j = firstNonSpace(message);
   if (j !== -1 && message.charCodeAt(j) !== 123) {
     // A relay may wrap a whole syslog line in the envelope.
-    const sys = parseSyslog(j === 0 ? message : message.slice(j));
-    if (sys !== undefined) {
-      const r = decodeEve(sys.msg, 'envelope syslog message');
-      if (!('obj' in r)) return r;
-      if (!isEve(r.obj)) return reject('not_eve', 'envelope syslog message is not an EVE event');
-      return { ok: true, payload: sys.msg, event: r.obj, lossless: r.lossless, envelope: 'syslog', syslog: sys.header };
-    }
+    const sys = decodeSyslog(j === 0 ? message : message.slice(j), 'envelope syslog message');
+    if (sys !== undefined) return sys;
   }
   const r = decodeEve(message, 'envelope message');
   if (!('obj' in r)) return r;

@@ -4,8 +4,8 @@ import { profileFields } from './catalog.js';
 import { mappedType } from './template.js';
 import type { CatalogField } from './types.js';
 
-export type FieldsFormat = 'markdown' | 'json';
-export const FIELDS_FORMATS: readonly FieldsFormat[] = ['markdown', 'json'];
+import type { FieldsFormat } from './choices.js';
+export { FIELDS_FORMATS, type FieldsFormat } from './choices.js';
 
 /** Escapes a table cell. */
 function cell(s: string): string {

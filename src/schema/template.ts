@@ -7,8 +7,8 @@ import type { ProfileName } from '../normalize/types.js';
 import { isPattern, profileFields } from './catalog.js';
 import type { FieldDef, FieldType } from './types.js';
 
-export type TemplateTarget = 'elasticsearch' | 'opensearch';
-export const TEMPLATE_TARGETS: readonly TemplateTarget[] = ['elasticsearch', 'opensearch'];
+import type { TemplateTarget } from './choices.js';
+export { TEMPLATE_TARGETS, type TemplateTarget } from './choices.js';
 
 export interface IndexTemplateOptions {
   target: TemplateTarget;
