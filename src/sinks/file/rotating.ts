@@ -42,9 +42,16 @@ export class RotatingFile {
     if (!this.fh) await this.open();
     if (this.size > 0 && this.rotationDue(data.length)) await this.rotate();
     let off = 0;
-    while (off < data.length) {
-      const { bytesWritten } = await this.fh!.write(data, off, data.length - off);
-      off += bytesWritten;
+    try {
+      while (off < data.length) {
+        const { bytesWritten } = await this.fh!.write(data, off, data.length - off);
+        off += bytesWritten;
+      }
+    } catch (e) {
+      // A failed append (disk full) may have written part of the batch: cut it off, or the
+      // retry of the whole batch would leave a torn line and duplicates before it.
+      if (off > 0) await this.fh!.truncate(this.size).catch(() => this.close().catch(() => undefined));
+      throw e;
     }
     this.size += data.length;
   }
