@@ -217,7 +217,7 @@ for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
       { api_key: 'S3CRET-api-key-2' },
     ];
     it('speaks TLS: trusts the configured CA, refuses an unknown certificate unless told not to verify', async () => {
-      const cert = makeTestCert(dataDir);
+      const cert = await makeTestCert(dataDir);
       const tlsFake = await new FakeBulk({ cert: cert.cert, key: cert.key }).start();
       const make = (tls: object) =>
         factory.create('tls', factory.schema.parse({ nodes: [tlsFake.url], tls, retry: { initial: 5, max: 10, max_attempts: 1 } }), testDeps(dataDir));
