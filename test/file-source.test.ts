@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { appendFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
-import { Pipeline } from '../src/pipeline/runner.js';
 import type { DeadLetter } from '../src/pipeline/types.js';
 import { fileSourceFactory } from '../src/sources/file/index.js';
-import { MemorySink } from './helpers/memory-sink.js';
+import { memoryPipeline } from './helpers/memory-sink.js';
 import { checkpointOffsets, eveLines, makeFileSource } from './helpers/file-source.js';
 import { tempDir, TestIngest, until } from './helpers/ingest.js';
 
@@ -105,14 +103,8 @@ describe('file source', () => {
     const file = join(d, 'eve.json');
     const huge = '{"x":"' + 'y'.repeat(3_000_000) + '"}';
     await tempWrite(file, text([...eveLines(2), huge, ...eveLines(2, 2)]));
-    const out = new MemorySink('out');
-    const dead = new MemorySink('dead');
-    const pipeline = new Pipeline(
-      { normalize: { profile: 'sekoia' }, maxEvents: 1000, maxBytes: 10_000_000, batchMaxEvents: 100, batchMaxBytes: 1_000_000, batchMaxWaitMs: 5, maxInFlight: 2, retryInitialMs: 5, retryMaxMs: 20 },
-      [out],
-      dead,
-      pino({ level: 'silent' }),
-    );
+    const { pipeline, out, dead } = memoryPipeline();
+
     const src = makeFileSource(join(d, 'state'), { paths: [file], max_line_bytes: 4096, read_chunk_bytes: 65536 });
     t.after(() => src.stop());
     await src.start(pipeline);
