@@ -73,6 +73,35 @@ dead_letter: { type: file, path: "${join(d, 'dead.ndjson')}" }
     assert.deepEqual(numbers(readFileSync(out, 'utf8')), range(0, 3000), 'every line once, in order');
   });
 
+  it('stops without waiting for a batch timer: the last tailed lines are delivered and checkpointed', { timeout: 15_000 }, async () => {
+    const d = join(dir, 'stop');
+    mkdirSync(d, { recursive: true });
+    const eveFile = join(d, 'eve.json');
+    const out = join(d, 'out.ndjson');
+    writeFileSync(eveFile, range(0, 10).map((i) => eve(i) + '\n').join(''));
+    // a batch that is not full would wait an hour; stop must not wait for it
+    const service = await serve(
+      d,
+      `
+data_dir: ${d}
+admin: false
+pipeline: { batch_max_wait: 1h }
+sources:
+  tail: { type: file, paths: ["${eveFile}"], poll_interval: 20ms }
+sinks:
+  out: { type: file, path: "${out}" }
+dead_letter: { type: file, path: "${join(d, 'dead.ndjson')}" }
+`,
+    );
+    await until(() => service.pipeline.stats.received === 10, 5_000, 'the lines to be read');
+    const started = Date.now();
+    assert.deepEqual(await service.stop(), { clean: true, unfinished: 0 });
+    assert.ok(Date.now() - started < 3000, `stopped in ${Date.now() - started} ms (the file source's stop_timeout is 10 s)`);
+    assert.deepEqual(numbers(readFileSync(out, 'utf8')), range(0, 10));
+    const cp = JSON.parse(readFileSync(join(d, 'checkpoints', 'file-tail.json'), 'utf8')) as { files: { offset: number }[] };
+    assert.equal(cp.files[0]!.offset, readFileSync(eveFile).length, 'checkpoint covers every delivered line');
+  });
+
   it('syslog TCP into elasticsearch: item-level 429s retried, a mapping error dead-lettered with its reason', { timeout: 15_000 }, async (t) => {
     const d = join(dir, 'es');
     mkdirSync(d, { recursive: true });
