@@ -1,104 +1,146 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+/**
+ * The file and NATS sources and the NATS, Elasticsearch and OpenSearch sinks
+ * through the shared conformance tests: a real `nats-server` on loopback and
+ * the in-process fake of `_bulk` (test/helpers/fake-bulk.ts, not Elasticsearch).
+ */
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { connect, StringCodec, type JetStreamManager, type NatsConnection } from 'nats';
-import type { OutputEvent } from '../src/pipeline/types.js';
-import { elasticsearchSinkFactory, opensearchSinkFactory } from '../src/sinks/elasticsearch/index.js';
-import { natsSinkFactory } from '../src/sinks/nats/index.js';
-import { natsSourceFactory } from '../src/sources/nats/index.js';
-import { checkSinkContract, checkSourceContract } from './helpers/contract.js';
+import { after, before } from 'node:test';
+import { connect, StringCodec, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+import type { Source } from '../src/pipeline/types.js';
+import { elasticsearchSinkFactory, opensearchSinkFactory, type ElasticsearchSinkConfig } from '../src/sinks/elasticsearch/index.js';
+import { natsSinkFactory, type NatsSinkConfig } from '../src/sinks/nats/index.js';
+import { fileSourceFactory, type FileSourceConfig } from '../src/sources/file/index.js';
+import { natsSourceFactory, type NatsSourceConfig } from '../src/sources/nats/index.js';
+import { sinkConformance, sourceConformance } from './helpers/conformance.js';
 import { FakeBulk } from './helpers/fake-bulk.js';
-import { checkpointOffsets, eveLines, makeFileSource } from './helpers/file-source.js';
-import { tempDir, testDeps } from './helpers/ingest.js';
+import { checkpointOffsets } from './helpers/file-source.js';
+import { until } from './helpers/ingest.js';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 
 const sc = StringCodec();
-const batch: OutputEvent[] = Array.from({ length: 25 }, (_, i) => ({
-  document: { '@timestamp': `2024-05-0${1 + (i % 3)}T10:00:00.000000123Z` },
-  json: `{"@timestamp":"2024-05-0${1 + (i % 3)}T10:00:00.000000123Z","n":${i}}`,
-}));
+let server: NatsServer;
+let nc: NatsConnection;
+let jsm: JetStreamManager;
+let js: JetStreamClient;
+let fake: FakeBulk;
 
-describe('component contract', () => {
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  let server: NatsServer;
-  let nc: NatsConnection;
-  let jsm: JetStreamManager;
-  before(async () => {
-    ({ dir, cleanup } = await tempDir('jizo-contract-'));
-    server = await startNatsServer();
-    nc = await connect({ servers: server.url });
-    jsm = await nc.jetstreamManager();
-  });
-  after(async () => {
-    await nc?.close();
-    await server?.stop();
-    await cleanup();
-  });
-
-  it('file source', async () => {
-    const file = join(dir, 'logs', 'eve.json');
-    await mkdir(join(dir, 'logs'), { recursive: true });
-    await writeFile(file, '');
-    let fed = 0;
-    let size = 0;
-    /** checkpoint offset -> lines before it, at each feed boundary */
-    const marks = new Map<number, number>([[0, 0]]);
-    await checkSourceContract(() => makeFileSource(join(dir, 'state'), { paths: [join(dir, 'logs', '*.json')] }), 'file', {
-      async feed(n) {
-        const text = eveLines(n, fed).map((l) => l + '\n').join('');
-        fed += n;
-        size += Buffer.byteLength(text);
-        marks.set(size, fed);
-        await appendFile(file, text);
-      },
-      async forgotten() {
-        return marks.get((await checkpointOffsets(join(dir, 'state')))[file] ?? 0) ?? -1;
-      },
-    });
-  });
-
-  it('nats source', async () => {
-    await jsm.streams.add({ name: 'CONTRACT', subjects: ['contract.>'] });
-    const js = nc.jetstream();
-    await checkSourceContract(
-      () => natsSourceFactory.create('nats', natsSourceFactory.schema.parse({ servers: [server.url], stream: 'CONTRACT', consumer: 'k' }), testDeps(dir)),
-      'nats',
-      {
-        async feed(n) {
-          for (let i = 0; i < n; i++) await js.publish('contract.eve', sc.encode(`{"event_type":"flow","n":${i}}`));
-        },
-        async forgotten() {
-          const info = await jsm.consumers.info('CONTRACT', 'k').catch(() => undefined);
-          return info ? info.ack_floor.stream_seq : 0;
-        },
-      },
-    );
-  });
-
-  it('nats sink', async () => {
-    await jsm.streams.add({ name: 'CSINK', subjects: ['csink'] });
-    await checkSinkContract(
-      () => natsSinkFactory.create('out', natsSinkFactory.schema.parse({ servers: [server.url], subject: 'csink' }), testDeps(dir)),
-      'nats',
-      { stored: async () => (await jsm.streams.info('CSINK')).state.messages },
-      batch,
-    );
-  });
-
-  for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
-    it(`${factory.type} sink`, async () => {
-      const fake = await new FakeBulk().start();
-      try {
-        await checkSinkContract(
-          () => factory.create('es', factory.schema.parse({ nodes: [fake.url] }), testDeps(dir)),
-          factory.type,
-          { stored: async () => fake.all.length },
-          batch,
-        );
-      } finally {
-        await fake.stop();
-      }
-    });
-  }
+before(async () => {
+  server = await startNatsServer();
+  nc = await connect({ servers: server.url });
+  jsm = await nc.jetstreamManager();
+  js = nc.jetstream();
+  await jsm.streams.add({ name: 'CONF', subjects: ['conf.>'] });
+  await jsm.streams.add({ name: 'CSINK', subjects: ['csink.>'] });
+  fake = await new FakeBulk().start();
 });
+after(async () => {
+  await nc?.close();
+  await server?.stop();
+  await fake?.stop();
+});
+
+const text = (lines: string[]) => lines.map((l) => l + '\n').join('');
+
+// Each instance tails its own file under its own data directory.
+const tailed = new Map<Source, { file: string; dataDir: string }>();
+sourceConformance('file', {
+  factory: fileSourceFactory,
+  config: { paths: ['set-per-instance'], poll_interval: '20ms', checkpoint_min_interval: 0 },
+  acknowledges: true,
+  create(name, config, deps) {
+    const file = join(deps.dataDir, 'eve.json');
+    const s = fileSourceFactory.create(name, { ...(config as FileSourceConfig), paths: [file] }, deps);
+    tailed.set(s, { file, dataDir: deps.dataDir });
+    return s;
+  },
+  async feed(s, lines) {
+    await appendFile(tailed.get(s)!.file, text(lines));
+  },
+  // acknowledged = the checkpoint on disk covers every byte appended
+  async send(s, lines) {
+    const { file, dataDir } = tailed.get(s)!;
+    await appendFile(file, text(lines));
+    const size = Buffer.byteLength(text(lines));
+    await until(async () => (await checkpointOffsets(dataDir, s.name))[file] === size, 5000, 'the checkpoint');
+  },
+});
+
+// Each instance consumes its own subject of one stream with its own durable consumer.
+let natsInstances = 0;
+const consumers = new Map<Source, string>();
+sourceConformance('nats', {
+  factory: natsSourceFactory,
+  get config() {
+    return { servers: [server.url], stream: 'CONF', consumer: 'placeholder' };
+  },
+  acknowledges: true,
+  create(name, config, deps) {
+    const k = `c${++natsInstances}`;
+    const s = natsSourceFactory.create(name, { ...(config as NatsSourceConfig), consumer: k, filter_subject: `conf.${k}` }, deps);
+    consumers.set(s, k);
+    return s;
+  },
+  async feed(s, lines) {
+    for (const l of lines) await js.publish(`conf.${consumers.get(s)!}`, sc.encode(l));
+  },
+  // acknowledged = the server holds no pending or unacknowledged message for the consumer
+  async send(s, lines) {
+    const k = consumers.get(s)!;
+    let last = 0;
+    for (const l of lines) last = (await js.publish(`conf.${k}`, sc.encode(l))).seq;
+    await until(
+      async () => {
+        const info = await jsm.consumers.info('CONF', k).catch(() => undefined);
+        return info !== undefined && info.num_pending === 0 && info.num_ack_pending === 0 && info.ack_floor.stream_seq >= last;
+      },
+      5000,
+      'the acknowledgements',
+    );
+  },
+});
+
+// Each sink instance publishes to its own subject; read back in stream order.
+let sinkInstances = 0;
+const subjects = new Map<object, string>();
+sinkConformance('nats', {
+  factory: natsSinkFactory,
+  get config() {
+    return { servers: [server.url], subject: 'placeholder', expect_stream: 'CSINK' };
+  },
+  create(name, config, deps) {
+    const subject = `csink.${++sinkInstances}`;
+    const s = natsSinkFactory.create(name, { ...(config as NatsSinkConfig), subject }, deps);
+    subjects.set(s, subject);
+    return s;
+  },
+  async readBack(s) {
+    const subject = subjects.get(s)!;
+    const out: string[] = [];
+    const last = (await jsm.streams.info('CSINK')).state.last_seq;
+    for (let seq = 1; seq <= last; seq++) {
+      const m = await jsm.streams.getMessage('CSINK', { seq }).catch(() => undefined);
+      if (m?.subject === subject) out.push(sc.decode(m.data));
+    }
+    return out;
+  },
+});
+
+// Each sink instance writes to its own index of the fake.
+for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
+  let n = 0;
+  const indices = new Map<object, string>();
+  sinkConformance(`${factory.type} (fake _bulk)`, {
+    factory,
+    get config() {
+      return { nodes: [fake.url], index: 'placeholder', retry: { initial: '5ms', max: '20ms' } };
+    },
+    create(name, config, deps) {
+      const index = `${factory.type}-${++n}`;
+      const s = factory.create(name, { ...(config as ElasticsearchSinkConfig), index }, deps);
+      indices.set(s, index);
+      return s;
+    },
+    readBack: async (s) => [...(fake.docs.get(indices.get(s)!) ?? [])],
+  });
+}

@@ -40,8 +40,8 @@ const ECS_DOCS: Record<string, [object, string, RegExp]> = {
       destination: { ip: '192.0.2.10', port: 40000 },
       dns: { type: 'answer', question: { name: 'www.example.com', type: 'A' }, response_code: 'NOERROR', resolved_ip: ['192.0.2.80'], answers: [{ data: '192.0.2.80', type: 'A' }] },
     },
-    'dns-answer',
-    /^DNS answer for www\.example\.com \(A\): NOERROR, resolved to 192\.0\.2\.80, answers 192\.0\.2\.80 from 198\.51\.100\.53:53 to 192\.0\.2\.10:40000\.$/,
+    'dns-answer-resolved',
+    /^DNS answer for www\.example\.com \(A\): NOERROR, resolved to 192\.0\.2\.80 from 198\.51\.100\.53:53 to 192\.0\.2\.10:40000\.$/,
   ],
   tls: [
     {

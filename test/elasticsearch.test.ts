@@ -23,7 +23,7 @@ function events(n: number, day = '2024-03-05', mark?: (i: number) => boolean): O
   return out;
 }
 
-const fast = { retry: { initialMs: 5, maxMs: 40 } };
+const fast = { retry: { initial: 5, max: 40 } };
 
 for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
   describe(`${factory.type} sink against the fake _bulk server`, () => {
@@ -45,7 +45,7 @@ for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
     };
 
     it('writes every event to its dated index with its exact JSON, in bulk requests split by count', async () => {
-      const s = await sink({ maxBatchEvents: 10 });
+      const s = await sink({ max_batch_events: 10 });
       const batch = [...events(15, '2024-03-05'), ...events(10, '2024-03-06')];
       const r = await s.write(batch);
       assert.deepEqual(r.refused, []);
@@ -145,11 +145,11 @@ for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
       await done(s);
     });
 
-    it('gives the batch back after maxAttempts, and at once when stopped', async () => {
-      const s = await sink({ retry: { initialMs: 5, maxMs: 10, maxAttempts: 3 } });
+    it('gives the batch back after max_attempts, and at once when stopped', async () => {
+      const s = await sink({ retry: { initial: 5, max: 10, max_attempts: 3 } });
       fake.switches.failRequests = 100;
       await assert.rejects(s.write(events(2)), /not accepted after 3 attempts/);
-      const s2 = factory.create('es2', factory.schema.parse({ nodes: [fake.url], retry: { initialMs: 60000, maxMs: 60000 } }), testDeps(dataDir));
+      const s2 = factory.create('es2', factory.schema.parse({ nodes: [fake.url], retry: { initial: 60000, max: 60000 } }), testDeps(dataDir));
       await s2.start();
       const pending = s2.write(events(2)).then(
         () => undefined,
@@ -212,17 +212,17 @@ for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
       await fake.stop();
     });
 
-    const auths: ({ username: string; password: string } | { apiKey: string })[] = [
+    const auths: ({ username: string; password: string } | { api_key: string })[] = [
       { username: 'elastic', password: 'pw-S3CRET-1' },
-      { apiKey: 'S3CRET-api-key-2' },
+      { api_key: 'S3CRET-api-key-2' },
     ];
     it('speaks TLS: trusts the configured CA, refuses an unknown certificate unless told not to verify', async () => {
-      const cert = makeTestCert(dataDir);
+      const cert = await makeTestCert(dataDir);
       const tlsFake = await new FakeBulk({ cert: cert.cert, key: cert.key }).start();
       const make = (tls: object) =>
-        factory.create('tls', factory.schema.parse({ nodes: [tlsFake.url], tls, retry: { initialMs: 5, maxMs: 10, maxAttempts: 1 } }), testDeps(dataDir));
+        factory.create('tls', factory.schema.parse({ nodes: [tlsFake.url], tls, retry: { initial: 5, max: 10, max_attempts: 1 } }), testDeps(dataDir));
       try {
-        const trusted = make({ caFile: cert.certFile });
+        const trusted = make({ ca_file: cert.certFile });
         await trusted.start();
         assert.deepEqual((await trusted.write(events(3))).refused, []);
         await trusted.stop();
@@ -230,7 +230,7 @@ for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
         await strict.start();
         await assert.rejects(strict.write(events(1)), /not accepted after 1 attempts.*(self[- ]signed|certificate)/i);
         await strict.stop();
-        const lax = make({ rejectUnauthorized: false });
+        const lax = make({ reject_unauthorized: false });
         await lax.start();
         assert.deepEqual((await lax.write(events(2))).refused, []);
         await lax.stop();
@@ -241,9 +241,9 @@ for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
     });
 
     for (const auth of auths) {
-      it(`never shows the ${'apiKey' in auth ? 'API key' : 'password'} in errors, health or logs`, async () => {
+      it(`never shows the ${'api_key' in auth ? 'API key' : 'password'} in errors, health or logs`, async () => {
         const deps = testDeps(dataDir);
-        const s = await sink({ auth, retry: { initialMs: 5, maxMs: 10, maxAttempts: 2 } }, deps);
+        const s = await sink({ auth, retry: { initial: 5, max: 10, max_attempts: 2 } }, deps);
         fake.switches.requireAuthorization = 'Basic nope';
         const err = await s.write(events(1)).then(
           () => assert.fail('write should fail'),
@@ -251,13 +251,13 @@ for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
         );
         const texts = [err.message, s.health().detail ?? '', ...deps.logs];
         assert.match(s.health().detail ?? '', /401.*security_exception/);
-        const secret = 'apiKey' in auth ? auth.apiKey : auth.password;
-        const basic = 'apiKey' in auth ? auth.apiKey : Buffer.from(`elastic:${auth.password}`).toString('base64');
+        const secret = 'api_key' in auth ? auth.api_key : auth.password;
+        const basic = 'api_key' in auth ? auth.api_key : Buffer.from(`elastic:${auth.password}`).toString('base64');
         for (const t of texts) {
           assert.ok(!t.includes(secret) && !t.includes(basic), `secret leaked in: ${t}`);
         }
         // and the credentials did reach the server
-        fake.switches.requireAuthorization = 'apiKey' in auth ? `ApiKey ${auth.apiKey}` : `Basic ${basic}`;
+        fake.switches.requireAuthorization = 'api_key' in auth ? `ApiKey ${auth.api_key}` : `Basic ${basic}`;
         assert.deepEqual((await s.write(events(1))).refused, []);
         await done(s);
       });
@@ -269,13 +269,13 @@ describe('elasticsearch sink config and index names', () => {
   it('has defaults and names bad keys', () => {
     const c = elasticsearchSinkFactory.schema.parse({});
     assert.equal(c.index, 'jizo-%{+yyyy.MM.dd}');
-    assert.equal(c.opType, 'create');
-    assert.deepEqual(c.retry, { initialMs: 200, maxMs: 30000, maxAttempts: 0 });
-    assert.deepEqual(c.template, { install: false, name: 'jizo', dateNanos: true });
+    assert.equal(c.op_type, 'create');
+    assert.deepEqual(c.retry, { initial: 200, max: 30000, max_attempts: 0 });
+    assert.deepEqual(c.template, { install: false, name: 'jizo', date_nanos: true });
     assert.deepEqual(elasticsearchSinkFactory.schema.safeParse({ template: { profile: 'nope' } }).error!.issues[0]!.path, ['template', 'profile']);
-    const bad = elasticsearchSinkFactory.schema.safeParse({ dataStream: true, opType: 'index' });
+    const bad = elasticsearchSinkFactory.schema.safeParse({ data_stream: true, op_type: 'index' });
     assert.equal(bad.success, false);
-    assert.deepEqual(bad.error!.issues[0]!.path, ['opType']);
+    assert.deepEqual(bad.error!.issues[0]!.path, ['op_type']);
     const bad2 = elasticsearchSinkFactory.schema.safeParse({ nodes: ['not a url'] });
     assert.deepEqual(bad2.error!.issues[0]!.path, ['nodes', 0]);
   });

@@ -40,9 +40,9 @@ describe('file source on the real corpus', () => {
     // the writer appends in uneven pieces, cutting lines and UTF-8 sequences anywhere
     await writeFile(file, bytes.subarray(0, 100_003));
     const state = join(dir, 'state');
-    const opts = { paths: [file], readChunkBytes: 4099, maxBatchEvents: 37 };
+    const opts = { paths: [file], read_chunk_bytes: 4099, max_batch_events: 37 };
     const first = new TestIngest(false);
-    const src = makeFileSource(state, { ...opts, stopTimeoutMs: 50 });
+    const src = makeFileSource(state, { ...opts, stop_timeout: 50 });
     await src.start(first);
     let pos = 100_003;
     while (pos < bytes.length / 2) {

@@ -47,7 +47,7 @@ describe('file source rotation and restart', () => {
     const file = join(d, 'eve.json');
     await writeFile(file, text(eveLines(100)));
     const ingest = new TestIngest(true);
-    const src = makeFileSource(join(d, 'state'), { paths: [join(d, 'eve.json*')], pollIntervalMs: 100000 });
+    const src = makeFileSource(join(d, 'state'), { paths: [join(d, 'eve.json*')], poll_interval: 100000 });
     t.after(() => src.stop());
     await src.start(ingest);
     await ingest.waitFor(100);
@@ -113,7 +113,7 @@ describe('file source rotation and restart', () => {
     const state = join(d, 'state');
     await writeFile(file, text(eveLines(10)));
     const first = new TestIngest(true);
-    const src = makeFileSource(state, { paths: [join(d, 'eve.json*')], startAt: 'end' });
+    const src = makeFileSource(state, { paths: [join(d, 'eve.json*')], start_at: 'end' });
     await src.start(first);
     await until(async () => (await checkpointOffsets(state))[file] !== undefined, 2000, 'first checkpoint');
     await appendFile(file, text(eveLines(3, 10)));
@@ -124,7 +124,7 @@ describe('file source rotation and restart', () => {
     await rename(file, join(d, 'eve.json.1'));
     await writeFile(file, text(eveLines(4, 0, 'new')));
     const second = new TestIngest(true);
-    const src2 = makeFileSource(state, { paths: [join(d, 'eve.json*')], startAt: 'end' });
+    const src2 = makeFileSource(state, { paths: [join(d, 'eve.json*')], start_at: 'end' });
     t.after(() => src2.stop());
     await src2.start(second);
     await second.waitFor(6);

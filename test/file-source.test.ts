@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { appendFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { DeadLetter } from '../src/pipeline/types.js';
 import { fileSourceFactory } from '../src/sources/file/index.js';
+import { memoryPipeline } from './helpers/memory-sink.js';
 import { checkpointOffsets, eveLines, makeFileSource } from './helpers/file-source.js';
 import { tempDir, TestIngest, until } from './helpers/ingest.js';
 
+const nOf = (json: string) => Number(/"n":(\d+)/.exec(json)?.[1] ?? /\\"n\\":(\d+)/.exec(json)?.[1]);
 const text = (lines: string[]) => lines.map((l) => l + '\n').join('');
 
 describe('file source', () => {
@@ -16,11 +19,11 @@ describe('file source', () => {
 
   it('validates its config with defaults and names the bad key', () => {
     const c = fileSourceFactory.schema.parse({ paths: ['/var/log/suricata/eve.json'] });
-    assert.equal(c.startAt, 'beginning');
-    assert.equal(c.maxLineBytes, 1024 * 1024);
-    const bad = fileSourceFactory.schema.safeParse({ paths: ['x'], startAt: 'middle' });
+    assert.equal(c.start_at, 'beginning');
+    assert.equal(c.max_line_bytes, 1024 * 1024);
+    const bad = fileSourceFactory.schema.safeParse({ paths: ['x'], start_at: 'middle' });
     assert.equal(bad.success, false);
-    assert.deepEqual(bad.error!.issues[0]!.path, ['startAt']);
+    assert.deepEqual(bad.error!.issues[0]!.path, ['start_at']);
     assert.equal(fileSourceFactory.schema.safeParse({ paths: [] }).success, false);
     assert.equal(fileSourceFactory.schema.safeParse({ paths: ['x'], typo: 1 }).success, false);
   });
@@ -30,7 +33,7 @@ describe('file source', () => {
     const file = join(d, 'eve.json');
     await tempWrite(file, text(eveLines(50)));
     const ingest = new TestIngest(false);
-    const src = makeFileSource(join(d, 'state'), { paths: [file], maxBatchEvents: 20 });
+    const src = makeFileSource(join(d, 'state'), { paths: [file], max_batch_events: 20 });
     t.after(() => src.stop());
     await src.start(ingest);
     await src.start(ingest); // idempotent
@@ -84,7 +87,7 @@ describe('file source', () => {
     const file = join(d, 'eve.json');
     await tempWrite(file, text(eveLines(10)) + '{"half":');
     const ingest = new TestIngest(true);
-    const src = makeFileSource(join(d, 'state'), { paths: [file], startAt: 'end' });
+    const src = makeFileSource(join(d, 'state'), { paths: [file], start_at: 'end' });
     t.after(() => src.stop());
     await src.start(ingest);
     await new Promise((r) => setTimeout(r, 80));
@@ -95,30 +98,35 @@ describe('file source', () => {
     await src.stop();
   });
 
-  it('skips a line over maxLineBytes without losing its neighbours, and checkpoints past it', async (t) => {
+  it('dead-letters a line over max_line_bytes through the pipeline, keeps its neighbours, and checkpoints past it', async (t) => {
     const d = join(dir, 'long');
     const file = join(d, 'eve.json');
     const huge = '{"x":"' + 'y'.repeat(3_000_000) + '"}';
     await tempWrite(file, text([...eveLines(2), huge, ...eveLines(2, 2)]));
-    const ingest = new TestIngest(true);
-    const src = makeFileSource(join(d, 'state'), { paths: [file], maxLineBytes: 4096, readChunkBytes: 65536 });
+    const { pipeline, out, dead } = memoryPipeline();
+
+    const src = makeFileSource(join(d, 'state'), { paths: [file], max_line_bytes: 4096, read_chunk_bytes: 65536 });
     t.after(() => src.stop());
-    await src.start(ingest);
-    await ingest.waitFor(4);
-    assert.deepEqual(ingest.lines, eveLines(4));
-    assert.equal(src.counters.rejected, 1);
-    assert.equal(ingest.rejected.length, 1);
-    const dl = ingest.rejected[0]!;
+    await src.start(pipeline);
+    await until(() => out.lines.length === 4 && dead.lines.length === 1, 5000, 'four documents and one dead letter');
+    assert.deepEqual(out.lines.map(nOf), [0, 1, 2, 3]);
+    const dl = JSON.parse(dead.lines[0]!) as DeadLetter;
     assert.equal(dl.kind, 'rejected');
     assert.equal(dl.reason, 'too_long');
-    assert.equal(dl.error, `line of ${huge.length} bytes exceeds the limit of 4096 bytes`);
+    assert.equal(dl.source, 'tail');
+    assert.equal(dl.detail, file);
     const start = Buffer.byteLength(text(eveLines(2)));
-    assert.equal(dl.detail, `${file} bytes ${start}..${start + huge.length + 1}`);
-    assert.ok(huge.startsWith(dl.raw) && dl.raw.length === 4096);
+    assert.equal(dl.error, `line of ${huge.length} bytes at bytes ${start}..${start + huge.length + 1} exceeds the limit of 4096 bytes`);
+    assert.ok(huge.startsWith(dl.raw) && dl.raw.length > 0 && dl.raw.length <= 4096);
+    assert.equal(pipeline.stats.rejected, 1);
+    assert.equal(pipeline.stats.normalized, 4);
     assert.equal(src.counters.received, 5);
+    assert.equal(src.counters.rejected, 1);
+    assert.equal(src.counters.sent, 4);
     const size = (await stat(file)).size;
     await until(async () => (await checkpointOffsets(join(d, 'state')))[file] === size, 2000, 'checkpoint past the long line');
     await src.stop();
+    await pipeline.drain();
   });
 
   it('refuses to start on a corrupt checkpoint file, naming it', async () => {
@@ -136,7 +144,7 @@ describe('file source', () => {
     // line 3 holds a byte that is not UTF-8 (0xff): offsets must stay exact anyway
     await tempWrite(file, latin1Bad(lines));
     const ingest = new TestIngest(false);
-    const src = makeFileSource(join(d, 'state'), { paths: [file], maxBatchEvents: 1, stopTimeoutMs: 50 });
+    const src = makeFileSource(join(d, 'state'), { paths: [file], max_batch_events: 1, stop_timeout: 50 });
     t.after(() => src.stop());
     await src.start(ingest);
     await ingest.waitFor(4);
@@ -147,7 +155,7 @@ describe('file source', () => {
     assert.deepEqual(ingest.lines.slice(0, 2), lines.slice(0, 2));
     await appendFile(file, '{"n":5}\n');
     const again = new TestIngest(true);
-    const src2 = makeFileSource(join(d, 'state'), { paths: [file], startAt: 'end' });
+    const src2 = makeFileSource(join(d, 'state'), { paths: [file], start_at: 'end' });
     t.after(() => src2.stop());
     await src2.start(again);
     await again.waitFor(3);

@@ -36,7 +36,7 @@ describe('nats sink (real nats-server)', () => {
   });
 
   function sink(config: Record<string, unknown>) {
-    const parsed = natsSinkFactory.schema.parse({ servers: [server.url], retry: { initialMs: 10, maxMs: 100 }, ...config });
+    const parsed = natsSinkFactory.schema.parse({ servers: [server.url], retry: { initial: 10, max: 100 }, ...config });
     return natsSinkFactory.create('nats-out', parsed, testDeps(dataDir)) as NatsSink;
   }
 
@@ -75,15 +75,15 @@ describe('nats sink (real nats-server)', () => {
 
   it('validates its config', () => {
     const c = natsSinkFactory.schema.parse({ subject: 'jizo.ecs' });
-    assert.equal(c.ackTimeoutMs, 10000);
+    assert.equal(c.ack_timeout, 10000);
     assert.deepEqual(c.servers, ['nats://127.0.0.1:4222']);
-    const bad = natsSinkFactory.schema.safeParse({ subject: 'a', retry: { maxMs: 0 } });
-    assert.deepEqual(bad.error!.issues[0]!.path, ['retry', 'maxMs']);
+    const bad = natsSinkFactory.schema.safeParse({ subject: 'a', retry: { max: 0 } });
+    assert.deepEqual(bad.error!.issues[0]!.path, ['retry', 'max']);
   });
 
   it('publishes every event and resolves only once the stream acknowledged them all', async () => {
     await jsm.streams.add({ name: 'OUT', subjects: ['jizo.ecs'] });
-    const s = sink({ subject: 'jizo.ecs', expectStream: 'OUT', maxInFlight: 64 });
+    const s = sink({ subject: 'jizo.ecs', expect_stream: 'OUT', max_in_flight: 64 });
     await s.start();
     await s.start();
     const batch = events(300);
@@ -99,7 +99,7 @@ describe('nats sink (real nats-server)', () => {
   });
 
   it('retries while no stream captures the subject, then delivers once it exists', async () => {
-    const s = sink({ subject: 'late.ecs', ackTimeoutMs: 500 });
+    const s = sink({ subject: 'late.ecs', ack_timeout: 500 });
     await s.start();
     const writing = s.write(events(20, 'late'));
     await new Promise((r) => setTimeout(r, 300));
@@ -127,11 +127,11 @@ describe('nats sink (real nats-server)', () => {
     await s.stop();
   });
 
-  it('gives the batch back after maxAttempts, and at once when stopped', async () => {
-    const s = sink({ subject: 'nowhere.ecs', ackTimeoutMs: 200, retry: { initialMs: 5, maxMs: 10, maxAttempts: 2 } });
+  it('gives the batch back after max_attempts, and at once when stopped', async () => {
+    const s = sink({ subject: 'nowhere.ecs', ack_timeout: 200, retry: { initial: 5, max: 10, max_attempts: 2 } });
     await s.start();
     await assert.rejects(s.write(events(3)), /not acknowledged after 2 attempts/);
-    const s2 = sink({ subject: 'nowhere.ecs', ackTimeoutMs: 200, retry: { initialMs: 60000, maxMs: 60000 } });
+    const s2 = sink({ subject: 'nowhere.ecs', ack_timeout: 200, retry: { initial: 60000, max: 60000 } });
     await s2.start();
     const pending = s2.write(events(1)).then(
       () => undefined,

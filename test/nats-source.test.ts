@@ -47,16 +47,16 @@ describe('nats source (real nats-server)', () => {
   it('validates its config', () => {
     const c = natsSourceFactory.schema.parse({ stream: 'EVE' });
     assert.equal(c.consumer, 'jizo-intake');
-    assert.equal(c.ackWaitMs, 30000);
-    const bad = natsSourceFactory.schema.safeParse({ stream: 'EVE', ackWaitMs: 10 });
-    assert.deepEqual(bad.error!.issues[0]!.path, ['ackWaitMs']);
+    assert.equal(c.ack_wait, 30000);
+    const bad = natsSourceFactory.schema.safeParse({ stream: 'EVE', ack_wait: 10 });
+    assert.deepEqual(bad.error!.issues[0]!.path, ['ack_wait']);
     assert.equal(natsSourceFactory.schema.safeParse({}).success, false);
   });
 
   it('acknowledges each message only after its submission is durable', async (t) => {
     const sent = await stream('ONE', 50);
     const ingest = new TestIngest(false);
-    const src = source({ stream: 'ONE', consumer: 'c1', batchSize: 20 });
+    const src = source({ stream: 'ONE', consumer: 'c1', batch_size: 20 });
     t.after(() => src.stop());
     await src.start(ingest);
     await src.start(ingest);
@@ -82,7 +82,7 @@ describe('nats source (real nats-server)', () => {
   it('hands back messages that were not durable at stop; the next instance gets them again', async (t) => {
     const sent = await stream('TWO', 10);
     const ingest = new TestIngest(false);
-    const src = source({ stream: 'TWO', consumer: 'c2', stopTimeoutMs: 50 });
+    const src = source({ stream: 'TWO', consumer: 'c2', stop_timeout: 50 });
     await src.start(ingest);
     await ingest.waitFor(10);
     ingest.submissions[0]!.resolve(); // only the first submission becomes durable
@@ -117,8 +117,8 @@ describe('nats source (real nats-server)', () => {
     const sent = await stream('SHARE', 300);
     const a = new TestIngest(true);
     const b = new TestIngest(true);
-    const sa = source({ stream: 'SHARE', consumer: 'shared', batchSize: 10 }, 'a');
-    const sb = source({ stream: 'SHARE', consumer: 'shared', batchSize: 10 }, 'b');
+    const sa = source({ stream: 'SHARE', consumer: 'shared', batch_size: 10 }, 'a');
+    const sb = source({ stream: 'SHARE', consumer: 'shared', batch_size: 10 }, 'b');
     t.after(() => Promise.all([sa.stop(), sb.stop()]));
     await Promise.all([sa.start(a), sb.start(b)]);
     await until(() => a.events.length + b.events.length >= 300, 5000, '300 events');
@@ -132,7 +132,7 @@ describe('nats source (real nats-server)', () => {
   it('keeps slow submissions alive past ack-wait (no redelivery while waiting)', async (t) => {
     await stream('SLOW', 5);
     const ingest = new TestIngest(false);
-    const src = source({ stream: 'SLOW', consumer: 'slow', ackWaitMs: 1000 });
+    const src = source({ stream: 'SLOW', consumer: 'slow', ack_wait: 1000 });
     t.after(() => src.stop());
     await src.start(ingest);
     await ingest.waitFor(5);

@@ -37,10 +37,48 @@ describe('serve configuration', () => {
     assert.equal(c.pipeline.batch_max_wait, 100);
   });
 
+  it('file, nats, elasticsearch and opensearch: snake_case keys, sizes and durations in the core forms, defaults kept', () => {
+    const c = validateConfig(
+      {
+        sources: {
+          tail: { type: 'file', paths: ['/var/log/suricata/eve.json'], max_line_bytes: '2MiB', poll_interval: '1s', rotate_grace: 250 },
+          bus: { type: 'nats', stream: 'EVE', ack_wait: '1m' },
+        },
+        sinks: {
+          es: { type: 'elasticsearch', max_batch_bytes: '10MB', request_timeout: '45s', retry: { initial: '50ms', max: '1m' } },
+          os: { type: 'opensearch' },
+          out: { type: 'nats', subject: 'jizo.ecs', ack_timeout: '2s' },
+        },
+      },
+      registry,
+    );
+    const cfg = (name: string) => [...c.sources, ...c.sinks].find((x) => x.name === name)!.config as Record<string, unknown>;
+    assert.deepEqual(
+      [cfg('tail').max_line_bytes, cfg('tail').poll_interval, cfg('tail').rotate_grace, cfg('tail').stop_timeout, cfg('tail').read_chunk_bytes],
+      [2 * 1024 * 1024, 1000, 250, 10_000, 256 * 1024],
+    );
+    assert.deepEqual([cfg('bus').ack_wait, cfg('bus').batch_size, cfg('bus').stop_timeout], [60_000, 500, 10_000]);
+    assert.deepEqual([cfg('es').max_batch_bytes, cfg('es').request_timeout, cfg('es').retry], [10_000_000, 45_000, { initial: 50, max: 60_000, max_attempts: 0 }]);
+    assert.deepEqual([cfg('os').max_batch_bytes, cfg('os').request_timeout, cfg('os').op_type], [5 * 1024 * 1024, 30_000, 'create']);
+    assert.deepEqual([cfg('out').ack_timeout, cfg('out').max_in_flight], [2000, 1000]);
+    assert.deepEqual(
+      issues({
+        sources: { tail: { type: 'file', paths: ['x'], pollIntervalMs: 100, poll_interval: 'soon' } },
+        sinks: { es: { type: 'elasticsearch', retry: { maxMs: 5 }, max_batch_bytes: '12 parsecs' } },
+      }),
+      [
+        'sources.tail.poll_interval: expected a duration of at least 10 ms: a number of milliseconds or a string such as "5s"',
+        'sources.tail.pollIntervalMs: unknown key',
+        'sinks.es.max_batch_bytes: expected a size of at least 1024 bytes: a number of bytes or a string such as "64MiB"',
+        'sinks.es.retry.maxMs: unknown key',
+      ],
+    );
+  });
+
   it('names the bad key path and what is expected', () => {
     assert.deepEqual(issues({ sources: { syslog: { type: 'syslog', port: 70000 } } }), ['sources.syslog.port: expected a number from 1 to 65535']);
     assert.deepEqual(issues({ sources: { syslog: { type: 'syslog', port: 'x' } } }), ['sources.syslog.port: expected a number from 1 to 65535']);
-    assert.deepEqual(issues({ sources: { s: { type: 'carrier-pigeon' } } }), ['sources.s.type: expected one of syslog, http, stdin']);
+    assert.deepEqual(issues({ sources: { s: { type: 'carrier-pigeon' } } }), ['sources.s.type: expected one of syslog, http, stdin, file, nats']);
     assert.deepEqual(issues({ sinks: { f: { type: 'file', fsync: 'sometimes' } } }), ['sinks.f.fsync: expected one of always, interval, never']);
     assert.deepEqual(issues({ sinks: { f: { type: 'file', max_bytes: '12 parsecs' } } }), [
       'sinks.f.max_bytes: expected a size of at least 0 bytes: a number of bytes or a string such as "64MiB"',
@@ -70,8 +108,8 @@ describe('serve configuration', () => {
   });
 
   it('treats __proto__ and constructor as plain names and types', () => {
-    assert.deepEqual(issues(JSON.parse('{"sources": {"s": {"type": "constructor"}}}')), ['sources.s.type: expected one of syslog, http, stdin']);
-    assert.deepEqual(issues(JSON.parse('{"sources": {"s": {"type": "__proto__"}}}')), ['sources.s.type: expected one of syslog, http, stdin']);
+    assert.deepEqual(issues(JSON.parse('{"sources": {"s": {"type": "constructor"}}}')), ['sources.s.type: expected one of syslog, http, stdin, file, nats']);
+    assert.deepEqual(issues(JSON.parse('{"sources": {"s": {"type": "__proto__"}}}')), ['sources.s.type: expected one of syslog, http, stdin, file, nats']);
     const c = validateConfig(JSON.parse('{"sources": {"__proto__": {"type": "stdin"}}}'), registry);
     assert.deepEqual(c.sources.map((s) => s.name), ['__proto__']);
     assert.equal(({} as Record<string, unknown>).type, undefined, 'no prototype pollution');

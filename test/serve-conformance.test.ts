@@ -2,12 +2,12 @@
 import { readFile } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 import { after, before } from 'node:test';
-import { generate } from 'selfsigned';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sinkConformance, sourceConformance } from './helpers/conformance.js';
 import { endpoint, httpRequest, tcpSend, tlsSend, udpSend } from './helpers/net.js';
+import { makeTestCert } from './helpers/tls-cert.js';
 import { syslogSourceFactory } from '../src/sources/syslog/index.js';
 import { httpSourceFactory } from '../src/sources/http/index.js';
 import { StdinSource, stdinSourceFactory } from '../src/sources/stdin/index.js';
@@ -38,13 +38,7 @@ sourceConformance('syslog udp', {
 const tlsDir = mkdtempSync(join(tmpdir(), 'jizo-tls-'));
 let ca = '';
 before(async () => {
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keySize: 2048,
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
-  });
-  writeFileSync(join(tlsDir, 'cert.pem'), pems.cert);
-  writeFileSync(join(tlsDir, 'key.pem'), pems.private);
-  ca = pems.cert;
+  ca = (await makeTestCert(tlsDir)).cert.toString('utf8');
 });
 
 sourceConformance('syslog tls', {

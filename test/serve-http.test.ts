@@ -1,11 +1,9 @@
 /** HTTP source: formats, bearer auth, 413, 503 on saturation, 202 only once durable. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pino } from 'pino';
 import { HttpSource, httpSourceSchema } from '../src/sources/http/index.js';
-import { Pipeline } from '../src/pipeline/runner.js';
 import { RecordingIngest, testDeps } from './helpers/conformance.js';
-import { MemorySink } from './helpers/memory-sink.js';
+import { memoryPipeline } from './helpers/memory-sink.js';
 import { endpoint, httpRequest } from './helpers/net.js';
 import type { Ingest } from '../src/pipeline/types.js';
 
@@ -119,14 +117,8 @@ describe('http source', () => {
   });
 
   it('202 carries the counts from a real pipeline (normalized, rejected, blank)', async () => {
-    const sink = new MemorySink('out');
-    const dl = new MemorySink('dl');
-    const p = new Pipeline(
-      { normalize: { profile: 'sekoia' }, maxEvents: 1000, maxBytes: 1e7, batchMaxEvents: 100, batchMaxBytes: 1e6, batchMaxWaitMs: 5, maxInFlight: 2, retryInitialMs: 5, retryMaxMs: 10 },
-      [sink],
-      dl,
-      pino({ level: 'silent' }),
-    );
+    const { pipeline: p, out: sink, dead: dl } = memoryPipeline();
+
     const { s, port } = await started({}, p);
     try {
       const r = await httpRequest(port, { body: `${dns(1)}\n\nnot json\n${dns(2)}\n` });

@@ -107,7 +107,7 @@ program
 
 program
   .command('serve')
-  .description('run the streaming intake: receive (syslog, HTTP, stdin), normalize, write to the sinks')
+  .description('run the streaming intake: receive (syslog, HTTP, files, stdin, NATS), normalize, ship (files, Elasticsearch/OpenSearch, NATS)')
   .option('-c, --config <file>', 'YAML or JSON configuration (default: syslog and HTTP on 127.0.0.1, files under ./data)')
   .action(async (opts) => {
     process.exitCode = await (await import('./serve.js')).runServe(opts);

@@ -102,6 +102,18 @@ export const DESCRIPTION_TEMPLATES: readonly DescriptionTemplate[] = [
     relationships: [{ source: 'source.ip', verb: 'queried', target: 'dns.question.name' }],
   },
   {
+    // Addresses say it all: the answers would repeat them.
+    id: 'dns-answer-resolved',
+    eventTypes: ['dns'],
+    when: [
+      { field: 'dns.question.name', exists: true },
+      { field: 'dns.type', equals: 'answer' },
+      { field: 'dns.resolved_ip', exists: true },
+    ],
+    text: `DNS answer for {dns.question.name}[ ({dns.question.type})][: {dns.response_code}], resolved to {dns.resolved_ip}${FROM_TO}.`,
+    relationships: [{ source: 'dns.question.name', verb: 'resolved to', target: 'dns.resolved_ip' }],
+  },
+  {
     id: 'dns-answer',
     eventTypes: ['dns'],
     when: [{ field: 'dns.question.name', exists: true }, { field: 'dns.type', equals: 'answer' }],

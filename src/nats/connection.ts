@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { path } from '../serve/schema-helpers.js';
 import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
 import { backoffDelay, sleep } from '../io/backoff.js';
 
@@ -16,14 +17,16 @@ export const natsConnectionSchema = {
     .optional(),
   tls: z
     .object({
-      caFile: z.string().optional(),
-      certFile: z.string().optional(),
-      keyFile: z.string().optional(),
+      /** PEM file of the CA that signed the server's certificate. */
+      ca_file: path().optional(),
+      /** Client certificate and key (PEM files) for mutual TLS. */
+      cert_file: path().optional(),
+      key_file: path().optional(),
     })
     .strict()
     .optional(),
   /** Connection name shown by the server's monitoring. */
-  connectionName: z.string().optional(),
+  connection_name: z.string().optional(),
 };
 
 const connectionObject = z.object(natsConnectionSchema);
@@ -33,7 +36,7 @@ export type NatsConnectionConfig = z.output<typeof connectionObject>;
 function connectOnce(c: NatsConnectionConfig, name: string): Promise<NatsConnection> {
   const opts: ConnectionOptions = {
     servers: c.servers,
-    name: c.connectionName ?? `jizo-intake ${name}`,
+    name: c.connection_name ?? `jizo-intake ${name}`,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1000,
     timeout: 5000,
@@ -45,9 +48,9 @@ function connectOnce(c: NatsConnectionConfig, name: string): Promise<NatsConnect
   }
   if (c.tls) {
     opts.tls = {
-      ca: c.tls.caFile ? readFileSync(c.tls.caFile, 'utf8') : undefined,
-      cert: c.tls.certFile ? readFileSync(c.tls.certFile, 'utf8') : undefined,
-      key: c.tls.keyFile ? readFileSync(c.tls.keyFile, 'utf8') : undefined,
+      ca: c.tls.ca_file ? readFileSync(c.tls.ca_file, 'utf8') : undefined,
+      cert: c.tls.cert_file ? readFileSync(c.tls.cert_file, 'utf8') : undefined,
+      key: c.tls.key_file ? readFileSync(c.tls.key_file, 'utf8') : undefined,
     };
   }
   return connect(opts);

@@ -89,6 +89,8 @@ export class Pipeline implements Ingest {
   private readonly sinkTails: Promise<unknown>[];
   private deadLetterTail: Promise<unknown> = Promise.resolve();
   private closing = false;
+  /** Set when the service starts stopping: batches are cut at once instead of waiting for batch_max_wait. */
+  private hurried = false;
   private readonly abort = new AbortController();
   private idleWaiters: (() => void)[] = [];
   /** Sinks whose last write failed (retrying). */
@@ -137,7 +139,7 @@ export class Pipeline implements Ingest {
     const o = this.options;
     while (this.pendingEvents > 0 && this.inFlight.length < o.maxInFlight) {
       const full = this.pendingEvents >= o.batchMaxEvents || this.pendingBytes >= o.batchMaxBytes;
-      if (!full && !this.due && !this.closing) break;
+      if (!full && !this.due && !this.closing && !this.hurried) break;
       this.cut();
     }
     if (this.pendingEvents === 0) {
@@ -265,6 +267,18 @@ export class Pipeline implements Ingest {
   /** Events and bytes accepted and not finished (queue depth). */
   get depth(): { events: number; bytes: number } {
     return { events: this.capacity.events, bytes: this.capacity.bytes };
+  }
+
+  /**
+   * Sends what is pending at once, and every later submission without
+   * waiting for batch_max_wait, while still accepting submissions. Called
+   * when the service starts stopping: sources that wait for their last
+   * submissions to become durable (file, nats) must not wait for a batch
+   * timer, nor for the drain that only starts once they have stopped.
+   */
+  hurry(): void {
+    this.hurried = true;
+    this.schedule();
   }
 
   /**

@@ -3,9 +3,13 @@
  * configuration names one of these factories. Adding a type is one line.
  */
 import type { SinkFactory, SourceFactory } from '../pipeline/types.js';
+import { elasticsearchSinkFactory, opensearchSinkFactory } from '../sinks/elasticsearch/index.js';
 import { deadLetterFileFactory, fileSinkFactory } from '../sinks/file/index.js';
+import { natsSinkFactory } from '../sinks/nats/index.js';
 import { stdoutSinkFactory } from '../sinks/stdout/index.js';
+import { fileSourceFactory } from '../sources/file/index.js';
 import { httpSourceFactory } from '../sources/http/index.js';
+import { natsSourceFactory } from '../sources/nats/index.js';
 import { stdinSourceFactory } from '../sources/stdin/index.js';
 import { syslogSourceFactory } from '../sources/syslog/index.js';
 
@@ -27,10 +31,15 @@ export function defaultRegistry(): Registry {
       syslogSourceFactory,
       httpSourceFactory,
       stdinSourceFactory,
+      fileSourceFactory,
+      natsSourceFactory,
     ]),
     sinks: byType<SinkFactory<any>>([
       fileSinkFactory,
       stdoutSinkFactory,
+      elasticsearchSinkFactory,
+      opensearchSinkFactory,
+      natsSinkFactory,
     ]),
     deadLetterFile: deadLetterFileFactory,
   };

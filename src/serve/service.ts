@@ -139,8 +139,10 @@ export class Service {
   }
 
   private async doStop(): Promise<StopResult> {
-    // Sources stop first (an HTTP source waits for the answers it owes), then the pipeline drains;
-    // shutdown_timeout bounds both.
+    // Sources stop first (an HTTP source waits for the answers it owes, file and nats sources for
+    // their last submissions to become durable) while the pipeline and the sinks keep running, with
+    // batches sent at once; then the pipeline drains and the sinks close. shutdown_timeout bounds both.
+    this.pipeline.hurry();
     const sourcesStopped = Promise.all(
       [...this.sources.values()].map((s) => s.stop().catch((e: Error) => this.logger.error({ source: s.name, error: e.message }, 'stop failed'))),
     );

@@ -96,6 +96,12 @@ export interface SourceCase {
    * and the conformance test checks it never comes before `durable`.
    */
   acknowledges?: boolean;
+  /**
+   * Puts lines where the source would find them without waiting for any
+   * acknowledgement (file append, NATS publish). When set, the test checks
+   * that a stopped source takes nothing more.
+   */
+  feed?(source: Source, lines: string[]): Promise<void>;
 }
 
 function sampleLines(n: number, tag: string): string[] {
@@ -118,6 +124,8 @@ export function sourceConformance(label: string, c: SourceCase): void {
       assert.equal(s.name, 'conf');
       assert.equal(s.type, c.factory.type);
       assert.deepEqual(Object.keys(s.counters).sort(), ['dropped', 'errors', 'received', 'rejected', 'retried', 'sent']);
+      assert.ok(Object.values(s.counters).every((v) => v === 0), 'counters start at zero');
+      await s.stop();
       await s.stop();
     });
 
@@ -130,6 +138,12 @@ export function sourceConformance(label: string, c: SourceCase): void {
         await s.stop();
       }
       await s.stop();
+      if (c.feed) {
+        const before = ingest.events.length;
+        await c.feed(s, sampleLines(3, `${label}-late`));
+        await new Promise((r) => setTimeout(r, 150));
+        assert.equal(ingest.events.length, before, 'nothing taken after stop');
+      }
     });
 
     if (c.acknowledges) {
@@ -171,6 +185,7 @@ export function sourceConformance(label: string, c: SourceCase): void {
     assert.equal(s.counters.received, lines.length);
     assert.equal(s.counters.sent, lines.length);
     assert.equal(s.counters.dropped, 0);
+    assert.equal(s.counters.sent + s.counters.rejected + s.counters.dropped, s.counters.received, 'counters add up');
   }
 }
 
@@ -224,6 +239,10 @@ export function sinkConformance(label: string, c: SinkCase): void {
 
     it('refuses writes once stopped (the pipeline keeps the batch)', async () => {
       const deps = testDeps();
+      const idle = build(deps);
+      assert.ok(Object.values(idle.counters).every((v) => v === 0), 'counters start at zero');
+      await idle.stop(); // stop before start is fine
+      await assert.rejects(idle.write(outputEvents(1, 'idle')));
       const s = build(deps);
       await s.start();
       await s.stop();

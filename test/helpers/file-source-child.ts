@@ -16,5 +16,5 @@ if (dataDir !== undefined && path !== undefined) {
     process.stdout.write(`${events.length}\n`);
     return sub;
   };
-  await makeFileSource(dataDir, { paths: [path], maxBatchEvents: 100 }).start(ingest);
+  await makeFileSource(dataDir, { paths: [path], max_batch_events: 100 }).start(ingest);
 }

@@ -5,7 +5,7 @@ import { testDeps } from './ingest.js';
 
 /** A file source with fast polling for tests. */
 export function makeFileSource(dataDir: string, config: Record<string, unknown>, name = 'tail'): FileSource {
-  const parsed = fileSourceFactory.schema.parse({ pollIntervalMs: 20, rotateGraceMs: 200, checkpointMinIntervalMs: 0, ...config });
+  const parsed = fileSourceFactory.schema.parse({ poll_interval: 20, rotate_grace: 200, checkpoint_min_interval: 0, ...config });
   return fileSourceFactory.create(name, parsed, testDeps(dataDir)) as FileSource;
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { ComponentDeps, DeadLetter, Ingest, Origin, RawEvent, Submission } from '../../src/pipeline/types.js';
+import type { ComponentDeps, Ingest, Origin, RawEvent, Submission } from '../../src/pipeline/types.js';
 
 export interface Recorded {
   events: RawEvent[];
@@ -21,12 +21,6 @@ export interface Recorded {
  */
 export class TestIngest implements Ingest {
   readonly submissions: Recorded[] = [];
-  /** Rejections a source found itself (optional `reject` extension of Ingest). */
-  readonly rejected: DeadLetter[] = [];
-
-  reject(letter: DeadLetter): void {
-    this.rejected.push(letter);
-  }
   private waiters: { n: number; resolve: () => void }[] = [];
 
   constructor(public auto = false) {}

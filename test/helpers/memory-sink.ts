@@ -1,4 +1,6 @@
 /** An in-memory sink for pipeline tests: slow, failing or refusing on demand. */
+import { pino } from 'pino';
+import { Pipeline } from '../../src/pipeline/runner.js';
 import { newComponentCounters, type OutputEvent, type Sink, type WriteResult } from '../../src/pipeline/types.js';
 
 export class MemorySink implements Sink {
@@ -52,4 +54,17 @@ export class MemorySink implements Sink {
   async stop(): Promise<void> {
     this.stopped = true;
   }
+}
+
+/** A real pipeline (sekoia profile, small fast batches) writing to a memory sink, with a memory dead-letter output. */
+export function memoryPipeline(): { pipeline: Pipeline; out: MemorySink; dead: MemorySink } {
+  const out = new MemorySink('out');
+  const dead = new MemorySink('dl');
+  const pipeline = new Pipeline(
+    { normalize: { profile: 'sekoia' }, maxEvents: 1000, maxBytes: 1e7, batchMaxEvents: 100, batchMaxBytes: 1e6, batchMaxWaitMs: 5, maxInFlight: 2, retryInitialMs: 5, retryMaxMs: 10 },
+    [out],
+    dead,
+    pino({ level: 'silent' }),
+  );
+  return { pipeline, out, dead };
 }

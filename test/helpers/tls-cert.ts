@@ -1,10 +1,10 @@
 /**
- * A self-signed certificate for 127.0.0.1, made with the openssl command line
- * (Debian's `openssl` package) in a temporary directory.
+ * A self-signed certificate for 127.0.0.1 and localhost (made with the
+ * `selfsigned` package), written as PEM files to a directory.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generate } from 'selfsigned';
 
 export interface TestCert {
   certFile: string;
@@ -13,19 +13,14 @@ export interface TestCert {
   key: Buffer;
 }
 
-export function makeTestCert(dir: string): TestCert {
+export async function makeTestCert(dir: string): Promise<TestCert> {
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keySize: 2048,
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+  });
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-  } catch {
-    throw new Error('the TLS tests need the openssl command: apt-get install -y openssl');
-  }
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
-    { stdio: 'ignore' },
-  );
-  return { certFile, keyFile, cert: readFileSync(certFile), key: readFileSync(keyFile) };
+  writeFileSync(certFile, pems.cert);
+  writeFileSync(keyFile, pems.private);
+  return { certFile, keyFile, cert: Buffer.from(pems.cert), key: Buffer.from(pems.private) };
 }

@@ -40,20 +40,20 @@ export class RequestError extends Error {
 
 export function createClient(kind: 'elasticsearch' | 'opensearch', c: ElasticsearchSinkConfig): BulkClient {
   const tls = c.tls && {
-    ca: c.tls.caFile ? readFileSync(c.tls.caFile) : undefined,
-    cert: c.tls.certFile ? readFileSync(c.tls.certFile) : undefined,
-    key: c.tls.keyFile ? readFileSync(c.tls.keyFile) : undefined,
-    rejectUnauthorized: c.tls.rejectUnauthorized,
+    ca: c.tls.ca_file ? readFileSync(c.tls.ca_file) : undefined,
+    cert: c.tls.cert_file ? readFileSync(c.tls.cert_file) : undefined,
+    key: c.tls.key_file ? readFileSync(c.tls.key_file) : undefined,
+    rejectUnauthorized: c.tls.reject_unauthorized,
   };
   const secrets = secretsOf(c);
   const wrap = (e: unknown): RequestError => toRequestError(e, secrets);
   // Retries are the sink's (counted, with backoff and jitter): the clients' own are off.
-  const common = { nodes: c.nodes, maxRetries: 0, requestTimeout: c.requestTimeoutMs };
+  const common = { nodes: c.nodes, maxRetries: 0, requestTimeout: c.request_timeout };
 
   if (kind === 'elasticsearch') {
     const client = new EsClient({
       ...common,
-      auth: c.auth && ('apiKey' in c.auth ? { apiKey: c.auth.apiKey } : { username: c.auth.username, password: c.auth.password }),
+      auth: c.auth && ('api_key' in c.auth ? { apiKey: c.auth.api_key } : { username: c.auth.username, password: c.auth.password }),
       tls,
       compression: c.compression,
     });
@@ -81,7 +81,7 @@ export function createClient(kind: 'elasticsearch' | 'opensearch', c: Elasticsea
   const client = new OsClient({
     ...common,
     auth: c.auth && 'username' in c.auth ? { username: c.auth.username, password: c.auth.password } : undefined,
-    headers: c.auth && 'apiKey' in c.auth ? { authorization: `ApiKey ${c.auth.apiKey}` } : undefined,
+    headers: c.auth && 'api_key' in c.auth ? { authorization: `ApiKey ${c.auth.api_key}` } : undefined,
     ssl: tls,
     compression: c.compression ? 'gzip' : undefined,
   });
@@ -130,7 +130,7 @@ function toRequestError(e: unknown, secrets: string[]): RequestError {
 /** The secret strings of a configuration, as given and as sent in a Basic header. */
 function secretsOf(c: ElasticsearchSinkConfig): string[] {
   if (!c.auth) return [];
-  if ('apiKey' in c.auth) return [c.auth.apiKey];
+  if ('api_key' in c.auth) return [c.auth.api_key];
   const out = [Buffer.from(`${c.auth.username}:${c.auth.password}`).toString('base64')];
   if (c.auth.password.length > 0) out.push(c.auth.password);
   return out;

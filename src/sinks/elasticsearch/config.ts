@@ -1,30 +1,22 @@
 import { z } from 'zod';
+import { duration, intRange, path, secret, size } from '../../serve/schema-helpers.js';
+import { retrySchema } from '../../io/retry-config.js';
 import { PROFILES, type ProfileName } from '../../normalize/types.js';
 
-const retry = z
-  .object({
-    /** First backoff delay. */
-    initialMs: z.number().int().min(1).default(200),
-    /** Longest backoff delay. */
-    maxMs: z.number().int().min(1).default(30000),
-    /** Attempts per batch before write() gives the batch back to the pipeline (0: retry until stopped). */
-    maxAttempts: z.number().int().min(0).default(0),
-  })
-  .strict();
 
 const auth = z.union([
   z.object({ username: z.string().min(1), password: z.string() }).strict(),
-  z.object({ apiKey: z.string().min(1) }).strict(),
+  z.object({ api_key: secret() }).strict(),
 ]);
 
 const tls = z
   .object({
     /** PEM file of the CA that signed the cluster's certificate. */
-    caFile: z.string().optional(),
+    ca_file: path().optional(),
     /** Client certificate and key (PEM files) for mutual TLS. */
-    certFile: z.string().optional(),
-    keyFile: z.string().optional(),
-    rejectUnauthorized: z.boolean().default(true),
+    cert_file: path().optional(),
+    key_file: path().optional(),
+    reject_unauthorized: z.boolean().default(true),
   })
   .strict();
 
@@ -41,17 +33,17 @@ export const elasticsearchSinkSchema = z
      */
     index: z.string().min(1).default('jizo-%{+yyyy.MM.dd}'),
     /** `create` works for indices and is required for data streams. */
-    opType: z.enum(['create', 'index']).default('create'),
+    op_type: z.enum(['create', 'index']).default('create'),
     /** The target is a data stream (passed to the index template). */
-    dataStream: z.boolean().default(false),
+    data_stream: z.boolean().default(false),
     /** Most events in one `_bulk` request. */
-    maxBatchEvents: z.number().int().min(1).default(1000),
+    max_batch_events: intRange(1, 1_000_000, 1000),
     /** Most bytes of one `_bulk` body (a single larger event is still sent alone). */
-    maxBatchBytes: z.number().int().min(1024).default(5 * 1024 * 1024),
-    requestTimeoutMs: z.number().int().min(100).default(30000),
+    max_batch_bytes: size(1024, '5MiB'),
+    request_timeout: duration(100, '30s'),
     /** Gzip request bodies (EVE JSON compresses about tenfold; costs CPU). */
     compression: z.boolean().default(false),
-    retry: retry.default({}),
+    retry: retrySchema.default({}),
     auth: auth.optional(),
     tls: tls.optional(),
     template: z
@@ -61,15 +53,15 @@ export const elasticsearchSinkSchema = z
         /** Only the fields of this profile (default: every catalogued field). */
         profile: z.enum(PROFILES as [ProfileName, ...ProfileName[]]).optional(),
         /** Map @timestamp and event dates as date_nanos (keeps sub-millisecond digits). */
-        dateNanos: z.boolean().default(true),
+        date_nanos: z.boolean().default(true),
       })
       .strict()
       .default({}),
   })
   .strict()
-  .refine((c) => !c.dataStream || c.opType === 'create', {
-    message: 'a data stream accepts only opType "create"',
-    path: ['opType'],
+  .refine((c) => !c.data_stream || c.op_type === 'create', {
+    message: 'a data stream accepts only op_type "create"',
+    path: ['op_type'],
   });
 
 export type ElasticsearchSinkConfig = z.output<typeof elasticsearchSinkSchema>;

@@ -9,6 +9,7 @@ import {
   type WriteResult,
 } from '../../pipeline/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
+import { backoffOf } from '../../io/retry-config.js';
 import { createClient, RequestError, type BulkClient, type BulkResponse } from './client.js';
 import type { ElasticsearchSinkConfig } from './config.js';
 import { IndexNamer } from './index-name.js';
@@ -94,9 +95,9 @@ export class ElasticsearchSink implements Sink {
     const body = await this.templateProvider({
       name: t.name,
       indexPatterns: [this.namer.wildcard],
-      dataStream: this.config.dataStream,
+      dataStream: this.config.data_stream,
       profile: t.profile,
-      dateNanos: t.dateNanos,
+      dateNanos: t.date_nanos,
     });
     for (let attempt = 1; ; attempt++) {
       try {
@@ -109,7 +110,7 @@ export class ElasticsearchSink implements Sink {
         if (!err.transient || attempt >= TEMPLATE_ATTEMPTS) {
           throw new Error(`sink ${this.name}: installing index template ${t.name} failed: ${err.message}`);
         }
-        await sleep(backoffDelay(attempt, this.config.retry), this.abort.signal);
+        await sleep(backoffDelay(attempt, backoffOf(this.config.retry)), this.abort.signal);
       }
     }
   }
@@ -136,9 +137,9 @@ export class ElasticsearchSink implements Sink {
       // split on event count and body size
       let bytes = 0;
       let end = start;
-      while (end < batch.length && end - start < this.config.maxBatchEvents) {
+      while (end < batch.length && end - start < this.config.max_batch_events) {
         const size = batch[end]!.json.length + 80;
-        if (end > start && bytes + size > this.config.maxBatchBytes) break;
+        if (end > start && bytes + size > this.config.max_batch_bytes) break;
         bytes += size;
         end++;
       }
@@ -154,12 +155,12 @@ export class ElasticsearchSink implements Sink {
   private async send(batch: OutputEvent[], pending: number[], refused: WriteResult['refused']): Promise<void> {
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > 1) {
-        const max = this.config.retry.maxAttempts;
+        const max = this.config.retry.max_attempts;
         if (max > 0 && attempt > max) {
           throw new Error(`sink ${this.name}: ${pending.length} event(s) not accepted after ${max} attempts: ${this.failing ?? ''}`);
         }
         this.counters.retried += pending.length;
-        await sleep(backoffDelay(attempt - 1, this.config.retry), this.abort.signal);
+        await sleep(backoffDelay(attempt - 1, backoffOf(this.config.retry)), this.abort.signal);
       }
       let res: BulkResponse;
       try {
@@ -225,7 +226,7 @@ export class ElasticsearchSink implements Sink {
       const index = this.namer.name(ev.document['@timestamp']);
       let action = this.actions.get(index);
       if (action === undefined) {
-        action = JSON.stringify({ [this.config.opType]: { _index: index } });
+        action = JSON.stringify({ [this.config.op_type]: { _index: index } });
         if (this.actions.size >= 1024) this.actions.clear();
         this.actions.set(index, action);
       }

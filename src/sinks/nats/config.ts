@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { duration, intRange } from '../../serve/schema-helpers.js';
+import { retrySchema } from '../../io/retry-config.js';
 import { natsConnectionSchema } from '../../nats/connection.js';
 
 /** Configuration of a `nats` sink (see docs/nats.md). */
@@ -10,20 +12,12 @@ export const natsSinkSchema = z
     /** Subject the normalized events are published to; a JetStream stream must capture it. */
     subject: z.string().min(1),
     /** When set, the publish acknowledgement must come from this stream. */
-    expectStream: z.string().min(1).optional(),
+    expect_stream: z.string().min(1).optional(),
     /** How long to wait for one publish acknowledgement. */
-    ackTimeoutMs: z.number().int().min(100).default(10000),
+    ack_timeout: duration(100, '10s'),
     /** Publishes awaiting their acknowledgement at once. */
-    maxInFlight: z.number().int().min(1).default(1000),
-    retry: z
-      .object({
-        initialMs: z.number().int().min(1).default(200),
-        maxMs: z.number().int().min(1).default(30000),
-        /** Attempts before write() gives the batch back to the pipeline (0: retry until stopped). */
-        maxAttempts: z.number().int().min(0).default(0),
-      })
-      .strict()
-      .default({}),
+    max_in_flight: intRange(1, 100_000, 1000),
+    retry: retrySchema.default({}),
   })
   .strict();
 

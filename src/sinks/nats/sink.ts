@@ -9,6 +9,7 @@ import {
   type WriteResult,
 } from '../../pipeline/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
+import { backoffOf } from '../../io/retry-config.js';
 import { connectUntil } from '../../nats/connection.js';
 import type { NatsSinkConfig } from './config.js';
 
@@ -103,23 +104,23 @@ export class NatsSink implements Sink {
     let pending = batch.map((_, i) => i);
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > 1) {
-        const max = this.config.retry.maxAttempts;
+        const max = this.config.retry.max_attempts;
         if (max > 0 && attempt > max) {
           throw new Error(`sink ${this.name}: ${pending.length} event(s) not acknowledged after ${max} attempts: ${this.failing ?? ''}`);
         }
         this.counters.retried += pending.length;
-        await sleep(backoffDelay(attempt - 1, this.config.retry), signal);
+        await sleep(backoffDelay(attempt - 1, backoffOf(this.config.retry)), signal);
       }
       if (signal.aborted) throw new Error('stopping');
       const retry: number[] = [];
       let lastError: unknown;
-      for (let start = 0; start < pending.length; start += this.config.maxInFlight) {
-        const slice = pending.slice(start, start + this.config.maxInFlight);
+      for (let start = 0; start < pending.length; start += this.config.max_in_flight) {
+        const slice = pending.slice(start, start + this.config.max_in_flight);
         const results = await Promise.allSettled(
           slice.map((i) =>
             js.publish(this.config.subject, encoder.encode(batch[i]!.json), {
-              timeout: this.config.ackTimeoutMs,
-              expect: this.config.expectStream ? { streamName: this.config.expectStream } : undefined,
+              timeout: this.config.ack_timeout,
+              expect: this.config.expect_stream ? { streamName: this.config.expect_stream } : undefined,
             }),
           ),
         );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { duration, intRange, path, size } from '../../serve/schema-helpers.js';
 
 /** Configuration of a `file` source (see docs/sources-file.md). */
 export const fileSourceSchema = z
@@ -6,7 +7,7 @@ export const fileSourceSchema = z
     /** The component type, when the configuration carries it. */
     type: z.literal('file').optional(),
     /** Files or globs to tail (absolute, or relative to the working directory). */
-    paths: z.array(z.string().min(1)).min(1),
+    paths: z.array(path(), { invalid_type_error: 'expected a list of file paths or globs' }).min(1, 'expected at least one path or glob'),
     /** Globs of files that `paths` globs match but must be left alone (compressed rotations: `*.gz`). */
     exclude: z.array(z.string().min(1)).default([]),
     /**
@@ -14,23 +15,23 @@ export const fileSourceSchema = z
      * for the first time. Files found later (rotation, new files) and files
      * found after a restart are always read from their beginning.
      */
-    startAt: z.enum(['beginning', 'end']).default('beginning'),
+    start_at: z.enum(['beginning', 'end'], { errorMap: () => ({ message: 'expected one of beginning, end' }) }).default('beginning'),
     /** Longest line in bytes; longer lines are skipped (counted, logged) without being buffered whole. */
-    maxLineBytes: z.number().int().min(64).default(1024 * 1024),
+    max_line_bytes: size(64, '1MiB'),
     /** Size of one read. */
-    readChunkBytes: z.number().int().min(512).max(16 * 1024 * 1024).default(256 * 1024),
+    read_chunk_bytes: size(512, '256KiB').refine((n) => n <= 16 * 1024 * 1024, 'expected a size of at most 16MiB'),
     /** Most lines in one submission to the pipeline. */
-    maxBatchEvents: z.number().int().min(1).default(1000),
+    max_batch_events: intRange(1, 1_000_000, 1000),
     /** Polling interval; fs.watch wakes the source earlier when it can. */
-    pollIntervalMs: z.number().int().min(10).default(500),
+    poll_interval: duration(10, '500ms'),
     /** Bytes hashed to fingerprint a file: its first line, cut at this size. */
-    fingerprintBytes: z.number().int().min(16).max(65536).default(1024),
+    fingerprint_bytes: size(16, '1KiB').refine((n) => n <= 65536, 'expected a size of at most 64KiB'),
     /** How long a rotated-away (renamed or deleted) file stays open after its last growth. */
-    rotateGraceMs: z.number().int().min(0).default(5000),
+    rotate_grace: duration(0, '5s'),
     /** Shortest time between two checkpoint writes (0: after every durable batch). */
-    checkpointMinIntervalMs: z.number().int().min(0).default(100),
+    checkpoint_min_interval: duration(0, '100ms'),
     /** How long stop() waits for submitted lines to become durable before writing the last checkpoint. */
-    stopTimeoutMs: z.number().int().min(0).default(10000),
+    stop_timeout: duration(0, '10s'),
   })
   .strict();
 

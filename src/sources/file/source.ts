@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import {
   newComponentCounters,
   type ComponentDeps,
-  type DeadLetter,
   type Health,
   type Ingest,
   type Source,
@@ -13,19 +12,12 @@ import { CheckpointStore } from './checkpoints.js';
 import type { FileSourceConfig } from './config.js';
 import { baseDir, DirWatcher, findFiles, type Found } from './discovery.js';
 import { fingerprint, lastLineBoundary } from './fingerprint.js';
-import { Tailer, type TailerHooks } from './tailer.js';
+import { Tailer, type TailerHooks, type TailerOptions } from './tailer.js';
 
 /** Bytes read from one file before the others get their turn. */
 const ROUND_BYTES = 4 * 1024 * 1024;
 
 const key = (dev: number, ino: number) => `${dev}:${ino}`;
-
-/**
- * An Ingest that also takes rejections found by the source itself (a line over
- * the size limit never reaches the decoder). Not part of the contract yet:
- * used when the pipeline offers it, otherwise the line is counted and logged.
- */
-type RejectingIngest = Ingest & { reject?(letter: DeadLetter): void };
 
 /**
  * Tails files and globs. Files are identified by a content fingerprint (first
@@ -52,11 +44,18 @@ export class FileSource implements Source {
   private saveTimer: NodeJS.Timeout | undefined;
   private lastSave = 0;
 
+  private readonly tailerOptions: TailerOptions;
+
   constructor(
     readonly name: string,
     private readonly config: FileSourceConfig,
     deps: ComponentDeps,
   ) {
+    this.tailerOptions = {
+      maxLineBytes: config.max_line_bytes,
+      readChunkBytes: config.read_chunk_bytes,
+      maxBatchEvents: config.max_batch_events,
+    };
     this.log = deps.logger;
     this.store = new CheckpointStore(join(deps.dataDir, 'checkpoints', `file-${encodeURIComponent(name)}.json`));
     this.watcher = new DirWatcher([...new Set(config.paths.map(baseDir))], () => this.wake());
@@ -87,7 +86,7 @@ export class FileSource implements Source {
     this.watcher.close();
     const settled = Promise.all([...this.tailers].map((t) => t.settled()));
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((r) => (timer = setTimeout(r, this.config.stopTimeoutMs)));
+    const timeout = new Promise<void>((r) => (timer = setTimeout(r, this.config.stop_timeout)));
     await Promise.race([settled, timeout]);
     clearTimeout(timer);
     clearTimeout(this.saveTimer);
@@ -109,7 +108,7 @@ export class FileSource implements Source {
       try {
         // fs.watch fires on every append: reads follow each event, but the
         // scan (glob, stat, fingerprints) runs at most once per poll interval
-        if (Date.now() - this.lastScan >= this.config.pollIntervalMs || (await this.shrunk())) {
+        if (Date.now() - this.lastScan >= this.config.poll_interval || (await this.shrunk())) {
           this.lastScan = Date.now();
           await this.scan();
         }
@@ -124,7 +123,7 @@ export class FileSource implements Source {
       if (this.stopping) break;
       if (!more && !this.woken) {
         await new Promise<void>((r) => {
-          const timer = setTimeout(() => this.wake(), this.config.pollIntervalMs);
+          const timer = setTimeout(() => this.wake(), this.config.poll_interval);
           this.wakeUp = () => {
             clearTimeout(timer);
             r();
@@ -169,10 +168,10 @@ export class FileSource implements Source {
       if (f) {
         t.path = f.path;
         owned.add(key(t.dev, t.ino));
-        if (f.size < t.readOffset || (await fingerprint(t.fh, this.config.fingerprintBytes)) !== t.fingerprint) {
+        if (f.size < t.readOffset || (await fingerprint(t.fh, this.config.fingerprint_bytes)) !== t.fingerprint) {
           truncated.push(t);
         }
-      } else if (Date.now() - t.lastGrowth >= this.config.rotateGraceMs) {
+      } else if (Date.now() - t.lastGrowth >= this.config.rotate_grace) {
         // renamed out of the patterns or deleted, and quiet: read what is left, then let go
         await t.readAvailable(Number.MAX_SAFE_INTEGER);
         await t.finish();
@@ -218,7 +217,7 @@ export class FileSource implements Source {
       if (owned.has(key(f.dev, f.ino)) || (f.dev === t.dev && f.ino === t.ino) || f.size < t.readOffset) continue;
       const fh = await open(f.path, 'r');
       try {
-        if ((await fingerprint(fh, this.config.fingerprintBytes)) === t.fingerprint) return f;
+        if ((await fingerprint(fh, this.config.fingerprint_bytes)) === t.fingerprint) return f;
       } finally {
         await fh.close();
       }
@@ -234,7 +233,7 @@ export class FileSource implements Source {
     } catch {
       return; // gone between listing and opening
     }
-    const fp = await fingerprint(fh, this.config.fingerprintBytes);
+    const fp = await fingerprint(fh, this.config.fingerprint_bytes);
     const known = fp !== undefined && [...this.tailers].some((t) => t.fingerprint === fp && !t.closed);
     if (fp === undefined || known) {
       // no full first line yet, or a copy of a followed file (rotation with a glob matching both)
@@ -245,8 +244,8 @@ export class FileSource implements Source {
     let offset = 0;
     if (cp && cp.offset <= f.size) offset = cp.offset;
     else if (cp) this.log.warn({ path: f.path, checkpoint: cp.offset, size: f.size }, 'file shorter than its checkpoint; reading it from the start');
-    else if (this.firstScan && !this.store.existed && this.config.startAt === 'end') offset = await lastLineBoundary(fh, f.size);
-    const t = new Tailer(fh, f.path, f.dev, f.ino, fp, offset, this.config, this.hooks);
+    else if (this.firstScan && !this.store.existed && this.config.start_at === 'end') offset = await lastLineBoundary(fh, f.size);
+    const t = new Tailer(fh, f.path, f.dev, f.ino, fp, offset, this.tailerOptions, this.hooks);
     this.tailers.add(t);
     this.log.info({ path: f.path, offset, resumed: cp !== undefined }, 'tailing file');
     if (!cp) this.recordCheckpoint(t);
@@ -254,26 +253,20 @@ export class FileSource implements Source {
 
   private readonly hooks: TailerHooks = {
     submit: async (events, path) => {
+      let refused = 0;
+      for (const e of events) if (e.reject) refused++;
       this.counters.received += events.length;
       const sub = await this.ingest!.submit(events, { source: this.name, detail: path });
-      this.counters.sent += events.length;
+      this.counters.sent += events.length - refused;
+      this.counters.rejected += refused;
       return sub;
     },
     committed: (t) => this.recordCheckpoint(t),
     tooLong: (t, end, bytes, excerpt) => {
-      this.counters.received++;
-      this.counters.rejected++;
-      const error = `line of ${bytes} bytes exceeds the limit of ${this.config.maxLineBytes} bytes`;
-      this.log.warn({ path: t.path, endOffset: end, bytes, excerpt: excerpt.slice(0, 256) }, error);
-      (this.ingest as RejectingIngest).reject?.({
-        kind: 'rejected',
-        source: this.name,
-        detail: `${t.path} bytes ${end - bytes - 1}..${end}`,
-        reason: 'too_long',
-        error,
-        raw: excerpt,
-        at: new Date().toISOString(),
-      });
+      // counted as rejected when submitted; the pipeline dead-letters it with this message
+      const message = `line of ${bytes} bytes at bytes ${end - bytes - 1}..${end} exceeds the limit of ${this.config.max_line_bytes} bytes`;
+      this.log.warn({ path: t.path, endOffset: end, bytes, excerpt: excerpt.slice(0, 256) }, message);
+      return message;
     },
     failed: (t, err) => {
       this.counters.errors++;
@@ -291,7 +284,7 @@ export class FileSource implements Source {
       updatedAt: new Date().toISOString(),
     });
     if (this.saveTimer) return;
-    const wait = Math.max(0, this.lastSave + this.config.checkpointMinIntervalMs - Date.now());
+    const wait = Math.max(0, this.lastSave + this.config.checkpoint_min_interval - Date.now());
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       this.lastSave = Date.now();

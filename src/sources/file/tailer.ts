@@ -7,8 +7,11 @@ export interface TailerHooks {
   submit(events: RawEvent[], path: string): Promise<Submission>;
   /** The durable offset of the tailer advanced. */
   committed(t: Tailer): void;
-  /** A line over the size limit was skipped. */
-  tooLong(t: Tailer, endOffset: number, bytes: number, excerpt: string): void;
+  /**
+   * A line over the size limit was cut to an excerpt; returns the message of
+   * its rejection (the pipeline dead-letters it as `too_long`).
+   */
+  tooLong(t: Tailer, endOffset: number, bytes: number, excerpt: string): string;
   /** A submission's durability failed: its lines stay uncommitted (re-read after a restart). */
   failed(t: Tailer, err: unknown): void;
 }
@@ -78,7 +81,9 @@ export class Tailer {
       },
       tooLong: (excerpt, bytes) => {
         this.batchEnd = this.lineEnd();
-        this.hooks.tooLong(this, this.batchEnd, bytes, excerpt);
+        const message = this.hooks.tooLong(this, this.batchEnd, bytes, excerpt);
+        this.batch.push({ raw: excerpt, receivedAt: this.receivedAt, reject: { reason: 'too_long', message } });
+        if (this.batch.length >= this.opts.maxBatchEvents) this.cut();
       },
     });
   }

@@ -46,7 +46,7 @@ export class NatsSource implements Source {
     // in-progress signals every half ack-wait for messages not yet durable
     this.keepAlive = setInterval(() => {
       for (const msgs of this.outstanding) for (const m of msgs) m.working();
-    }, Math.max(500, this.config.ackWaitMs / 2));
+    }, Math.max(500, this.config.ack_wait / 2));
   }
 
   health(): Health {
@@ -65,7 +65,7 @@ export class NatsSource implements Source {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all(this.inFlight),
-      new Promise((r) => (timer = setTimeout(r, this.config.stopTimeoutMs))),
+      new Promise((r) => (timer = setTimeout(r, this.config.stop_timeout))),
     ]);
     clearTimeout(timer);
     clearInterval(this.keepAlive);
@@ -87,7 +87,7 @@ export class NatsSource implements Source {
         this.status = `consuming ${this.config.stream}/${this.config.consumer}`;
         this.failing = undefined;
         attempt = 0;
-        this.messages = await consumer.consume({ max_messages: this.config.batchSize });
+        this.messages = await consumer.consume({ max_messages: this.config.batch_size });
         if (this.abort.signal.aborted) this.messages.stop();
         await this.consume(this.messages, ingest);
       } catch (e) {
@@ -103,7 +103,7 @@ export class NatsSource implements Source {
   private async consumer(nc: NatsConnection) {
     const js = nc.jetstream();
     const { stream, consumer } = this.config;
-    if (this.config.createConsumer) {
+    if (this.config.create_consumer) {
       const jsm = await nc.jetstreamManager();
       const existing = await jsm.consumers.info(stream, consumer).catch(() => undefined);
       if (!existing) {
@@ -111,10 +111,10 @@ export class NatsSource implements Source {
           durable_name: consumer,
           ack_policy: AckPolicy.Explicit,
           deliver_policy: DeliverPolicy.All,
-          ack_wait: nanos(this.config.ackWaitMs),
-          max_deliver: this.config.maxDeliver,
-          max_ack_pending: this.config.maxAckPending,
-          filter_subject: this.config.filterSubject,
+          ack_wait: nanos(this.config.ack_wait),
+          max_deliver: this.config.max_deliver,
+          max_ack_pending: this.config.max_ack_pending,
+          filter_subject: this.config.filter_subject,
         });
         this.log.info({ stream, consumer }, 'durable consumer created');
       }
@@ -142,7 +142,7 @@ export class NatsSource implements Source {
       if (failure) throw failure;
       batch.push(m);
       // getPending() counts the message being handled: 1 means nothing else is buffered
-      if (batch.length >= this.config.batchSize || messages.getPending() <= 1) await flush();
+      if (batch.length >= this.config.batch_size || messages.getPending() <= 1) await flush();
       else timer ??= setTimeout(() => flush().catch((e: unknown) => (failure = e)), LINGER_MS);
     }
     clearTimeout(timer);
