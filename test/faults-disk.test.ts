@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -93,6 +93,57 @@ describe('faults: disk trouble', () => {
     } finally {
       await service.stop();
       execFileSync('umount', ['-l', mnt]);
+    }
+  });
+
+  it('a full checkpoint directory: reported in health and logs, nothing lost, the checkpoint catches up when space returns', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jizo-cpdisk-'));
+    const cps = join(dir, 'checkpoints');
+    mkdirSync(cps);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', cps]);
+    const input = join(dir, 'eve.json');
+    const out = join(dir, 'out.ndjson');
+    const n = size(50_000, 5_000);
+    writeFileSync(input, Array.from({ length: n }, (_, i) => event(i) + '\n').join(''));
+    writeFileSync(join(cps, 'filler'), Buffer.alloc(64 * 1024 - 1));
+    const logs: string[] = [];
+    const logger = pino({ level: 'info' }, new Writable({ write: (c, _e, cb) => (logs.push(c.toString()), cb()) }));
+    const registry = defaultRegistry();
+    const config = validateConfig(
+      {
+        data_dir: dir,
+        admin: false,
+        sources: { tail: { type: 'file', paths: [input], poll_interval: '50ms', checkpoint_min_interval: '0s' } },
+        sinks: { out: { type: 'file', path: out, max_bytes: 0 } },
+      },
+      registry,
+    );
+    const service = new Service(config, registry, logger);
+    try {
+      await service.start();
+      const tail = service.sources.get('tail')!;
+      await until(() => /checkpoint write failed/.test(tail.health().detail ?? ''), 20_000, 'the checkpoint write to fail');
+      assert.match(tail.health().detail!, /ENOSPC/);
+      assert.ok(logs.some((l) => /checkpoint write failed/.test(l)), 'logged');
+      rmSync(join(cps, 'filler'));
+      appendFileSync(input, Array.from({ length: 10 }, (_, i) => event(n + i) + '\n').join(''));
+      await until(() => {
+        try {
+          return JSON.parse(readFileSync(join(cps, 'file-tail.json'), 'utf8')).files[0].offset === statSync(input).size;
+        } catch {
+          return false;
+        }
+      }, 20_000, 'the checkpoint to catch up');
+      await until(() => tail.health().ok, 5000, 'the source healthy again');
+      await service.stop();
+      const ids = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l).jizo.flow.id as string);
+      const unique = new Set(ids);
+      const figures = { lines: n + 10, written: ids.length, lost: n + 10 - unique.size, duplicated: ids.length - unique.size };
+      console.log(`faults checkpoint-dir-full: ${JSON.stringify(figures)}`);
+      assert.deepEqual([figures.lost, figures.duplicated], [0, 0]);
+    } finally {
+      await service.stop();
+      execFileSync('umount', ['-l', cps]);
     }
   });
 });

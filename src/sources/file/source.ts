@@ -41,6 +41,7 @@ export class FileSource implements Source {
   private woken = false;
   private lastScan = 0;
   private lastError: string | undefined;
+  private checkpointError: string | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   private lastSave = 0;
 
@@ -70,6 +71,7 @@ export class FileSource implements Source {
 
   health(): Health {
     if (this.lastError) return { ok: false, detail: this.lastError };
+    if (this.checkpointError) return { ok: false, detail: this.checkpointError };
     const open = [...this.tailers].filter((t) => !t.closed).length;
     return { ok: true, detail: open === 0 ? 'waiting for files' : `${open} file(s) open` };
   }
@@ -288,11 +290,15 @@ export class FileSource implements Source {
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       this.lastSave = Date.now();
-      this.store.save().catch((err: unknown) => {
-        this.counters.errors++;
-        this.lastError = `checkpoint write failed: ${(err as Error).message}`;
-        this.log.error({ err }, 'checkpoint write failed');
-      });
+      this.store.save().then(
+        () => (this.checkpointError = undefined),
+        (err: unknown) => {
+          this.counters.errors++;
+          // Kept apart from lastError (cleared by every read pass): shown until a save succeeds.
+          this.checkpointError = `checkpoint write failed: ${(err as Error).message}`;
+          this.log.error({ err }, 'checkpoint write failed');
+        },
+      );
     }, wait);
   }
 }
