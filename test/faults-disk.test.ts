@@ -69,7 +69,13 @@ describe('faults: disk trouble', () => {
       const whileFull = readFileSync(join(mnt, 'events.ndjson'), 'utf8');
       assert.ok(whileFull.split('\n').filter(Boolean).length >= ackedWhileFull, 'every acknowledged event is in the file');
       assert.ok(ackedWhileFull < posts * per, 'not everything was acknowledged while the disk was full');
-      const health = await httpRequest(admin, { method: 'GET', path: '/healthz' });
+      // The sink is unhealthy while its writes fail (polled: between two attempts the state may be read mid-retry).
+      let health = await httpRequest(admin, { method: 'GET', path: '/healthz' });
+      const healthDeadline = Date.now() + 10_000;
+      while (health.status !== 503 && Date.now() < healthDeadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        health = await httpRequest(admin, { method: 'GET', path: '/healthz' });
+      }
       assert.equal(health.status, 503);
       assert.match(health.body, /"name":"file","type":"file","kind":"sink","ok":false/);
       const metrics = (await httpRequest(admin, { method: 'GET', path: '/metrics' })).body;
