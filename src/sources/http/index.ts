@@ -7,6 +7,7 @@
  * Built on node:http: three answers and a size-limited body read do not need a
  * framework, and reading the body ourselves keeps the limit exact.
  */
+import { listen } from '../listen.js';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -87,14 +88,7 @@ export class HttpSource implements Source {
       this.counters.errors++;
       this.deps.logger.debug({ max_connections: c.max_connections }, 'connection refused: too many connections');
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(c.port, c.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    server.on('error', (e) => {
+    await listen(server, c.port, c.host, (e) => {
       this.counters.errors++;
       this.lastError = e.message;
     });

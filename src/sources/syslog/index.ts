@@ -3,6 +3,7 @@
  * message (header included) is handed to the pipeline, whose decoder reads
  * RFC 3164 and RFC 5424 headers and the EVE JSON they carry.
  */
+import { listen } from '../listen.js';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -111,14 +112,7 @@ export class SyslogSource implements Source {
       this.counters.errors++;
       this.deps.logger.debug({ error: e.message }, 'TLS handshake failed');
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(c.port, c.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    server.on('error', (e) => {
+    await listen(server, c.port, c.host, (e) => {
       this.counters.errors++;
       this.lastError = e.message;
     });
