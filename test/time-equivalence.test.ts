@@ -84,3 +84,32 @@ test('toUtc: the offset cache gives the same answer on repeats', () => {
     assert.equal(toUtc('2024-12-31T23:59:58.1-0100'), '2025-01-01T00:59:58.1Z');
   }
 });
+
+test('toUtc: runs of events in the same local minute, offsets and separators mixed, match the regex conversion', () => {
+  // The last shifted minute is reused: consecutive stamps of a sensor on local time hit it, any change must miss it.
+  const offsets = ['+0200', '+02:00', '-0430', '+0000', 'Z', '+0100', ''];
+  const seps = ['T', ' '];
+  let checked = 0;
+  for (let i = 0; i < 5000; i++) {
+    const minute = Math.floor(i / 7) % 60;
+    const hour = Math.floor(i / 420) % 24;
+    const off = offsets[(i * 5) % offsets.length]!;
+    const sep = seps[i % 11 === 0 ? 1 : 0]!;
+    const s = `2024-02-29${sep}${pad2(hour)}:${pad2(minute)}:${pad2(i % 60)}.${String(i).padStart(6, '0')}${off}`;
+    assert.equal(toUtc(s), reference(s), s);
+    // The same stamp again, and once more with another offset: the memo must not answer for it.
+    assert.equal(toUtc(s), reference(s), s);
+    const other = s.replace(/[+-]\d\d:?\d\d$|Z$/, '') + '-0100';
+    assert.equal(toUtc(other), reference(other), other);
+    checked += 3;
+  }
+  assert.equal(checked, 15000);
+});
+
+test('toUtc: a stamp already in RFC 3339 UTC comes back as is', () => {
+  const s = '2024-06-27T12:56:49.920281Z';
+  assert.equal(toUtc(s), s);
+  assert.equal(toUtc('2024-06-27T12:56:49.920281z'), s);
+  assert.equal(toUtc('2024-06-27 12:56:49.920281Z'), '2024-06-27T12:56:49.920281Z');
+  assert.equal(toUtc('2024-06-27T12:56:49,920281Z'), s);
+});

@@ -2,13 +2,18 @@
  * The `sekoia` profile: the documented Jizo integration, field for field
  * (spec "Extracted Fields" table plus the inferred fields its samples show:
  * source/destination.address, related.ip, url.path, url.query).
+ *
+ * This runs once per event on the hot path, so every output object is built
+ * with named property stores in a fixed order (V8 keeps one hidden class per
+ * shape, and JSON.stringify walks it fast) and created only when it gets a
+ * field; the key order is the order of the fields in the output.
  */
 import type { EcsEvent } from '@elastic/ecs';
 import type { JsonObject } from '../eve/json.js';
 import { eventTimestamp } from './common.js';
 import type { Context, JizoDocument } from './types.js';
 import { splitUrl } from './url.js';
-import { addUnique, date, first, ip, keyword, long, obj, put, str } from './values.js';
+import { date, first, ip, keyword, long, obj, str } from './values.js';
 
 export function sekoiaProfile(ctx: Context): JizoDocument {
   const e: JsonObject = ctx.decoded.event;
@@ -18,40 +23,29 @@ export function sekoiaProfile(ctx: Context): JizoDocument {
 
   const event: EcsEvent = {};
   if (alert !== undefined) {
-    put(event, 'action', keyword(alert.action));
-    put(event, 'severity', long(alert.severity));
+    const action = keyword(alert.action);
+    if (action !== undefined) event.action = action;
+    const severity = long(alert.severity);
+    if (severity !== undefined) event.severity = severity as number;
   }
   event.category = ['network'];
   if (e.event_type === 'alert') event.kind = 'alert';
-  if (flow !== undefined) put(event, 'start', date(flow.start));
+  if (flow !== undefined) {
+    const start = date(flow.start);
+    if (start !== undefined) event.start = start;
+  }
   event.type = ['connection'];
 
   const doc: JizoDocument = { message: ctx.decoded.payload, event, '@timestamp': eventTimestamp(e, ctx) };
-
-  if (alert !== undefined) {
-    const properties: Record<string, string> = {};
-    put(properties, 'category', keyword(alert.category));
-    put(properties, 'severity', keyword(first(obj(alert, 'metadata')?.signature_severity)));
-    put(properties, 'signature', keyword(alert.signature));
-    put(properties, 'signature_id', keyword(alert.signature_id));
-    if (hasKeys(properties)) doc.action = { properties };
-  }
+  if (alert !== undefined) alertProperties(doc, alert);
 
   const srcIp = ip(e.src_ip);
   const dstIp = ip(e.dest_ip);
-  const related: string[] = [];
-  addUnique(related, srcIp);
-  addUnique(related, dstIp);
   if (srcIp === undefined && e.src_ip !== undefined) ctx.warnings.push('src_ip is not an IP address');
   if (dstIp === undefined && e.dest_ip !== undefined) ctx.warnings.push('dest_ip is not an IP address');
 
-  const destination: Record<string, unknown> = {};
-  put(destination, 'address', dstIp);
-  put(destination, 'bytes', flow && long(flow.bytes_toclient));
-  put(destination, 'ip', dstIp);
-  put(destination, 'packets', flow && long(flow.pkts_toclient));
-  put(destination, 'port', long(e.dest_port));
-  if (hasKeys(destination)) doc.destination = destination;
+  const destination = endpoint(dstIp, flow?.bytes_toclient, flow?.pkts_toclient, e.dest_port);
+  if (destination !== undefined) doc.destination = destination;
 
   // The documented integration sets host.ip to src_ip, as a single value.
   if (srcIp !== undefined) doc.host = { ip: srcIp as unknown as string[] };
@@ -59,42 +53,77 @@ export function sekoiaProfile(ctx: Context): JizoDocument {
   const flowId = keyword(e.flow_id);
   if (flowId !== undefined) doc.jizo = { flow: { id: flowId } };
 
-  const network: Record<string, unknown> = {};
-  put(network, 'protocol', keyword(e.app_proto));
-  put(network, 'transport', keyword(e.proto));
-  if (hasKeys(network)) doc.network = network;
+  const protocol = keyword(e.app_proto);
+  const transport = keyword(e.proto);
+  if (protocol !== undefined || transport !== undefined) {
+    const network: Record<string, string> = {};
+    if (protocol !== undefined) network.protocol = protocol;
+    if (transport !== undefined) network.transport = transport;
+    doc.network = network;
+  }
 
   const iface = keyword(e.in_iface);
   if (iface !== undefined) doc.observer = { ingress: { interface: { name: iface } } };
 
-  if (related.length > 0) doc.related = { ip: related };
+  if (srcIp !== undefined) doc.related = { ip: dstIp === undefined || dstIp === srcIp ? [srcIp] : [srcIp, dstIp] };
+  else if (dstIp !== undefined) doc.related = { ip: [dstIp] };
 
-  const source: Record<string, unknown> = {};
-  put(source, 'address', srcIp);
-  put(source, 'bytes', flow && long(flow.bytes_toserver));
-  put(source, 'ip', srcIp);
-  put(source, 'packets', flow && long(flow.pkts_toserver));
-  put(source, 'port', long(e.src_port));
-  if (hasKeys(source)) doc.source = source;
+  const source = endpoint(srcIp, flow?.bytes_toserver, flow?.pkts_toserver, e.src_port);
+  if (source !== undefined) doc.source = source;
 
-  if (http !== undefined) {
-    const response: Record<string, unknown> = {};
-    put(response, 'bytes', long(http.response_length));
-    put(response, 'status_code', long(http.status));
-    if (hasKeys(response)) doc.http = { response };
-    const original = str(http.url);
-    if (original !== undefined) {
-      const parts = splitUrl(original);
-      const url: Record<string, unknown> = { original };
-      put(url, 'path', parts.path);
-      put(url, 'query', parts.query);
-      doc.url = url;
-    }
-  }
+  if (http !== undefined) httpFields(doc, http);
   return doc;
 }
 
-function hasKeys(o: object): boolean {
-  for (const _ in o) return true;
-  return false;
+function alertProperties(doc: JizoDocument, alert: JsonObject): void {
+  const category = keyword(alert.category);
+  const severity = keyword(first(obj(alert, 'metadata')?.signature_severity));
+  const signature = keyword(alert.signature);
+  const signatureId = keyword(alert.signature_id);
+  if (category === undefined && severity === undefined && signature === undefined && signatureId === undefined) return;
+  const properties: Record<string, string> = {};
+  if (category !== undefined) properties.category = category;
+  if (severity !== undefined) properties.severity = severity;
+  if (signature !== undefined) properties.signature = signature;
+  if (signatureId !== undefined) properties.signature_id = signatureId;
+  doc.action = { properties };
+}
+
+/** source.* / destination.*: address, bytes, ip, packets, port; undefined when none is set. */
+function endpoint(
+  addr: string | undefined,
+  bytesValue: JsonObject[string] | undefined,
+  packetsValue: JsonObject[string] | undefined,
+  portValue: JsonObject[string] | undefined,
+): Record<string, unknown> | undefined {
+  const bytes = long(bytesValue);
+  const packets = long(packetsValue);
+  const port = long(portValue);
+  if (addr === undefined && bytes === undefined && packets === undefined && port === undefined) return undefined;
+  const o: Record<string, unknown> = {};
+  if (addr !== undefined) o.address = addr;
+  if (bytes !== undefined) o.bytes = bytes;
+  if (addr !== undefined) o.ip = addr;
+  if (packets !== undefined) o.packets = packets;
+  if (port !== undefined) o.port = port;
+  return o;
+}
+
+function httpFields(doc: JizoDocument, http: JsonObject): void {
+  const bytes = long(http.response_length);
+  const status = long(http.status);
+  if (bytes !== undefined || status !== undefined) {
+    const response: Record<string, unknown> = {};
+    if (bytes !== undefined) response.bytes = bytes;
+    if (status !== undefined) response.status_code = status;
+    doc.http = { response };
+  }
+  const original = str(http.url);
+  if (original !== undefined) {
+    const parts = splitUrl(original);
+    const url: Record<string, unknown> = { original };
+    if (parts.path !== undefined) url.path = parts.path;
+    if (parts.query !== undefined) url.query = parts.query;
+    doc.url = url;
+  }
 }

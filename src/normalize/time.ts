@@ -53,13 +53,13 @@ export function toUtc(s: string): string | undefined {
   if (month === 2 && day === 29 && !isLeap(year)) return undefined;
 
   let p = 19;
-  let frac = '';
   let c = s.charCodeAt(p);
-  if (c === 46 /* . */ || c === 44 /* , */) {
+  // A comma before the fraction (ISO 8601 allows it) is written as a dot.
+  const comma = c === 44;
+  if (c === 46 /* . */ || comma) {
     const from = ++p;
     while (p < n && isDigit(s.charCodeAt(p))) p++;
     if (p === from) return undefined;
-    frac = '.' + s.slice(from, p);
     c = s.charCodeAt(p);
   }
   let offsetMinutes = 0;
@@ -67,6 +67,8 @@ export function toUtc(s: string): string | undefined {
     // no offset: UTC
   } else if (c === 90 /* Z */ || c === 122 /* z */) {
     if (p + 1 !== n) return undefined;
+    // Already RFC 3339 UTC as wanted: the same string, nothing built.
+    if (c === 90 && sep === 84 && !comma) return s;
   } else if (c === 43 /* + */ || c === 45 /* - */) {
     const oh = d2(s, p + 1);
     const colon = s.charCodeAt(p + 3) === 58 ? 1 : 0;
@@ -78,10 +80,14 @@ export function toUtc(s: string): string | undefined {
     return undefined;
   }
 
-  const secs = s.slice(16, 19) + frac + 'Z';
+  // Seconds and fraction as written (offsets are whole minutes: they never carry into them).
+  const secs = comma ? s.slice(16, 19) + '.' + s.slice(20, p) : s.slice(16, p);
   if (offsetMinutes === 0) {
-    return (sep === 84 ? s.slice(0, 16) : s.slice(0, 10) + 'T' + s.slice(11, 16)) + secs;
+    if (sep === 84 && !comma) return s.slice(0, p) + 'Z';
+    return s.slice(0, 10) + 'T' + s.slice(11, 16) + secs + 'Z';
   }
+  // Consecutive events of a sensor on local time share their minute: the last shift is reused.
+  if (offsetMinutes === lastOffset && s.startsWith(lastLocal)) return lastPrefix + secs + 'Z';
   const key = s.slice(0, 10) + s.slice(11, 16) + offsetMinutes;
   let prefix = shifted.get(key);
   if (prefix === undefined) {
@@ -89,8 +95,17 @@ export function toUtc(s: string): string | undefined {
     if (shifted.size >= SHIFTED_MAX) shifted.clear();
     shifted.set(key, prefix);
   }
-  return prefix === null ? undefined : prefix + secs;
+  if (prefix === null) return undefined;
+  lastOffset = offsetMinutes;
+  lastLocal = s.slice(0, 16);
+  lastPrefix = prefix;
+  return prefix + secs + 'Z';
 }
+
+/** The last shifted minute: local `YYYY-MM-DD?HH:MM` text, its offset, and its UTC prefix. */
+let lastOffset = 0;
+let lastLocal = '';
+let lastPrefix = '';
 
 /** `YYYY-MM-DDTHH:MM` in UTC of a local date-time shifted by minutes, or null out of range. */
 function shiftPrefix(year: number, month: number, day: number, hour: number, minute: number): string | null {

@@ -4,8 +4,10 @@
  * "the highest registered domain, stripped of the subdomain"; `top_level_domain`
  * is the effective TLD, e.g. "co.uk").
  */
-import { parse } from 'tldts';
+import { lazyModule } from './lazy.js';
 import { Lru } from './lru.js';
+
+const tldts = lazyModule<typeof import('tldts')>('tldts');
 
 export interface DomainParts {
   registered_domain?: string;
@@ -17,7 +19,7 @@ const NONE: DomainParts = Object.freeze({});
 const cache = new Lru<DomainParts>(4096, 253);
 
 function compute(host: string): DomainParts {
-  const r = parse(host, { allowPrivateDomains: false, extractHostname: false, validateHostname: false });
+  const r = tldts().parse(host, { allowPrivateDomains: false, extractHostname: false, validateHostname: false });
   if (r.isIp || r.domain === null) return NONE;
   const parts: DomainParts = { registered_domain: r.domain };
   if (r.subdomain) parts.subdomain = r.subdomain;

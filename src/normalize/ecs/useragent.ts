@@ -2,8 +2,10 @@
  * `user_agent.*` from a User-Agent header, parsed by ua-parser-js 1.x (MIT;
  * 2.x is AGPL) behind a bounded cache: a sensor sees few distinct agents.
  */
-import { UAParser } from 'ua-parser-js';
+import { lazyModule } from './lazy.js';
 import { Lru } from './lru.js';
+
+const uaParser = lazyModule<typeof import('ua-parser-js')>('ua-parser-js');
 
 type UserAgent = Record<string, unknown>;
 // ua-parser-js 1.x reads the first 500 characters only (UA_MAX_LENGTH): so does the cache key.
@@ -11,7 +13,7 @@ const UA_MAX_LENGTH = 500;
 const cache = new Lru<UserAgent>(1024, UA_MAX_LENGTH);
 
 function compute(original: string): UserAgent {
-  const r = new UAParser(original).getResult();
+  const r = new (uaParser().UAParser)(original).getResult();
   const ua: UserAgent = {};
   if (r.browser.name) ua.name = r.browser.name;
   if (r.browser.version) ua.version = r.browser.version;
