@@ -68,3 +68,65 @@ test('Utf8Chunks: bytes equal the UTF-8 encoding of the joined lines', () => {
     { numRuns: 300 },
   );
 });
+
+/** What splitting must give: the whole input decoded, cut at LF, the limit in bytes as received. */
+function referenceSplit(all: Buffer, max: number): string[] {
+  const out: string[] = [];
+  let n = 0;
+  let start = 0;
+  while (start < all.length) {
+    let nl = all.indexOf(10, start);
+    if (nl === -1) nl = all.length;
+    const line = all.subarray(start, nl);
+    n++;
+    if (line.length > max) out.push(`long ${n} ${line.length} ${line.toString('utf8').slice(0, EXCERPT_CHARS)}`);
+    else out.push(`line ${n} ${line.toString('utf8')}`);
+    start = nl + 1;
+  }
+  return out;
+}
+
+test('LineSplitter: any bytes in any chunking give the lines of the whole input decoded at once', () => {
+  const piece = fc.oneof(
+    fc.constantFrom('\n', '\r\n', 'é', '€', '𝄞', '{"a":1}', '\u0000'),
+    fc.string({ maxLength: 40 }),
+    fc.uint8Array({ maxLength: 12 }).map((a) => Buffer.from(a).toString('latin1')),
+  );
+  const input = fc.array(fc.oneof(piece, fc.uint8Array({ maxLength: 6 })), { maxLength: 40 }).map((parts) =>
+    Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p)))),
+  );
+  fc.assert(
+    fc.property(input, fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 60 }), (all, cuts, max) => {
+      const chunks: Buffer[] = [];
+      let i = 0;
+      let k = 0;
+      while (i < all.length) {
+        const size = cuts[k++ % cuts.length]!;
+        chunks.push(all.subarray(i, i + size));
+        i += size;
+      }
+      assert.deepEqual(split(chunks, max), referenceSplit(all, max));
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('LineSplitter: an excerpt of a long line is exact up to EXCERPT_CHARS, in one chunk or many', () => {
+  const line = Buffer.from('€'.repeat(EXCERPT_CHARS) + 'x'.repeat(50_000));
+  const whole = split([Buffer.concat([line, Buffer.from('\nnext')])], 1000);
+  assert.deepEqual(whole, [`long 1 ${line.length} ${'€'.repeat(EXCERPT_CHARS)}`, 'line 2 next']);
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < line.length; i += 333) pieces.push(line.subarray(i, i + 333));
+  assert.deepEqual(split([...pieces, Buffer.from('\nnext')], 1000), whole);
+});
+
+test('LineSplitter: a read buffer reused by the caller does not change a held line', () => {
+  const events: string[] = [];
+  const s = new LineSplitter(1 << 20, { line: (t) => events.push(t), tooLong: () => assert.fail('not long') });
+  const buf = Buffer.from('abc');
+  s.push(buf);
+  buf.write('xyz');
+  s.push(Buffer.from('def\n'));
+  s.end();
+  assert.deepEqual(events, ['abcdef']);
+});

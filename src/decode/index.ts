@@ -3,7 +3,7 @@
  * line (RFC 5424 / RFC 3164) whose MSG is the EVE JSON, or an intake envelope
  * `{"message": "<EVE JSON>"}`. Never throws: anything else is a rejection.
  */
-import { isObject, parseJson, type JsonObject } from '../eve/json.js';
+import { isObject, parseJson, type IntegerMode, type JsonObject } from '../eve/json.js';
 import { parseSyslog, type SyslogHeader } from './syslog.js';
 
 export type { SyslogHeader, StructuredData } from './syslog.js';
@@ -84,10 +84,10 @@ function isEve(o: JsonObject): boolean {
   return o.event_type !== undefined || o.timestamp !== undefined;
 }
 
-function parseObject(text: string, where: string): { obj: JsonObject; lossless: boolean } | Rejection {
+function parseObject(text: string, where: string, mode: IntegerMode): { obj: JsonObject; lossless: boolean } | Rejection {
   let parsed;
   try {
-    parsed = parseJson(text);
+    parsed = parseJson(text, mode);
   } catch (e) {
     const msg = (e as Error).message;
     if (isTruncation(text, msg)) return reject('truncated_json', `${where} is truncated JSON: ${msg}`);
@@ -112,13 +112,22 @@ function isTruncation(text: string, msg: string): boolean {
 }
 
 /** Decodes an EVE payload that may start with whitespace. */
-function decodeEve(text: string, where: string): { obj: JsonObject; lossless: boolean } | Rejection {
+function decodeEve(text: string, where: string, mode: IntegerMode): { obj: JsonObject; lossless: boolean } | Rejection {
   if (firstNonSpace(text) === -1) return reject('empty', `${where} is empty`);
-  return parseObject(text, where);
+  return parseObject(text, where, mode);
 }
 
 /** Decodes one raw line (a trailing LF/CRLF is ignored). */
 export function decode(rawLine: string, options: DecodeOptions = {}): Decoded | Rejection {
+  return decodeLine(rawLine, options, 'scan');
+}
+
+/**
+ * {@link decode} with the handling of integers beyond 2^53 chosen by the
+ * caller (see IntegerMode): `normalize` parses with `fast` for a profile that
+ * checks the values it reads, and again with `lossless` when one needs it.
+ */
+export function decodeLine(rawLine: string, options: DecodeOptions, mode: IntegerMode): Decoded | Rejection {
   const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const raw = stripTerminator(rawLine);
   if (raw.length > max || (raw.length * 3 > max && Buffer.byteLength(raw, 'utf8') > max)) {
@@ -129,41 +138,41 @@ export function decode(rawLine: string, options: DecodeOptions = {}): Decoded | 
   const c = raw.charCodeAt(i);
 
   if (c === 123 /* { */) {
-    const r = parseObject(raw, 'line');
+    const r = parseObject(raw, 'line', mode);
     if (!('obj' in r)) return r;
     if (isEve(r.obj)) return { ok: true, payload: raw, event: r.obj, lossless: r.lossless, envelope: 'eve' };
     const message = r.obj.message;
     if (typeof message !== 'string') {
       return reject('not_eve', 'JSON object is not an EVE event (no event_type nor timestamp) and has no "message" string');
     }
-    return decodeEnvelopeMessage(message);
+    return decodeEnvelopeMessage(message, mode);
   }
 
-  const sys = decodeSyslog(i === 0 ? raw : raw.slice(i), 'syslog message');
+  const sys = decodeSyslog(i === 0 ? raw : raw.slice(i), 'syslog message', mode);
   if (sys !== undefined) return sys;
   // Not an object and not syslog: say what it is (not JSON, or JSON of another kind).
-  const r = parseObject(raw, 'line');
+  const r = parseObject(raw, 'line', mode);
   return 'obj' in r ? reject('not_eve', 'line is not an EVE event') : r;
 }
 
 /** Decodes a syslog line whose MSG is EVE JSON; undefined when the line is not syslog. */
-function decodeSyslog(line: string, where: string): Decoded | Rejection | undefined {
+function decodeSyslog(line: string, where: string, mode: IntegerMode): Decoded | Rejection | undefined {
   const sys = parseSyslog(line);
   if (sys === undefined) return undefined;
-  const r = decodeEve(sys.msg, where);
+  const r = decodeEve(sys.msg, where, mode);
   if (!('obj' in r)) return r;
   if (!isEve(r.obj)) return reject('not_eve', `${where} is a JSON object but not an EVE event (no event_type nor timestamp)`);
   return { ok: true, payload: sys.msg, event: r.obj, lossless: r.lossless, envelope: 'syslog', syslog: sys.header };
 }
 
-function decodeEnvelopeMessage(message: string): Decoded | Rejection {
+function decodeEnvelopeMessage(message: string, mode: IntegerMode): Decoded | Rejection {
   const j = firstNonSpace(message);
   if (j !== -1 && message.charCodeAt(j) !== 123) {
     // A relay may wrap a whole syslog line in the envelope.
-    const sys = decodeSyslog(j === 0 ? message : message.slice(j), 'envelope syslog message');
+    const sys = decodeSyslog(j === 0 ? message : message.slice(j), 'envelope syslog message', mode);
     if (sys !== undefined) return sys;
   }
-  const r = decodeEve(message, 'envelope message');
+  const r = decodeEve(message, 'envelope message', mode);
   if (!('obj' in r)) return r;
   if (!isEve(r.obj)) return reject('not_eve', 'envelope message is a JSON object but not an EVE event (no event_type nor timestamp)');
   return { ok: true, payload: message, event: r.obj, lossless: r.lossless, envelope: 'message' };

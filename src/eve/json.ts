@@ -79,13 +79,29 @@ export interface ParsedJson {
 }
 
 /**
- * Parses JSON text, keeping every digit of integers beyond 2^53.
- * Throws a SyntaxError on invalid JSON, like JSON.parse.
+ * How integers beyond 2^53 are handled: `scan` (the default) looks for them in
+ * the text and parses losslessly only when it may hold one; `fast` is plain
+ * JSON.parse (for a caller that checks the values it reads and asks again with
+ * `lossless` when one of them is beyond 2^53); `lossless` always keeps every digit.
  */
-export function parseJson(text: string): ParsedJson {
-  if (!mayHoldUnsafeInteger(text)) return { value: JSON.parse(text) as JsonValue, lossless: false };
+export type IntegerMode = 'scan' | 'fast' | 'lossless';
+
+/**
+ * Parses JSON text, keeping every digit of integers beyond 2^53 (unless mode
+ * is `fast`). Throws a SyntaxError on invalid JSON, like JSON.parse.
+ */
+export function parseJson(text: string, mode: IntegerMode = 'scan'): ParsedJson {
+  if (mode === 'fast' || (mode === 'scan' && !mayHoldUnsafeInteger(text))) return { value: JSON.parse(text) as JsonValue, lossless: false };
   const value = losslessParse(text, undefined, losslessOptions as never) as JsonValue;
   return { value, lossless: true };
+}
+
+/**
+ * True when `v` is a number that may have lost digits: an integer-valued
+ * double beyond 2^53-1 (JSON.parse rounds such integer literals).
+ */
+export function isUnsafeNumber(v: unknown): boolean {
+  return typeof v === 'number' && (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) && Number.isInteger(v);
 }
 
 /** True when `v` is a non-null, non-array object. */

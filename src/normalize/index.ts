@@ -1,4 +1,4 @@
-import { decode } from '../decode/index.js';
+import { decodeLine } from '../decode/index.js';
 import { addDescription } from '../describe/index.js';
 import { ecsProfile } from './ecs/index.js';
 import { sekoiaProfile } from './sekoia.js';
@@ -28,8 +28,14 @@ export function getProfile(name: ProfileName): Profile {
  */
 export function normalize(raw: string, options: NormalizeOptions = {}): NormalizeResult {
   const profile = getProfile(options.profile ?? 'sekoia');
-  const decoded = decode(raw, options);
+  const checks = profile.readsUnsafeInteger;
+  let decoded = decodeLine(raw, options, checks === undefined ? 'scan' : 'fast');
   if (!decoded.ok) return decoded;
+  if (checks !== undefined && checks(decoded.event)) {
+    // A value the profile reads was rounded by JSON.parse: parse again, keeping every digit.
+    decoded = decodeLine(raw, options, 'lossless');
+    if (!decoded.ok) return decoded;
+  }
   const ctx: Context = { decoded, options, warnings: [] };
   try {
     const document = profile(ctx);

@@ -9,13 +9,15 @@
  * field; the key order is the order of the fields in the output.
  */
 import type { EcsEvent } from '@elastic/ecs';
-import type { JsonObject } from '../eve/json.js';
+import { isUnsafeNumber, type JsonObject } from '../eve/json.js';
 import { eventTimestamp } from './common.js';
-import type { Context, JizoDocument } from './types.js';
+import type { Context, JizoDocument, Profile } from './types.js';
 import { splitUrl } from './url.js';
 import { date, first, ip, keyword, long, obj, str } from './values.js';
 
-export function sekoiaProfile(ctx: Context): JizoDocument {
+export const sekoiaProfile: Profile = Object.assign(mapSekoia, { readsUnsafeInteger });
+
+function mapSekoia(ctx: Context): JizoDocument {
   const e: JsonObject = ctx.decoded.event;
   const alert = obj(e, 'alert');
   const flow = obj(e, 'flow');
@@ -126,4 +128,39 @@ function httpFields(doc: JizoDocument, http: JsonObject): void {
     if (parts.query !== undefined) url.query = parts.query;
     doc.url = url;
   }
+}
+
+/**
+ * True when a value this profile reads as a number or a keyword is an integer
+ * JSON.parse may have rounded. Every value read through long() or keyword()
+ * above must be listed here (a test puts an integer beyond 2^53 in each field
+ * of real events and compares with a lossless parse).
+ */
+function readsUnsafeInteger(e: JsonObject): boolean {
+  if (isUnsafeNumber(e.flow_id) || isUnsafeNumber(e.src_port) || isUnsafeNumber(e.dest_port)) return true;
+  if (isUnsafeNumber(e.app_proto) || isUnsafeNumber(e.proto) || isUnsafeNumber(e.in_iface)) return true;
+  const alert = obj(e, 'alert');
+  if (
+    alert !== undefined &&
+    (isUnsafeNumber(alert.action) ||
+      isUnsafeNumber(alert.severity) ||
+      isUnsafeNumber(alert.category) ||
+      isUnsafeNumber(alert.signature) ||
+      isUnsafeNumber(alert.signature_id) ||
+      isUnsafeNumber(first(obj(alert, 'metadata')?.signature_severity)))
+  ) {
+    return true;
+  }
+  const flow = obj(e, 'flow');
+  if (
+    flow !== undefined &&
+    (isUnsafeNumber(flow.bytes_toserver) ||
+      isUnsafeNumber(flow.bytes_toclient) ||
+      isUnsafeNumber(flow.pkts_toserver) ||
+      isUnsafeNumber(flow.pkts_toclient))
+  ) {
+    return true;
+  }
+  const http = obj(e, 'http');
+  return http !== undefined && (isUnsafeNumber(http.response_length) || isUnsafeNumber(http.status));
 }

@@ -1,5 +1,6 @@
 import type { Ecs, EcsEcs } from '@elastic/ecs';
 import type { Decoded, EnvelopeKind, Rejection } from '../decode/index.js';
+import type { JsonObject } from '../eve/json.js';
 
 /** The profiles: `sekoia` is the documented Jizo intake, `ecs` the full mapping. */
 export type ProfileName = 'sekoia' | 'ecs';
@@ -50,4 +51,14 @@ export interface Context {
   warnings: string[];
 }
 
-export type Profile = (ctx: Context) => JizoDocument;
+export interface Profile {
+  (ctx: Context): JizoDocument;
+  /**
+   * Set by a profile that reads a known set of numeric values: the event is
+   * then parsed with plain JSON.parse (no scan of the text for long digit
+   * runs), and parsed again losslessly only when this finds one of those
+   * values beyond 2^53. Without it, every event holding a digit run that may
+   * be such an integer is parsed losslessly.
+   */
+  readsUnsafeInteger?(event: JsonObject): boolean;
+}
