@@ -9,8 +9,7 @@ import { parseDn } from '../src/normalize/ecs/x509.js';
 import { serverName } from '../src/normalize/ecs/tls.js';
 import { appProtocol } from '../src/normalize/ecs/common.js';
 import { Lru } from '../src/normalize/ecs/lru.js';
-import { fastUtc, nanosBetween } from '../src/normalize/ecs/fasttime.js';
-import { utc } from '../src/normalize/ecs/cached.js';
+import { nanosBetween } from '../src/normalize/ecs/fasttime.js';
 import { epochNanos, toUtc } from '../src/normalize/time.js';
 import fc from 'fast-check';
 
@@ -241,9 +240,6 @@ test('integer time conversions agree with toUtc and epochNanos (property)', () =
     .map((p) => `${p.y}-${two(p.mo)}-${two(p.d)}T${two(p.h)}:${two(p.mi)}:${two(p.s)}${p.frac === '' ? '' : '.' + p.frac}${p.off}`);
   fc.assert(
     fc.property(stamp, stamp, (a, b) => {
-      assert.equal(fastUtc(a), toUtc(a), a);
-      assert.equal(utc(a), toUtc(a), a);
-      assert.equal(utc(a.replace('T', ' ').replace('.', ',')), toUtc(a.replace('T', ' ').replace('.', ',')), a);
       const ua = toUtc(a);
       const ub = toUtc(b);
       if (ua === undefined || ub === undefined) return;
@@ -253,9 +249,9 @@ test('integer time conversions agree with toUtc and epochNanos (property)', () =
     }),
     { numRuns: 3000, seed: 7 },
   );
-  assert.equal(fastUtc('2024-02-29T23:59:59.999999-0100'), '2024-03-01T00:59:59.999999Z');
-  assert.equal(fastUtc('2023-02-29T00:00:00Z'), undefined);
-  assert.equal(fastUtc('2024-01-01T00:30:00+0100'), '2023-12-31T23:30:00Z');
+  assert.equal(toUtc('2024-02-29T23:59:59.999999-0100'), '2024-03-01T00:59:59.999999Z');
+  assert.equal(toUtc('2023-02-29T00:00:00Z'), undefined);
+  assert.equal(toUtc('2024-01-01T00:30:00+0100'), '2023-12-31T23:30:00Z');
 });
 
 test('an src_ip that is not an address is kept under jizo.unmapped, with a warning', () => {

@@ -1,11 +1,11 @@
 /**
- * Integer-only forms of the time conversions of ../time.ts for the common
- * EVE shape `YYYY-MM-DDTHH:MM:SS[.f]±HHMM` (or `Z`, `±HH:MM`): no Date object,
- * no BigInt on the hot path. Anything else falls back to toUtc/epochNanos,
- * and a property test checks that both give the same results.
+ * Integer-only duration between two timestamps of the common EVE shape
+ * `YYYY-MM-DDTHH:MM:SS[.f]±HHMM` (or `Z`, `±HH:MM`): no Date object, no
+ * BigInt on the hot path. Anything else falls back to epochNanos, and a
+ * property test checks that both give the same results.
  * Civil-date arithmetic: H. Hinnant, "chrono-Compatible Low-Level Date Algorithms".
  */
-import { epochNanos, toUtc } from '../time.js';
+import { epochNanos } from '../time.js';
 
 function daysFromCivil(y: number, m: number, d: number): number {
   y -= m <= 2 ? 1 : 0;
@@ -14,18 +14,6 @@ function daysFromCivil(y: number, m: number, d: number): number {
   const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
-}
-
-function civilFromDays(z: number): [number, number, number] {
-  z += 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp + (mp < 10 ? 3 : -9);
-  return [era * 400 + yoe + (m <= 2 ? 1 : 0), m, d];
 }
 
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -39,8 +27,6 @@ function digits(s: string, from: number, n: number): number {
   }
   return v;
 }
-
-const TWO: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
 
 /** Parsed `YYYY-MM-DDTHH:MM:SS[.f](Z|±HHMM|±HH:MM)`: epoch seconds (UTC) and the fraction text. */
 interface Parts {
@@ -78,20 +64,6 @@ function parse(s: string): Parts | undefined {
     offset = (oh * 60 + om) * 60 * (c === 45 ? -1 : 1);
   } else return undefined;
   return { sec: daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset, frac };
-}
-
-/** Same result as toUtc(s). */
-export function fastUtc(s: string): string | undefined {
-  const p = parse(s);
-  if (p === undefined) return toUtc(s);
-  const days = Math.floor(p.sec / 86400);
-  const rem = p.sec - days * 86400;
-  const [y, m, d] = civilFromDays(days);
-  if (y < 0 || y > 9999) return undefined;
-  const hh = Math.floor(rem / 3600);
-  const mm = Math.floor((rem % 3600) / 60);
-  const ss = rem % 60;
-  return `${TWO[(y / 100) | 0]}${TWO[y % 100]}-${TWO[m]}-${TWO[d]}T${TWO[hh]}:${TWO[mm]}:${TWO[ss]}${p.frac === '' ? '' : '.' + p.frac}Z`;
 }
 
 /** Nanoseconds from UTC string `a` to UTC string `b` (both from toUtc), exact: a number when safe, else a bigint. */

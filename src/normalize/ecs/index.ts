@@ -6,11 +6,11 @@
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { eventTimestamp } from '../common.js';
+import { toUtc } from '../time.js';
 import type { Context, JizoDocument } from '../types.js';
 import { mapAlert } from './alert.js';
 import { mapAnomaly } from './anomaly.js';
 import type { Ecs } from './build.js';
-import { utc } from './cached.js';
 import { categorize, defaultProtocol } from './categorize.js';
 import { COMMON_HANDLERS, mapCommon, mapSyslog, unmapped } from './common.js';
 import { mapDns } from './dns.js';
@@ -60,7 +60,7 @@ const DISPATCH = new Map<string, Handler>([
 export function ecsProfile(ctx: Context): JizoDocument {
   const e = ctx.decoded.event;
   const type = typeof e.event_type === 'string' ? e.event_type : '';
-  const ts = typeof e.timestamp === 'string' ? utc(e.timestamp) : undefined;
+  const ts = typeof e.timestamp === 'string' ? toUtc(e.timestamp) : undefined;
   const doc: JizoDocument = { '@timestamp': ts ?? eventTimestamp(e, ctx), ecs: { version: ECS_VERSION } };
   const s: Ecs = { ctx, doc, e, type, ips: [], hosts: undefined, hashes: undefined, users: undefined };
   const event = categorize(s);
