@@ -36,6 +36,19 @@ export function jizo(s: Ecs, key: string): Record<string, unknown> {
 }
 
 /**
+ * Puts `fields` (built by a mapper, constant keys) under `jizo.<key>`: the
+ * object itself when there is none yet, else its fields copied in. Mappers
+ * that may have nothing to put build their object first, so that no empty
+ * object is created and deleted again (a delete makes the parent slow).
+ */
+export function attachJizo(s: Ecs, key: string, fields: Record<string, unknown>): void {
+  const j = (s.doc.jizo ??= {}) as Record<string, unknown>;
+  const cur = j[key] as Record<string, unknown> | undefined;
+  if (cur === undefined) j[key] = fields;
+  else Object.assign(cur, fields);
+}
+
+/**
  * Sets a property whose name comes from the input. `__proto__` as a key is
  * data: a plain assignment would change the object's prototype instead.
  */

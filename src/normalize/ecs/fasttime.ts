@@ -28,30 +28,40 @@ function digits(s: string, from: number, n: number): number {
   return v;
 }
 
-/** Parsed `YYYY-MM-DDTHH:MM:SS[.f](Z|±HHMM|±HH:MM)`: epoch seconds (UTC) and the fraction text. */
-interface Parts {
-  sec: number;
-  frac: string;
-}
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
-function parse(s: string): Parts | undefined {
-  if (s.length < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return undefined;
-  if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+/** Results of the last successful parse(): epoch seconds (UTC) and nanoseconds of the fraction. */
+let parsedSec = 0;
+let parsedNanos = 0;
+
+/**
+ * Parses `YYYY-MM-DDTHH:MM:SS[.f](Z|±HHMM|±HH:MM)` (at most 9 fraction digits)
+ * into parsedSec/parsedNanos, without allocating; false when `s` has another shape.
+ */
+function parse(s: string): boolean {
+  if (s.length < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return false;
+  if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return false;
   const y = digits(s, 0, 4);
   const mo = digits(s, 5, 2);
   const d = digits(s, 8, 2);
   const h = digits(s, 11, 2);
   const mi = digits(s, 14, 2);
   const se = digits(s, 17, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > DAYS[mo - 1]! || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59) return undefined;
-  if (mo === 2 && d === 29 && !((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0)) return undefined;
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > DAYS[mo - 1]! || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59) return false;
+  if (mo === 2 && d === 29 && !((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0)) return false;
   let i = 19;
-  let frac = '';
+  let nanos = 0;
   if (s.charCodeAt(i) === 46) {
     const start = ++i;
-    while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
-    if (i === start || i - start > 9) return undefined;
-    frac = s.slice(start, i);
+    let v = 0;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      v = v * 10 + c;
+    }
+    const n = i - start;
+    if (n === 0 || n > 9) return false;
+    nanos = v * POW10[9 - n]!;
   }
   let offset = 0;
   const rest = s.length - i;
@@ -60,26 +70,26 @@ function parse(s: string): Parts | undefined {
   else if ((rest === 5 || rest === 6) && (c === 43 || c === 45)) {
     const oh = digits(s, i + 1, 2);
     const om = rest === 5 ? digits(s, i + 3, 2) : s.charCodeAt(i + 3) === 58 ? digits(s, i + 4, 2) : -1;
-    if (oh < 0 || oh > 23 || om < 0 || om > 59) return undefined;
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return false;
     offset = (oh * 60 + om) * 60 * (c === 45 ? -1 : 1);
-  } else return undefined;
-  return { sec: daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset, frac };
+  } else return false;
+  parsedSec = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+  parsedNanos = nanos;
+  return true;
 }
 
 /** Nanoseconds from UTC string `a` to UTC string `b` (both from toUtc), exact: a number when safe, else a bigint. */
 export function nanosBetween(a: string, b: string): number | bigint | undefined {
-  const pa = parse(a);
-  const pb = parse(b);
-  if (pa !== undefined && pb !== undefined) {
-    const ds = pb.sec - pa.sec;
-    // |ds| * 1e9 stays below 2^53 for about 104 days.
-    if (Math.abs(ds) < 9_000_000) return ds * 1e9 + (fracNanos(pb.frac) - fracNanos(pa.frac));
+  if (parse(a)) {
+    const secA = parsedSec;
+    const nanosA = parsedNanos;
+    if (parse(b)) {
+      const ds = parsedSec - secA;
+      // |ds| * 1e9 stays below 2^53 for about 104 days.
+      if (Math.abs(ds) < 9_000_000) return ds * 1e9 + (parsedNanos - nanosA);
+    }
   }
   const na = epochNanos(a);
   const nb = epochNanos(b);
   return na === undefined || nb === undefined ? undefined : nb - na;
-}
-
-function fracNanos(f: string): number {
-  return f === '' ? 0 : Number((f + '000000000').slice(0, 9));
 }

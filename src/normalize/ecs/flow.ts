@@ -137,22 +137,42 @@ export function mapNetflow(s: Ecs, n: JsonObject): void {
   keepUnmapped(s, 'netflow', n, NETFLOW_KEYS);
 }
 
-const TCP_BOOLS = ['syn', 'fin', 'rst', 'psh', 'ack', 'urg', 'ecn', 'cwr', 'ns'];
-const TCP_KEYS: ReadonlySet<string> = new Set([
-  ...TCP_BOOLS, 'tcp_flags', 'tcp_flags_ts', 'tcp_flags_tc', 'state', 'ts_max_regions', 'tc_max_regions',
-]);
-
-/** tcp: flags seen on a flow (hex strings and one boolean per flag). */
+/** tcp: flags seen on a flow (hex strings and one boolean per flag); one pass over its keys. */
 export function mapTcp(s: Ecs, t: JsonObject): void {
   const j = jizo(s, 'tcp');
-  for (const k of ['tcp_flags', 'tcp_flags_ts', 'tcp_flags_tc', 'state']) {
-    const v = keyword(t[k]);
-    if (v !== undefined) j[k] = v;
+  let rest: Record<string, unknown> | undefined;
+  for (const k of Object.keys(t)) {
+    const v = t[k]!;
+    switch (k) {
+      case 'tcp_flags':
+      case 'tcp_flags_ts':
+      case 'tcp_flags_tc':
+      case 'state': {
+        const x = keyword(v);
+        if (x !== undefined) j[k] = x;
+        break;
+      }
+      case 'syn':
+      case 'fin':
+      case 'rst':
+      case 'psh':
+      case 'ack':
+      case 'urg':
+      case 'ecn':
+      case 'cwr':
+      case 'ns':
+        if (typeof v === 'boolean') j[k] = v;
+        break;
+      case 'ts_max_regions':
+      case 'tc_max_regions': {
+        const x = long(v);
+        if (x !== undefined) j[k] = x;
+        break;
+      }
+      default:
+        // Keys this version does not know are kept under jizo.unmapped.tcp.
+        if (v !== null && v !== '') setKey((rest ??= {}), k, v);
+    }
   }
-  for (const k of TCP_BOOLS) if (typeof t[k] === 'boolean') j[k] = t[k];
-  for (const k of ['ts_max_regions', 'tc_max_regions']) {
-    const v = long(t[k]);
-    if (v !== undefined) j[k] = v;
-  }
-  keepUnmapped(s, 'tcp', t, TCP_KEYS);
+  if (rest !== undefined) setKey(jizo(s, 'unmapped'), 'tcp', rest);
 }

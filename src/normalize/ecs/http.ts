@@ -4,9 +4,9 @@
  */
 import type { JsonObject } from '../../eve/json.js';
 import { splitUrl } from '../url.js';
-import { long, obj, put, str } from '../values.js';
+import { long, obj, str } from '../values.js';
 import { forwardedIp } from './alert.js';
-import { type Ecs, jizo, setKey, sub } from './build.js';
+import { type Ecs, attachJizo, jizo, setKey, sub } from './build.js';
 import { putDomainParts } from './domain.js';
 import { userAgent } from './useragent.js';
 
@@ -136,19 +136,28 @@ export function mapHttp(s: Ecs, h: JsonObject): void {
   if (Object.keys(http).length === 0) delete doc.http;
 }
 
-/** HTTP fields without an ECS place. */
+/** HTTP fields without an ECS place (jizo.http, created only when one is there). */
 function custom(s: Ecs, h: JsonObject): void {
-  const j = jizo(s, 'http');
-  put(j, 'redirect', str(h.redirect));
-  put(j, 'xff', str(h.xff));
-  put(j, 'http_port', long(h.http_port));
-  put(j, 'server', str(h.server));
+  const j: Record<string, unknown> = {};
+  const redirect = str(h.redirect);
+  if (redirect !== undefined) j.redirect = redirect;
+  const xff = str(h.xff);
+  if (xff !== undefined) j.xff = xff;
+  const port = long(h.http_port);
+  if (port !== undefined) j.http_port = port;
+  const server = str(h.server);
+  if (server !== undefined) j.server = server;
   // Jizo's own key: the Server header of the response.
-  put(j, 'server_agent', str(h.http_server_agent));
-  put(j, 'true_client_ip', str(h.true_client_ip));
-  put(j, 'org_src_ip', str(h.org_src_ip));
-  put(j, 'request_body', str(h.http_request_body));
-  put(j, 'response_body', str(h.http_response_body));
+  const serverAgent = str(h.http_server_agent);
+  if (serverAgent !== undefined) j.server_agent = serverAgent;
+  const trueClientIp = str(h.true_client_ip);
+  if (trueClientIp !== undefined) j.true_client_ip = trueClientIp;
+  const orgSrcIp = str(h.org_src_ip);
+  if (orgSrcIp !== undefined) j.org_src_ip = orgSrcIp;
+  const requestBody = str(h.http_request_body);
+  if (requestBody !== undefined) j.request_body = requestBody;
+  const responseBody = str(h.http_response_body);
+  if (responseBody !== undefined) j.response_body = responseBody;
   if (Array.isArray(h.request_headers) && h.request_headers.length > 0) j.request_headers = h.request_headers;
   if (Array.isArray(h.response_headers) && h.response_headers.length > 0) j.response_headers = h.response_headers;
   const cr = obj(h, 'content_range');
@@ -170,4 +179,8 @@ function custom(s: Ecs, h: JsonObject): void {
   if (rest !== undefined) setKey(jizo(s, 'unmapped'), 'http', rest);
   const h2 = obj(h, 'http2');
   if (h2 !== undefined) j.http2 = h2;
+  for (const _ in j) {
+    attachJizo(s, 'http', j);
+    break;
+  }
 }
