@@ -13,7 +13,7 @@ import { isUnsafeNumber, type JsonObject } from '../eve/json.js';
 import { eventTimestamp } from './common.js';
 import type { Context, JizoDocument, Profile } from './types.js';
 import { splitUrl } from './url.js';
-import { date, first, ip, keyword, long, obj, str } from './values.js';
+import { date, first, flowIdKeyword, ip, keyword, long, obj, str } from './values.js';
 
 export const sekoiaProfile: Profile = Object.assign(mapSekoia, { readsUnsafeInteger });
 
@@ -52,7 +52,7 @@ function mapSekoia(ctx: Context): JizoDocument {
   // The documented integration sets host.ip to src_ip, as a single value.
   if (srcIp !== undefined) doc.host = { ip: srcIp as unknown as string[] };
 
-  const flowId = keyword(e.flow_id);
+  const flowId = flowIdKeyword(e.flow_id, ctx.decoded.payload);
   if (flowId !== undefined) doc.jizo = { flow: { id: flowId } };
 
   const protocol = keyword(e.app_proto);

@@ -59,6 +59,30 @@ function numberText(v: number): string {
   return String(v);
 }
 
+/**
+ * keyword() of the top-level `flow_id`, taken from the digits of the JSON text
+ * it was parsed from when they are there: printing a 16-digit double costs
+ * more than finding it. `"flow_id":` can only occur in JSON text as a key
+ * (inside a string its quotes are escaped); the digits are used only when they
+ * read back as the parsed value, so a nested key of the same name is harmless.
+ */
+export function flowIdKeyword(v: JsonValue | undefined, json: string): string | undefined {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return keyword(v);
+  const at = json.indexOf('"flow_id":');
+  if (at !== -1) {
+    let i = at + 10;
+    while (json.charCodeAt(i) === 32) i++;
+    const start = i;
+    let c = json.charCodeAt(i);
+    while (c >= 48 && c <= 57) c = json.charCodeAt(++i);
+    if (i > start && i - start <= 16) {
+      const digits = json.slice(start, i);
+      if (+digits === v) return digits;
+    }
+  }
+  return keyword(v);
+}
+
 /** A string value as is, or undefined (empty strings dropped). */
 export function str(v: JsonValue | undefined): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;

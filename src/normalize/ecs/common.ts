@@ -3,7 +3,7 @@
  * bookkeeping (flow_id, pcap_cnt ...), the syslog envelope and event.original.
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
-import { keyword, long, obj, str } from '../values.js';
+import { flowIdKeyword, keyword, long, obj, str } from '../values.js';
 import { ipText } from './cached.js';
 import { type Ecs, jizo, keywords, mac, setKey, sub } from './build.js';
 
@@ -104,7 +104,7 @@ export function mapCommon(s: Ecs, defaultProtocol: string | undefined): void {
   if (iface !== undefined) observer.ingress = { interface: { name: iface } };
   doc.observer = observer;
 
-  const flowId = keyword(e.flow_id);
+  const flowId = flowIdKeyword(e.flow_id, s.ctx.decoded.payload);
   if (flowId !== undefined) jizo(s, 'flow').id = flowId;
   // app_proto itself only when network.protocol does not say it already (failed, ftp-data ...).
   if (typeof ap === 'string' && ap !== '' && ap !== protocol) jizo(s, 'app_proto').name = ap;
