@@ -14,7 +14,13 @@ export class Utf8Chunks {
   private off = 0;
   private sealedBytes = 0;
 
-  constructor(private readonly chunkBytes = 256 * 1024) {}
+  /** @param first memory for the first chunk (used when at least `chunkBytes` long) */
+  constructor(
+    private readonly chunkBytes = 256 * 1024,
+    first?: Buffer,
+  ) {
+    if (first !== undefined && first.length >= chunkBytes) this.cur = first;
+  }
 
   /** Bytes held. */
   get size(): number {

@@ -29,19 +29,27 @@ export class BufferedWriter {
     this.chunks.line(s);
   }
 
-  /** Buffers bytes that are already encoded (UTF-8). */
-  writeBytes(b: Uint8Array): void {
-    this.chunks.bytes(b);
+  /**
+   * Bytes that are already encoded (UTF-8). With `written`, they are handed
+   * to the stream at once (after what is buffered) and `written` is called
+   * once the stream is done with them: the caller may then reuse the memory.
+   */
+  writeBytes(b: Uint8Array, written?: () => void): void {
+    if (written === undefined) {
+      this.chunks.bytes(b);
+      return;
+    }
+    if (this.chunks.size > 0) for (const c of this.chunks.take()) this.out.write(c);
+    this.out.write(b, () => written());
   }
 
-  /** True when enough is buffered that the caller should `flush()`. */
+  /** True when enough is buffered or queued in the stream that the caller should `flush()`. */
   get full(): boolean {
-    return this.chunks.size >= this.highWater;
+    return this.chunks.size >= this.highWater || this.out.writableLength > this.maxQueued;
   }
 
   async flush(): Promise<void> {
-    if (this.chunks.size === 0) return;
-    for (const b of this.chunks.take()) this.out.write(b);
+    if (this.chunks.size > 0) for (const b of this.chunks.take()) this.out.write(b);
     if (this.out.writableLength > this.maxQueued) {
       await new Promise<void>((resolve, reject) => {
         const onDrain = () => {

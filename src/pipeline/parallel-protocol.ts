@@ -12,6 +12,8 @@ export interface ChunkRequest {
   seq: number;
   /** Whole lines (the last one may lack its LF only at the end of input). */
   data: Uint8Array;
+  /** A buffer the worker may write its output into (one it sent before, written and handed back). */
+  output?: ArrayBuffer;
 }
 
 export interface ChunkResult {
@@ -21,4 +23,6 @@ export interface ChunkResult {
   counters: BatchCounters;
   /** Rejection records, `line` relative to the chunk (1-based), no `input`. */
   rejections: RejectionRecord[];
+  /** The request's input buffer, handed back for the next chunk (absent for a chunk done on the main thread). */
+  input?: ArrayBuffer;
 }

@@ -17,7 +17,9 @@ const max = setup.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
 parentPort!.on('message', (req: ChunkRequest) => {
   const counters = newCounters();
   const rejections: RejectionRecord[] = [];
-  const out = new Utf8Chunks(3 * req.data.byteLength + 4096);
+  // Output buffers go back and forth with the main thread: no new memory per chunk.
+  const size = 3 * req.data.byteLength + 4096;
+  const out = new Utf8Chunks(size, req.output !== undefined && req.output.byteLength >= size ? Buffer.from(req.output) : undefined);
   const sink = lineHandler(
     {
       pretty: setup.pretty,
@@ -34,9 +36,14 @@ parentPort!.on('message', (req: ChunkRequest) => {
   const splitter = new LineSplitter(max, sink);
   splitter.push(Buffer.from(req.data.buffer, req.data.byteOffset, req.data.byteLength));
   splitter.end();
-  const data = oneBuffer(out.take());
-  const result: ChunkResult = { seq: req.seq, data, counters, rejections };
-  parentPort!.postMessage(result, [data.buffer as ArrayBuffer]);
+  let data = oneBuffer(out.take());
+  // No documents: the output buffer goes back unused.
+  if (data.length === 0 && req.output !== undefined) data = new Uint8Array(req.output, 0, 0);
+  const input = req.data.buffer as ArrayBuffer;
+  const result: ChunkResult = { seq: req.seq, data, counters, rejections, input };
+  const transfer = [input];
+  if (data.buffer !== input) transfer.push(data.buffer as ArrayBuffer);
+  parentPort!.postMessage(result, transfer);
 });
 
 /** The parts in one buffer that owns its memory (transferable; never a pooled slice). */
