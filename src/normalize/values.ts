@@ -73,12 +73,14 @@ export function flowIdKeyword(v: JsonValue | undefined, json: string): string | 
     let i = at + 10;
     while (json.charCodeAt(i) === 32) i++;
     const start = i;
+    let n = 0;
     let c = json.charCodeAt(i);
-    while (c >= 48 && c <= 57) c = json.charCodeAt(++i);
-    if (i > start && i - start <= 16) {
-      const digits = json.slice(start, i);
-      if (+digits === v) return digits;
+    // 16 digits at most: below 2^53 every step of n is exact.
+    while (c >= 48 && c <= 57 && i - start < 16) {
+      n = n * 10 + (c - 48);
+      c = json.charCodeAt(++i);
     }
+    if (n === v && i > start && !(c >= 48 && c <= 57)) return json.slice(start, i);
   }
   return keyword(v);
 }

@@ -7,7 +7,7 @@ import type { JsonObject } from '../../eve/json.js';
 import { ip, keyword, long, put, str } from '../values.js';
 import { utcDate } from './cached.js';
 import { nanosBetween } from './fasttime.js';
-import { type Ecs, bool, exact, jizo, keepUnmapped, setKey, sub, sum, without } from './build.js';
+import { type Ecs, type Objects, bool, exact, jizo, keepUnmapped, setKey, sum, without } from './build.js';
 
 const FLOW_KEYS: ReadonlySet<string> = new Set([
   'pkts_toserver', 'pkts_toclient', 'bytes_toserver', 'bytes_toclient', 'start', 'end', 'age', 'state', 'reason',
@@ -16,22 +16,23 @@ const FLOW_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 function counters(s: Ecs, toServerPkts: unknown, toServerBytes: unknown, toClientPkts: unknown, toClientBytes: unknown): void {
-  const doc = s.doc as Record<string, unknown>;
+  // Named accesses (not sub(doc, key)): this runs for every flow and alert.
+  const doc = s.doc as Objects;
   const sp = long(toServerPkts as never);
   const sb = long(toServerBytes as never);
   const dp = long(toClientPkts as never);
   const db = long(toClientBytes as never);
   if (sp !== undefined || sb !== undefined) {
-    const src = sub(doc, 'source');
+    const src = (doc.source ??= {});
     if (sb !== undefined) src.bytes = sb;
     if (sp !== undefined) src.packets = sp;
   }
   if (dp !== undefined || db !== undefined) {
-    const dst = sub(doc, 'destination');
+    const dst = (doc.destination ??= {});
     if (db !== undefined) dst.bytes = db;
     if (dp !== undefined) dst.packets = dp;
   }
-  const network = sub(doc, 'network');
+  const network = (doc.network ??= {});
   const bytes = sum(sb, db);
   const packets = sum(sp, dp);
   if (bytes !== undefined) network.bytes = bytes;
@@ -113,7 +114,8 @@ export function mapFlow(s: Ecs, f: JsonObject): void {
 function clientServer(s: Ecs, side: 'client' | 'server', addr: string | undefined, port: unknown): void {
   const p = long(port as never);
   if (addr === undefined && p === undefined) return;
-  const o = sub(s.doc as Record<string, unknown>, side);
+  const doc = s.doc as Objects;
+  const o = side === 'client' ? (doc.client ??= {}) : (doc.server ??= {});
   if (addr !== undefined) {
     o.address = addr;
     o.ip = addr;

@@ -6,7 +6,7 @@ import type { JsonObject } from '../../eve/json.js';
 import { splitUrl } from '../url.js';
 import { long, obj, str } from '../values.js';
 import { forwardedIp } from './alert.js';
-import { type Ecs, attachJizo, jizo, setKey, sub } from './build.js';
+import { type Ecs, type Objects, attachJizo, jizo, setKey } from './build.js';
 import { putDomainParts } from './domain.js';
 import { userAgent } from './useragent.js';
 
@@ -46,8 +46,9 @@ function httpVersion(p: string): string {
 }
 
 export function mapHttp(s: Ecs, h: JsonObject): void {
-  const doc = s.doc as Record<string, unknown>;
-  const http = sub(doc, 'http');
+  const doc = s.doc as Objects;
+  // Attached at the end only when it got a field: deleting an empty one would make the document slow.
+  const http = doc.http ?? {};
   const request: Record<string, unknown> = {};
   const response: Record<string, unknown> = {};
 
@@ -57,7 +58,7 @@ export function mapHttp(s: Ecs, h: JsonObject): void {
   let host = hostname?.toLowerCase();
   if (host !== undefined && host.length > 1 && host.endsWith('.')) host = host.slice(0, -1);
   if (host !== undefined) {
-    sub(doc, 'destination').domain = host;
+    (doc.destination ??= {}).domain = host;
     (s.hosts ??= []).push(host);
   }
   const original = str(h.url);
@@ -87,7 +88,7 @@ export function mapHttp(s: Ecs, h: JsonObject): void {
     }
     if (parts.query !== undefined) url.query = parts.query;
     if (parts.fragment !== undefined) url.fragment = parts.fragment;
-    doc.url = url;
+    (doc as Record<string, unknown>).url = url;
   }
 
   const method = str(h.http_method);
@@ -133,7 +134,10 @@ export function mapHttp(s: Ecs, h: JsonObject): void {
   const xff = str(h.xff);
   if (xff !== undefined) forwardedIp(s, xff);
   custom(s, h);
-  if (Object.keys(http).length === 0) delete doc.http;
+  if (doc.http === undefined) for (const _ in http) {
+    doc.http = http;
+    break;
+  }
 }
 
 /** HTTP fields without an ECS place (jizo.http, created only when one is there). */

@@ -4,7 +4,7 @@
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { obj, str } from '../values.js';
-import { type Ecs, jizo, keepUnmapped, keywords, sub } from './build.js';
+import { type Ecs, type Objects, jizo, keepUnmapped, keywords, sub } from './build.js';
 import { certificate } from './x509.js';
 import { userAgent } from './useragent.js';
 
@@ -33,8 +33,8 @@ export function serverName(sni: string): string {
 }
 
 export function mapTls(s: Ecs, t: JsonObject): void {
-  const doc = s.doc as Record<string, unknown>;
-  const tls = sub(doc, 'tls');
+  const doc = s.doc as Objects;
+  const tls = (doc.tls ??= {});
   const version = str(t.version);
   if (version !== undefined) {
     const v = tlsVersion(version);
@@ -77,9 +77,9 @@ function sni(s: Ecs, v: JsonValue | undefined): void {
   if (raw === undefined) return;
   const name = serverName(raw);
   if (name === '') return;
-  const doc = s.doc as Record<string, unknown>;
-  sub(sub(doc, 'tls'), 'client').server_name = name;
-  sub(doc, 'destination').domain = name;
+  const doc = s.doc as Objects;
+  sub((doc.tls ??= {}), 'client').server_name = name;
+  (doc.destination ??= {}).domain = name;
   (s.hosts ??= []).push(name);
 }
 
