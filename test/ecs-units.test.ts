@@ -1,4 +1,5 @@
 /** Unit tests of the tricky conversions of the `ecs` profile. */
+import { READ_BY_MAP_COMMON, readByMapCommon } from '../src/normalize/ecs/common.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalize } from '../src/normalize/index.js';
@@ -269,4 +270,11 @@ test('MITRE sub-techniques: to threat.technique.subtechnique with their parent t
     name: ['Ingress_Tool_Transfer'],
     subtechnique: { id: ['T1071.001'], name: ['Web_Protocols'] },
   });
+});
+
+test('readByMapCommon is true exactly for the keys mapCommon reads', () => {
+  for (const k of READ_BY_MAP_COMMON) assert.equal(readByMapCommon(k), true, k);
+  for (const k of ['alert', 'dns', 'flow', 'tx_id', 'pkt_src', 'Timestamp', 'timestamp ', '', '__proto__']) assert.equal(readByMapCommon(k), false, k);
+  // A key built at run time (not an internalized literal) is recognized too.
+  assert.equal(readByMapCommon(['time', 'stamp'].join('')), true);
 });

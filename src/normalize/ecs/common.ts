@@ -168,6 +168,40 @@ function appProto(name: string): Handler {
   };
 }
 
+/** Top-level keys {@link mapCommon} reads: nothing is left to do for them when the event's keys are walked. */
+export const READ_BY_MAP_COMMON: readonly string[] = [
+  'timestamp', 'event_type', 'flow_id', 'src_ip', 'src_port', 'dest_ip', 'dest_port', 'proto', 'ip_v', 'in_iface', 'vlan',
+  'host', 'community_id', 'app_proto', 'ether',
+];
+
+/**
+ * True for a key of READ_BY_MAP_COMMON. A switch on the key (the keys of a
+ * parsed object are internalized strings: each case is a pointer comparison)
+ * costs a third of a Map lookup, and these keys are most of every event's keys.
+ */
+export function readByMapCommon(k: string): boolean {
+  switch (k) {
+    case 'timestamp':
+    case 'event_type':
+    case 'flow_id':
+    case 'src_ip':
+    case 'src_port':
+    case 'dest_ip':
+    case 'dest_port':
+    case 'proto':
+    case 'ip_v':
+    case 'in_iface':
+    case 'vlan':
+    case 'host':
+    case 'community_id':
+    case 'app_proto':
+    case 'ether':
+      return true;
+    default:
+      return false;
+  }
+}
+
 const bool = (v: JsonValue): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 const NOOP: Handler = () => {};
 
@@ -177,8 +211,7 @@ const NOOP: Handler = () => {};
  * under `jizo.*` (no ECS equivalent). Dispatched only for keys present.
  */
 export const COMMON_HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
-  ...['timestamp', 'event_type', 'flow_id', 'src_ip', 'src_port', 'dest_ip', 'dest_port', 'proto', 'ip_v', 'in_iface', 'vlan',
-    'host', 'community_id', 'app_proto', 'ether'].map((k): [string, Handler] => [k, NOOP]),
+  ...READ_BY_MAP_COMMON.map((k): [string, Handler] => [k, NOOP]),
   ['parent_id', scalar('parent_id', keyword)],
   ['tx_id', scalar('tx_id', long)],
   ['tx_guessed', scalar('tx_guessed', bool)],

@@ -197,15 +197,18 @@ function join(parts: (JsonValue | undefined)[]): string | undefined {
 /** dns.header_flags from the per-flag booleans, else from the hex flags word. */
 function headerFlags(dns: Record<string, unknown>, d: JsonObject): void {
   const flags: string[] = [];
-  let booleans = false;
-  for (const [k, f] of FLAG_BITS) {
-    const v = d[k];
-    if (typeof v === 'boolean') {
-      booleans = true;
-      if (v) flags.push(f);
-    }
-  }
-  if (!booleans && typeof d.flags === 'string' && /^[0-9a-fA-F]{1,4}$/.test(d.flags)) {
+  // Named reads of the six flags (a loop over their names would make every read a generic keyed one).
+  const { aa, tc, rd, ra, ad, cd } = d;
+  const booleans =
+    typeof aa === 'boolean' || typeof tc === 'boolean' || typeof rd === 'boolean' || typeof ra === 'boolean' || typeof ad === 'boolean' || typeof cd === 'boolean';
+  if (booleans) {
+    if (aa === true) flags.push('AA');
+    if (tc === true) flags.push('TC');
+    if (rd === true) flags.push('RD');
+    if (ra === true) flags.push('RA');
+    if (ad === true) flags.push('AD');
+    if (cd === true) flags.push('CD');
+  } else if (typeof d.flags === 'string' && /^[0-9a-fA-F]{1,4}$/.test(d.flags)) {
     const word = parseInt(d.flags, 16);
     for (const [, f, bit] of FLAG_BITS) if (word & bit) flags.push(f);
   }

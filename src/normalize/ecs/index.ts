@@ -12,7 +12,7 @@ import { mapAlert } from './alert.js';
 import { mapAnomaly } from './anomaly.js';
 import type { Ecs } from './build.js';
 import { categorize, defaultProtocol } from './categorize.js';
-import { COMMON_HANDLERS, mapCommon, mapSyslog, unmapped } from './common.js';
+import { COMMON_HANDLERS, mapCommon, mapSyslog, readByMapCommon, unmapped } from './common.js';
 import { mapDns } from './dns.js';
 import { mapEmail, mapSmtp } from './email.js';
 import { mapFileinfo } from './fileinfo.js';
@@ -69,6 +69,7 @@ export function ecsProfile(ctx: Context): JizoDocument {
   if (type === '' && e.event_type !== undefined) unmapped(s, 'event_type', e.event_type);
 
   for (const key of Object.keys(e)) {
+    if (readByMapCommon(key)) continue;
     const v: JsonValue = e[key]!;
     const h = DISPATCH.get(key);
     if (h !== undefined) h(s, v, key);
