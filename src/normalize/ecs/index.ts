@@ -86,16 +86,18 @@ export function ecsProfile(ctx: Context): JizoDocument {
 
 function finish(s: Ecs): void {
   const doc = s.doc as Record<string, unknown>;
-  let related: Record<string, string[]> | undefined;
-  const add = (k: string, list: string[] | undefined): void => {
-    if (list === undefined || list.length === 0) return;
-    (related ??= {})[k] = unique(list);
-  };
-  add('ip', s.ips);
-  add('hosts', s.hosts);
-  add('hash', s.hashes);
-  add('user', s.users);
-  if (related !== undefined) doc.related = related;
+  const ip = unique(s.ips);
+  const hosts = unique(s.hosts);
+  const hash = unique(s.hashes);
+  const user = unique(s.users);
+  if (ip !== undefined || hosts !== undefined || hash !== undefined || user !== undefined) {
+    const related: Record<string, string[]> = {};
+    if (ip !== undefined) related.ip = ip;
+    if (hosts !== undefined) related.hosts = hosts;
+    if (hash !== undefined) related.hash = hash;
+    if (user !== undefined) related.user = user;
+    doc.related = related;
+  }
   if (isEmpty(doc.network as object)) delete doc.network;
 
   // Mappers create jizo.<x> on first use: drop the ones that stayed empty.
@@ -110,12 +112,27 @@ function finish(s: Ecs): void {
   if (!any) delete doc.jizo;
 }
 
-/** `list` without repeated values, in first-seen order (lists are short: a linear scan beats a Set). */
-function unique(list: string[]): string[] {
-  if (list.length < 2) return list;
-  const out: string[] = [];
-  for (const v of list) if (!out.includes(v)) out.push(v);
-  return out;
+/**
+ * `list` without repeated values, in first-seen order, deduplicated in place
+ * (the lists belong to this event; they are short: a linear scan beats a Set).
+ * Undefined for an absent or empty list.
+ */
+function unique(list: string[] | undefined): string[] | undefined {
+  if (list === undefined || list.length === 0) return undefined;
+  let n = 1;
+  for (let i = 1; i < list.length; i++) {
+    const v = list[i]!;
+    let seen = false;
+    for (let j = 0; j < n; j++) {
+      if (list[j] === v) {
+        seen = true;
+        break;
+      }
+    }
+    if (!seen) list[n++] = v;
+  }
+  list.length = n;
+  return list;
 }
 
 function isEmpty(o: object): boolean {
