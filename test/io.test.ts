@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { EXCERPT_CHARS, LineSplitter } from '../src/io/lines.js';
+import { EXCERPT_CHARS, LineSplitter, isBlank } from '../src/io/lines.js';
 import { Utf8Chunks } from '../src/io/utf8-chunks.js';
 
 function split(input: (Buffer | string)[], max: number) {
@@ -129,4 +129,14 @@ test('LineSplitter: a read buffer reused by the caller does not change a held li
   s.push(Buffer.from('def\n'));
   s.end();
   assert.deepEqual(events, ['abcdef']);
+});
+
+test('isBlank: same answer as the blank-line pattern', () => {
+  const BLANK = /^[ \t\r\n\uFEFF]*$/;
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ unit: fc.constantFrom(' ', '\t', '\r', '\n', '\uFEFF', 'x', '{', '\u00a0') }), fc.string()), (s) => {
+      assert.equal(isBlank(s), BLANK.test(s), JSON.stringify(s));
+    }),
+    { numRuns: 5000 },
+  );
 });

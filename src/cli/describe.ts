@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { describeLine } from '../describe/line.js';
-import { LineSplitter } from '../io/lines.js';
+import { LineSplitter, isBlank } from '../io/lines.js';
 import { BufferedWriter } from '../io/writer.js';
 import type { ProfileName } from '../normalize/types.js';
 import { EXIT } from './exit.js';
@@ -12,7 +12,6 @@ export interface DescribeCliOptions {
   maxLineBytes: number;
 }
 
-const BLANK = /^[ \t\r\n\uFEFF]*$/;
 
 export async function runDescribe(files: string[], opts: DescribeCliOptions): Promise<number> {
   const inputs = files.length === 0 ? ['-'] : files;
@@ -22,7 +21,7 @@ export async function runDescribe(files: string[], opts: DescribeCliOptions): Pr
     for (const input of inputs) {
       const splitter = new LineSplitter(opts.maxLineBytes, {
         line(text, lineNo) {
-          if (BLANK.test(text)) return;
+          if (isBlank(text)) return;
           const r = describeLine(text, { raw: opts.raw, profile: opts.profile });
           if (!r.ok) {
             failed++;

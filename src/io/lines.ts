@@ -22,6 +22,18 @@ export interface LineSink {
 export const EXCERPT_CHARS = 4096;
 
 /**
+ * True for a line of only spaces, tabs, CR, LF and BOMs (a blank line is
+ * counted, not rejected). Decided on the first character for nearly every line.
+ */
+export function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10 && c !== 0xfeff) return false;
+  }
+  return true;
+}
+
+/**
  * Bytes decoded for an excerpt: enough for EXCERPT_CHARS UTF-16 units (at most
  * 3 bytes each) plus the few units a sequence cut at the end may turn into U+FFFD.
  */

@@ -3,7 +3,7 @@
  * one document, one rejection record, or one counted blank line.
  */
 import type { RejectReason } from '../decode/index.js';
-import { EXCERPT_CHARS, LineSplitter, type LineSink } from '../io/lines.js';
+import { EXCERPT_CHARS, LineSplitter, isBlank, type LineSink } from '../io/lines.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { normalize } from '../normalize/index.js';
 import type { NormalizeOptions } from '../normalize/types.js';
@@ -46,7 +46,6 @@ export function newCounters(): BatchCounters {
   return { lines: 0, documents: 0, rejected: 0, blank: 0, bytes: 0 };
 }
 
-const BLANK = /^[ \t\r\n\uFEFF]*$/;
 
 /** What happens to each line: shared by the in-thread path and the workers. */
 export interface LineHandling {
@@ -73,7 +72,7 @@ export function lineHandler(
   return {
     line(text, lineNo) {
       counters.lines++;
-      if (BLANK.test(text)) {
+      if (isBlank(text)) {
         counters.blank++;
         return;
       }

@@ -131,7 +131,7 @@ function unique(list: string[] | undefined): string[] | undefined {
     }
     if (!seen) list[n++] = v;
   }
-  list.length = n;
+  if (n !== list.length) list.length = n;
   return list;
 }
 
