@@ -13,15 +13,16 @@ import { isUnsafeNumber, type JsonObject } from '../eve/json.js';
 import { eventTimestamp } from './common.js';
 import type { Context, JizoDocument, Profile } from './types.js';
 import { splitUrl } from './url.js';
-import { date, first, flowIdKeyword, ip, keyword, long, obj, str } from './values.js';
+import { asObject, date, first, flowIdKeyword, ip, keyword, long, str } from './values.js';
 
 export const sekoiaProfile: Profile = Object.assign(mapSekoia, { readsUnsafeInteger });
 
 function mapSekoia(ctx: Context): JizoDocument {
   const e: JsonObject = ctx.decoded.event;
-  const alert = obj(e, 'alert');
-  const flow = obj(e, 'flow');
-  const http = obj(e, 'http');
+  // Named reads (e.alert), not obj(e, 'alert'): a helper reading a key it is given makes every read a generic one.
+  const alert = asObject(e.alert);
+  const flow = asObject(e.flow);
+  const http = asObject(e.http);
 
   const event: EcsEvent = {};
   if (alert !== undefined) {
@@ -79,7 +80,7 @@ function mapSekoia(ctx: Context): JizoDocument {
 
 function alertProperties(doc: JizoDocument, alert: JsonObject): void {
   const category = keyword(alert.category);
-  const severity = keyword(first(obj(alert, 'metadata')?.signature_severity));
+  const severity = keyword(first(asObject(alert.metadata)?.signature_severity));
   const signature = keyword(alert.signature);
   const signatureId = keyword(alert.signature_id);
   if (category === undefined && severity === undefined && signature === undefined && signatureId === undefined) return;
@@ -139,7 +140,7 @@ function httpFields(doc: JizoDocument, http: JsonObject): void {
 function readsUnsafeInteger(e: JsonObject): boolean {
   if (isUnsafeNumber(e.flow_id) || isUnsafeNumber(e.src_port) || isUnsafeNumber(e.dest_port)) return true;
   if (isUnsafeNumber(e.app_proto) || isUnsafeNumber(e.proto) || isUnsafeNumber(e.in_iface)) return true;
-  const alert = obj(e, 'alert');
+  const alert = asObject(e.alert);
   if (
     alert !== undefined &&
     (isUnsafeNumber(alert.action) ||
@@ -147,11 +148,11 @@ function readsUnsafeInteger(e: JsonObject): boolean {
       isUnsafeNumber(alert.category) ||
       isUnsafeNumber(alert.signature) ||
       isUnsafeNumber(alert.signature_id) ||
-      isUnsafeNumber(first(obj(alert, 'metadata')?.signature_severity)))
+      isUnsafeNumber(first(asObject(alert.metadata)?.signature_severity)))
   ) {
     return true;
   }
-  const flow = obj(e, 'flow');
+  const flow = asObject(e.flow);
   if (
     flow !== undefined &&
     (isUnsafeNumber(flow.bytes_toserver) ||
@@ -161,6 +162,6 @@ function readsUnsafeInteger(e: JsonObject): boolean {
   ) {
     return true;
   }
-  const http = obj(e, 'http');
+  const http = asObject(e.http);
   return http !== undefined && (isUnsafeNumber(http.response_length) || isUnsafeNumber(http.status));
 }

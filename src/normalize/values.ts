@@ -100,6 +100,11 @@ export function date(v: JsonValue | undefined): string | undefined {
   return typeof v === 'string' && v !== '' ? toUtc(v) : undefined;
 }
 
+/** `v` when it is an object (not null, not an array), else undefined. */
+export function asObject(v: JsonValue | undefined): JsonObject | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
+}
+
 /** The object under `key`, or undefined. */
 export function obj(o: JsonObject | undefined, key: string): JsonObject | undefined {
   if (o === undefined) return undefined;

@@ -4,7 +4,7 @@
  * rule metadata under jizo.alert.metadata.
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
-import { ip, keyword, long, obj, str } from '../values.js';
+import { asObject, ip, keyword, long, str } from '../values.js';
 import { type Ecs, jizo, keepUnmapped, keywords, setKey, sub } from './build.js';
 
 const ALERT_KEYS: ReadonlySet<string> = new Set([
@@ -53,15 +53,15 @@ export function mapAlert(s: Ecs, a: JsonObject): void {
   if (refs !== undefined) j.references = refs;
   const tenant = long(a.tenant_id);
   if (tenant !== undefined) j.tenant_id = tenant;
-  endpoint(s, j, 'source', obj(a, 'source'));
-  endpoint(s, j, 'target', obj(a, 'target'));
+  endpoint(s, j, 'source', asObject(a.source));
+  endpoint(s, j, 'target', asObject(a.target));
   const xff = str(a.xff);
   if (xff !== undefined) {
     j.xff = xff;
     forwardedIp(s, xff);
   }
 
-  const metadata = obj(a, 'metadata');
+  const metadata = asObject(a.metadata);
   if (metadata !== undefined) mapMetadata(s, j, metadata);
   keepUnmapped(s, 'alert', a, ALERT_KEYS);
 }

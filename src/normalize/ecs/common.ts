@@ -3,7 +3,7 @@
  * bookkeeping (flow_id, pcap_cnt ...), the syslog envelope and event.original.
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
-import { flowIdKeyword, keyword, long, obj, str } from '../values.js';
+import { asObject, flowIdKeyword, keyword, long, str } from '../values.js';
 import { ipText } from './cached.js';
 import { type Ecs, jizo, keywords, mac, setKey, sub } from './build.js';
 
@@ -67,7 +67,7 @@ export function mapCommon(s: Ecs, defaultProtocol: string | undefined): void {
     s.ctx.warnings.push('dest_ip is not an IP address');
     unmapped(s, 'dest_ip', e.dest_ip);
   }
-  const ether = obj(e, 'ether');
+  const ether = asObject(e.ether);
   endpoint(s, 'source', srcIp, e.src_port, ether?.src_mac);
   endpoint(s, 'destination', dstIp, e.dest_port, ether?.dest_mac);
   if (ether !== undefined) {

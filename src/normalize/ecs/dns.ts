@@ -10,7 +10,7 @@
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { canonicalIp } from '../ip.js';
-import { keyword, long, obj, str } from '../values.js';
+import { asObject, keyword, long, str } from '../values.js';
 import { putDomainParts } from './domain.js';
 import { type Ecs, jizo, keepUnmapped, sub } from './build.js';
 
@@ -31,12 +31,12 @@ export function mapDns(s: Ecs, d: JsonObject): void {
   const inner = queries?.[0];
   if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
     mapDnsTx(s, inner);
-    const answer = obj(d, 'answer');
+    const answer = asObject(d.answer);
     if (answer !== undefined) mapAnswers(s, answer);
     if (queries!.length > 1) jizo(s, 'dns').queries = queries;
     return;
   }
-  const answer = obj(d, 'answer');
+  const answer = asObject(d.answer);
   mapDnsTx(s, answer ?? d);
 }
 
@@ -123,7 +123,7 @@ function collectAnswers(s: Ecs, d: JsonObject): Record<string, unknown>[] | unde
       if (rr !== undefined) (out ??= []).push(rr);
     }
   } else {
-    const grouped = obj(d, 'grouped');
+    const grouped = asObject(d.grouped);
     if (grouped !== undefined) {
       // grouped: rrtype -> list of rdata, without owner names or TTLs.
       for (const t of Object.keys(grouped)) {
@@ -176,11 +176,11 @@ function rdataText(v: JsonValue | undefined): string | undefined {
 
 /** SOA/SRV/SSHFP records come as objects: their zone-file presentation (RFC 1035 §5.1) is the data. */
 function structuredData(a: JsonObject): string | undefined {
-  const soa = obj(a, 'soa');
+  const soa = asObject(a.soa);
   if (soa !== undefined) return join([soa.mname, soa.rname, soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum]);
-  const srv = obj(a, 'srv');
+  const srv = asObject(a.srv);
   if (srv !== undefined) return join([srv.priority, srv.weight, srv.port, srv.name]);
-  const sshfp = obj(a, 'sshfp');
+  const sshfp = asObject(a.sshfp);
   if (sshfp !== undefined) return join([sshfp.algo, sshfp.type, sshfp.fingerprint]);
   return undefined;
 }

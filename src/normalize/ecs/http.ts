@@ -4,7 +4,7 @@
  */
 import type { JsonObject } from '../../eve/json.js';
 import { splitUrl } from '../url.js';
-import { long, obj, str } from '../values.js';
+import { asObject, long, str } from '../values.js';
 import { forwardedIp } from './alert.js';
 import { type Ecs, type Objects, attachJizo, jizo, setKey } from './build.js';
 import { putDomainParts } from './domain.js';
@@ -126,7 +126,7 @@ export function mapHttp(s: Ecs, h: JsonObject): void {
   }
   const protocol = str(h.protocol);
   if (protocol !== undefined) http.version = httpVersion(protocol);
-  else if (obj(h, 'http2') !== undefined) http.version = '2';
+  else if (asObject(h.http2) !== undefined) http.version = '2';
 
   const ua = str(h.http_user_agent);
   if (ua !== undefined) doc.user_agent = userAgent(ua);
@@ -164,7 +164,7 @@ function custom(s: Ecs, h: JsonObject): void {
   if (responseBody !== undefined) j.response_body = responseBody;
   if (Array.isArray(h.request_headers) && h.request_headers.length > 0) j.request_headers = h.request_headers;
   if (Array.isArray(h.response_headers) && h.response_headers.length > 0) j.response_headers = h.response_headers;
-  const cr = obj(h, 'content_range');
+  const cr = asObject(h.content_range);
   if (cr !== undefined) j.content_range = cr;
   // One pass over the keys: custom headers, and the keys no mapping knows.
   let headers: Record<string, unknown> | undefined;
@@ -181,7 +181,7 @@ function custom(s: Ecs, h: JsonObject): void {
   }
   if (headers !== undefined) j.headers = headers;
   if (rest !== undefined) setKey(jizo(s, 'unmapped'), 'http', rest);
-  const h2 = obj(h, 'http2');
+  const h2 = asObject(h.http2);
   if (h2 !== undefined) j.http2 = h2;
   for (const _ in j) {
     attachJizo(s, 'http', j);

@@ -3,7 +3,7 @@
  * SNI, server (and client) certificate, JA3/JA3S hashes, JA4 and ALPN.
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
-import { obj, str } from '../values.js';
+import { asObject, str } from '../values.js';
 import { type Ecs, type Objects, jizo, keepUnmapped, keywords, sub } from './build.js';
 import { certificate } from './x509.js';
 import { userAgent } from './useragent.js';
@@ -51,14 +51,14 @@ export function mapTls(s: Ecs, t: JsonObject): void {
   const server: Record<string, unknown> = {};
   certificate(s, t, server);
   const client: Record<string, unknown> = {};
-  const clientCert = obj(t, 'client');
+  const clientCert = asObject(t.client);
   if (clientCert !== undefined) certificate(s, clientCert, client);
   hashes(s, t, client, server);
   alpn(s, t);
   const j = jizo(s, 'tls');
-  const ch = obj(t, 'client_handshake');
+  const ch = asObject(t.client_handshake);
   if (ch !== undefined) j.client_handshake = ch;
-  const sh = obj(t, 'server_handshake');
+  const sh = asObject(t.server_handshake);
   if (sh !== undefined) j.server_handshake = sh;
   for (const _ in server) {
     tls.server = server;
