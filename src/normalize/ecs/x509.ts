@@ -59,6 +59,10 @@ function dnParts(dn: string): Record<string, string[]> {
   return out;
 }
 
+// Fingerprints and serials repeat with the certificates: their ECS form is cached too.
+const hexCache = new Lru<string>(2048, 256);
+const upperHex = (v: string): string => v.replaceAll(':', '').toUpperCase();
+
 /** Certificate of one side (`tls.server` or `tls.client`) from EVE keys subject, issuerdn, serial ... */
 export function certificate(s: Ecs, c: JsonObject, side: Record<string, unknown>): void {
   const x509: Record<string, unknown> = {};
@@ -73,10 +77,10 @@ export function certificate(s: Ecs, c: JsonObject, side: Record<string, unknown>
     x509.issuer = { distinguished_name: issuer, ...dnParts(issuer) };
   }
   const serial = str(c.serial);
-  if (serial !== undefined) x509.serial_number = serial.replaceAll(':', '').toUpperCase();
+  if (serial !== undefined) x509.serial_number = hexCache.get(serial, upperHex);
   const fp = str(c.fingerprint);
   if (fp !== undefined) {
-    const sha1 = fp.replaceAll(':', '').toUpperCase();
+    const sha1 = hexCache.get(fp, upperHex);
     side.hash = { sha1 };
     (s.hashes ??= []).push(sha1);
   }
