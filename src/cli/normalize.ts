@@ -5,7 +5,7 @@ import { readChunks } from '../io/read.js';
 import { BufferedWriter } from '../io/writer.js';
 import { newCounters, normalizeLines, type BatchOptions, type RejectionRecord } from '../pipeline/batch.js';
 import { normalizeLinesParallel } from '../pipeline/parallel.js';
-import { getProfile } from '../normalize/index.js';
+import { checkProfileName } from '../normalize/load.js';
 import type { ProfileName } from '../normalize/types.js';
 import { EXIT } from './exit.js';
 import { Progress } from './progress.js';
@@ -31,7 +31,7 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
   const inputs = files.length === 0 ? ['-'] : files;
   const workers = opts.workers ?? 1;
   try {
-    getProfile(opts.profile);
+    checkProfileName(opts.profile);
   } catch (e) {
     // A profile named by the CLI but not built in: a usage error, before any output.
     process.stderr.write(`jizo-intake normalize: ${(e as Error).message}\n`);

@@ -5,8 +5,8 @@
 import type { RejectReason } from '../decode/index.js';
 import { EXCERPT_CHARS, LineSplitter, isBlank, type LineSink } from '../io/lines.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
-import { normalize } from '../normalize/index.js';
-import type { NormalizeOptions } from '../normalize/types.js';
+import { loadNormalizer } from '../normalize/load.js';
+import type { NormalizeOptions, NormalizeResult } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
 
 /** What a rejected line becomes in the dead-letter output. */
@@ -55,6 +55,9 @@ export interface LineHandling {
   onRejection(record: RejectionRecord): void;
 }
 
+/** normalize() with its profile loaded (see loadNormalizer). */
+export type LineNormalizer = (raw: string, options: NormalizeOptions) => NormalizeResult;
+
 /**
  * The line sink that turns each line into a document, a rejection record or a
  * counted blank line, adding to `counters`. `normOptions.maxLineBytes` is the
@@ -64,6 +67,7 @@ export function lineHandler(
   handling: LineHandling,
   normOptions: NormalizeOptions,
   counters: BatchCounters,
+  normalize: LineNormalizer,
 ): LineSink {
   const indent = handling.pretty ? 2 : undefined;
   const max = normOptions.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -112,7 +116,8 @@ export async function normalizeLines(
   counters: BatchCounters = newCounters(),
 ): Promise<BatchCounters> {
   const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const splitter = new LineSplitter(max, lineHandler(options, { ...options, maxLineBytes: max }, counters));
+  const normalize = await loadNormalizer(options);
+  const splitter = new LineSplitter(max, lineHandler(options, { ...options, maxLineBytes: max }, counters, normalize));
   for await (const chunk of input) {
     counters.bytes += chunk.length;
     splitter.push(chunk);

@@ -15,7 +15,8 @@
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { LineSplitter } from '../io/lines.js';
-import { lineHandler, newCounters, type BatchCounters, type BatchOptions } from './batch.js';
+import { lineHandler, newCounters, type BatchCounters, type BatchOptions, type LineNormalizer } from './batch.js';
+import { loadNormalizer } from '../normalize/load.js';
 import type { ChunkRequest, ChunkResult, WorkerSetup } from './parallel-protocol.js';
 
 export interface ParallelOptions extends Omit<BatchOptions, 'onDocument'> {
@@ -54,7 +55,8 @@ export async function normalizeLinesParallel(
   options: ParallelOptions,
   counters: BatchCounters = newCounters(),
 ): Promise<BatchCounters> {
-  const run = new ParallelRun(options, counters);
+  // The main thread normalizes nothing but may have to count a line it skips: same code as the workers.
+  const run = new ParallelRun(options, counters, await loadNormalizer(options));
   try {
     for await (const chunk of input) {
       counters.bytes += chunk.length;
@@ -94,6 +96,7 @@ class ParallelRun {
   constructor(
     private readonly options: ParallelOptions,
     private readonly counters: BatchCounters,
+    private readonly normalize: LineNormalizer,
   ) {
     this.max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.chunkBytes = options.chunkBytes ?? 256 * 1024;
@@ -217,6 +220,7 @@ class ParallelRun {
       { onDocument() {}, onRejection: (r) => result.rejections.push(r) },
       { ...plainOptions(this.options), maxLineBytes: this.max },
       counters,
+      this.normalize,
     );
     const splitter = new LineSplitter(this.max, {
       line: (text, lineNo) => sink.line(text, lineNo),

@@ -9,10 +9,13 @@ import { LineSplitter } from '../io/lines.js';
 import { Utf8Chunks } from '../io/utf8-chunks.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { lineHandler, newCounters, type RejectionRecord } from './batch.js';
+import { loadNormalizer } from '../normalize/load.js';
 import type { ChunkRequest, ChunkResult, WorkerSetup } from './parallel-protocol.js';
 
 const setup = workerData as WorkerSetup;
 const max = setup.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+// Only the profile this run uses is loaded (messages wait in the port meanwhile).
+const normalize = await loadNormalizer(setup.options);
 
 parentPort!.on('message', (req: ChunkRequest) => {
   const counters = newCounters();
@@ -32,6 +35,7 @@ parentPort!.on('message', (req: ChunkRequest) => {
     },
     { ...setup.options, maxLineBytes: max },
     counters,
+    normalize,
   );
   const splitter = new LineSplitter(max, sink);
   splitter.push(Buffer.from(req.data.buffer, req.data.byteOffset, req.data.byteLength));

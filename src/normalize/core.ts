@@ -1,0 +1,31 @@
+/**
+ * The normalization of one line with a given profile: what `normalize()` does
+ * once it has looked the profile up. Kept apart from the profile registry so
+ * that a pipeline can load only the profile it runs (./load.ts).
+ */
+import { decodeLine } from '../decode/index.js';
+import type { Context, JizoDocument, NormalizeOptions, NormalizeResult, Profile } from './types.js';
+
+/** Adds jizo.description to a document (the describe module, loaded when asked for). */
+export type Describer = (doc: JizoDocument) => void;
+
+/** {@link normalize} with the profile (and the describer, when descriptions are asked for) given. */
+export function normalizeWith(profile: Profile, raw: string, options: NormalizeOptions, describe?: Describer): NormalizeResult {
+  const checks = profile.readsUnsafeInteger;
+  let decoded = decodeLine(raw, options, checks === undefined ? 'scan' : 'fast');
+  if (!decoded.ok) return decoded;
+  if (checks !== undefined && checks(decoded.event)) {
+    // A value the profile reads was rounded by JSON.parse: parse again, keeping every digit.
+    decoded = decodeLine(raw, options, 'lossless');
+    if (!decoded.ok) return decoded;
+  }
+  const ctx: Context = { decoded, options, warnings: [] };
+  try {
+    const document = profile(ctx);
+    if (describe !== undefined) describe(document);
+    return { ok: true, document, warnings: ctx.warnings, lossless: decoded.lossless, envelope: decoded.envelope };
+  } catch (e) {
+    // A bug in a mapping must not take the pipeline down: the line is kept as a rejection.
+    return { ok: false, reason: 'internal_error', message: `normalization failed: ${(e as Error).message}` };
+  }
+}

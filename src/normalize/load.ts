@@ -1,0 +1,29 @@
+/**
+ * Profiles loaded on demand. `normalize()` (./index.ts) holds every profile;
+ * the batch pipeline and its worker threads load only the one they run (and
+ * the describe module only when descriptions are asked for): fewer modules to
+ * load at start, which every `normalize` run and every worker pays.
+ */
+import { normalizeWith, type Describer } from './core.js';
+import { PROFILES, type NormalizeOptions, type NormalizeResult, type Profile, type ProfileName } from './types.js';
+
+const loaders: Record<ProfileName, () => Promise<Profile>> = {
+  sekoia: async () => (await import('./sekoia.js')).sekoiaProfile,
+  ecs: async () => (await import('./ecs/index.js')).ecsProfile,
+};
+
+/** Throws the TypeError of an unknown profile name (a usage error, not bad input). */
+export function checkProfileName(name: string): asserts name is ProfileName {
+  if (!(PROFILES as readonly string[]).includes(name)) {
+    throw new TypeError(`unknown profile ${JSON.stringify(name)}: available profiles are ${PROFILES.join(', ')}`);
+  }
+}
+
+/** normalize(raw, options) with the profile of `options` (default sekoia) loaded first. */
+export async function loadNormalizer(options: NormalizeOptions): Promise<(raw: string, options: NormalizeOptions) => NormalizeResult> {
+  const name = options.profile ?? 'sekoia';
+  checkProfileName(name);
+  const profile = await loaders[name]();
+  const describe: Describer | undefined = options.describe === true ? (await import('../describe/index.js')).addDescription : undefined;
+  return (raw, opts) => normalizeWith(profile, raw, opts, describe);
+}
