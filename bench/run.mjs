@@ -20,6 +20,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateFile } from './generate.mjs';
+import { measureServe } from './serve-syslog-tcp.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -131,7 +132,7 @@ async function probeProfiles(sample) {
   return { ok, skipped };
 }
 
-function cases(file, profiles, workers, jq, parts) {
+function cases(file, profiles, workers, jq, parts, events) {
   const node = process.execPath;
   const base = join(here, 'baselines.mjs');
   const list = [
@@ -164,6 +165,20 @@ function cases(file, profiles, workers, jq, parts) {
       });
     }
   }
+  if (profiles.includes('sekoia')) {
+    // The service: the same lines as RFC 5424 messages over 4 TCP connections
+    // into a file sink (fsync always, its default), default pipeline settings.
+    list.push({
+      name: 'serve: syslog TCP -> file sink (sekoia)',
+      kind: 'serve',
+      profile: 'sekoia',
+      run: async () => {
+        const r = await measureServe({ file, events, connections: 4, fsync: 'always' });
+        if (r.finished !== r.received) throw new Error(`serve finished ${r.finished} of ${r.received} events`);
+        return { seconds: r.seconds, rssKb: r.rssKb, code: 0 };
+      },
+    });
+  }
   return list;
 }
 
@@ -185,7 +200,7 @@ function table(results, yard) {
   return rows.join('\n');
 }
 
-function targets(results, yard) {
+function targets(results, yard, big = []) {
   const get = (p, w) => results.find((r) => r.kind === 'cli' && r.profile === p && r.workers === w);
   const jq = results.find((r) => r.kind === 'jq');
   const lines = [];
@@ -206,6 +221,12 @@ function targets(results, yard) {
     }
   }
   if (jq && s1) check('sekoia, 1 thread, × jq', s1.eventsPerSec / jq.eventsPerSec, '≥ 5');
+  const serve = results.find((r) => r.kind === 'serve');
+  if (serve && s1) {
+    check('serve syslog TCP -> file × normalize --workers 1 (sekoia)', serve.eventsPerSec / s1.eventsPerSec, '≥ 0.5');
+    if (serve.rssMb !== undefined) lines.push(`| serve syslog TCP -> file, peak RSS (MB) | ${fmt(serve.rssMb, 0)} | ≤ 250 | ${serve.rssMb <= 250 ? 'met' : 'not met'} |`);
+  }
+  for (const b of big) lines.push(`| peak RSS (MB), ${b.name}, ${fmt(b.mb, 0)} MB file | ${fmt(b.rssMb, 0)} | ≤ 150 | ${b.rssMb <= 150 ? 'met' : 'not met'} |`);
   return ['| target | measured | goal | |', '|---|---:|---|---|', ...lines].join('\n');
 }
 
@@ -217,13 +238,15 @@ async function bigFileRss(args, profile) {
     await generateFile(file, Math.min(10_000_000, Math.ceil((args.bigMb * 1e6) / 620)), args.seed + 1);
     const bytes = statSync(file).size;
     const rows = [];
+    const data = [];
     for (const w of [...new Set([1, args.workers])]) {
       const m = await measure(process.execPath, [cli, 'normalize', '-q', '--profile', profile, '--workers', String(w), '-o', '/dev/null', '--errors', '/dev/null', file]);
       if (m.code !== 0) throw new Error(`large file run exited with ${m.code}: ${m.stderr.slice(0, 2000)}`);
       rows.push(`| normalize --profile ${profile} --workers ${w} | ${fmt(bytes / 1e6, 0)} | ${fmt(m.seconds, 1)} | ${fmt(m.rssKb / 1024, 0)} |`);
+      data.push({ name: `normalize --workers ${w}`, mb: bytes / 1e6, rssMb: m.rssKb / 1024 });
       process.stderr.write(`large file, --workers ${w}: ${m.seconds.toFixed(1)} s, ${Math.round(m.rssKb / 1024)} MB\n`);
     }
-    return `\nPeak RSS on a large generated file (one run each; target ≤ 150 MB, flat in file size):\n\n| case | input (MB) | time (s) | peak RSS (MB) |\n|---|---:|---:|---:|\n${rows.join('\n')}\n`;
+    return { data, text: `\nPeak RSS on a large generated file (one run each; target ≤ 150 MB, flat in file size):\n\n| case | input (MB) | time (s) | peak RSS (MB) |\n|---|---:|---:|---:|\n${rows.join('\n')}\n` };
   } finally {
     rmSync(file, { force: true });
   }
@@ -252,12 +275,12 @@ async function main() {
     const jq = whichJq();
     const parts = args.workers > 1 ? splitFile(file, args.workers) : [];
     cleanup.push(...parts);
-    const list = cases(file, profiles, args.workers, jq, parts);
+    const list = cases(file, profiles, args.workers, jq, parts, events);
     for (const c of list) c.samples = [];
     for (let run = 0; run < args.runs; run++) {
       for (const c of list) {
         if (c.once && run > 0) continue;
-        const m = c.commands ? await measureAll(c.commands) : await measure(c.cmd, c.args);
+        const m = c.run ? await c.run() : c.commands ? await measureAll(c.commands) : await measure(c.cmd, c.args);
         if (m.code !== 0) throw new Error(`${c.name} exited with ${m.code}: ${m.stderr.slice(0, 2000)}`);
         c.samples.push(m);
         process.stderr.write(`run ${run + 1}/${args.runs} ${c.name}: ${m.seconds.toFixed(2)} s\n`);
@@ -286,9 +309,9 @@ async function main() {
       `- median of ${args.runs} run(s) per case (jq: 1 run), cases interleaved; whole-process wall time (start-up included); CPU s = median user+system time; peak RSS is the largest of the runs`,
       ...skipped.map((s) => `- skipped profile \`${s.profile}\`: ${s.reason}`),
     ].join('\n');
-    let big = '';
+    let big = { data: [], text: '' };
     if (args.bigMb > 0) big = await bigFileRss(args, profiles.includes('sekoia') ? 'sekoia' : profiles[0]);
-    const report = `${header}\n\n${table(results, yard)}\n\n${targets(results, yard)}\n${big}`;
+    const report = `${header}\n\n${table(results, yard)}\n\n${targets(results, yard, big.data)}\n${big.text}`;
     process.stdout.write(report);
     if (args.write) {
       const doc = join(root, 'docs/benchmarks.md');

@@ -2,72 +2,138 @@
 /**
  * Throughput of `serve`, syslog over TCP -> file sink, on loopback.
  *
- *   node bench/serve-syslog-tcp.mjs [lines=1000000] [connections=4] [fsync=interval]
+ *   node bench/serve-syslog-tcp.mjs [file] [--connections N] [--fsync always|interval|never] [--lines N]
+ *                                   [--pipeline '{ max_events: 4000 }']
  *
- * Starts `jizo-intake serve` as a child process under /usr/bin/time -v (for its
- * peak RSS), sends `lines` RFC 5424 lines carrying EVE alerts over
- * `connections` TCP connections, and waits until the pipeline reports every
- * event written. Prints events/s (first byte sent -> last event durable) and
- * the server's peak RSS. Not part of the test suite.
+ * Starts `jizo-intake serve` (its default pipeline settings; file sink with
+ * the given fsync policy, default `always`, the sink's own default) as a child
+ * process under GNU time (for its peak RSS). The EVE lines of `file` (or of a
+ * generated file of `--lines` lines) are wrapped in RFC 5424 headers, as a
+ * sensor sends them, and cut into per-connection buffers before the clock
+ * starts, so that the sender costs as little as possible. The clock runs from
+ * the first byte sent to the moment the pipeline has made the last event
+ * durable (its `finished` counter stops at the number of events received).
+ * Prints events/s over the file's non-blank lines and the server's peak RSS.
+ * run.mjs runs the same measure next to the other cases. Not part of the test
+ * suite.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const total = Number(process.argv[2] ?? 1_000_000);
-const conns = Number(process.argv[3] ?? 4);
-const fsync = process.argv[4] ?? 'interval';
-const dir = mkdtempSync(join(tmpdir(), 'jizo-bench-'));
-const port = 25514;
-const adminPort = 28081;
-writeFileSync(
-  join(dir, 'serve.yaml'),
-  `data_dir: ${dir}/data\nlog_level: warn\nadmin: { port: ${adminPort} }\nsources:\n  syslog: { type: syslog, port: ${port}, protocols: [tcp] }\nsinks:\n  file: { type: file, fsync: ${fsync}, max_bytes: 1GiB }\n`,
-);
-const main = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
-const server = spawn('/usr/bin/time', ['-v', process.execPath, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), main, 'serve', '--config', join(dir, 'serve.yaml')], { stdio: ['ignore', 'inherit', 'pipe'] });
-let stderr = '';
-server.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-while (!stderr.includes('metrics:')) await new Promise((r) => setTimeout(r, 50));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'dist/src/cli/main.js');
 
-const line = (i) =>
-  `<134>1 2024-05-01T10:00:00.${String(i % 1e6).padStart(6, '0')}Z sensor-1 suricata 1234 - - {"timestamp":"2024-05-01T10:00:00.${String(i % 1e6).padStart(6, '0')}+0000","flow_id":${1e15 + i},"in_iface":"eth0","event_type":"alert","src_ip":"192.0.2.${i % 250}","src_port":${1024 + (i % 60000)},"dest_ip":"198.51.100.7","dest_port":443,"proto":"TCP","alert":{"action":"allowed","gid":1,"signature_id":${2000000 + (i % 1000)},"rev":3,"signature":"ET POLICY test ${i % 1000}","category":"Potential Corporate Privacy Violation","severity":2}}\n`;
-
-async function metric(name) {
-  const res = await fetch(`http://127.0.0.1:${adminPort}/metrics`);
-  const body = await res.text();
-  return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(body)?.[1] ?? 0);
-}
-
-async function send(from, to) {
-  const sock = connect({ host: '127.0.0.1', port });
-  await new Promise((r) => sock.once('connect', r));
-  let parts = [];
-  for (let i = from; i < to; i++) {
-    parts.push(line(i));
-    if (parts.length === 500 || i === to - 1) {
-      if (!sock.write(parts.join(''))) await new Promise((r) => sock.once('drain', r));
-      parts = [];
+/** The lines of `file` as RFC 5424 messages, in `conns` groups of ~64 KiB buffers. */
+function payloads(file, conns) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const per = Math.ceil(lines.length / conns);
+  const out = [];
+  for (let c = 0; c < conns; c++) {
+    const bufs = [];
+    let text = '';
+    for (let i = c * per; i < Math.min(lines.length, (c + 1) * per); i++) {
+      text += `<134>1 2024-05-01T10:00:00.000000Z sensor-1 suricata 1234 - - ${lines[i]}\n`;
+      if (text.length >= 65536) {
+        bufs.push(Buffer.from(text));
+        text = '';
+      }
     }
+    if (text) bufs.push(Buffer.from(text));
+    out.push(bufs);
   }
-  await new Promise((r) => sock.end(r));
+  return out;
 }
 
-const t0 = process.hrtime.bigint();
-const per = Math.ceil(total / conns);
-await Promise.all(Array.from({ length: conns }, (_, c) => send(c * per, Math.min(total, (c + 1) * per))));
-const sent = Number(process.hrtime.bigint() - t0) / 1e9;
-while ((await metric('jizo_intake_pipeline_finished_total')) < total) await new Promise((r) => setTimeout(r, 20));
-const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-const written = await metric('jizo_intake_component_sent_total\\{component="file",type="file",kind="sink"\\}');
-// SIGTERM goes to serve itself (the child of /usr/bin/time), which then reports.
-const child = Number(readFileSync(`/proc/${server.pid}/task/${server.pid}/children`, 'utf8').trim().split(' ')[0]);
-process.kill(child, 'SIGTERM');
-await new Promise((r) => server.on('close', r));
-const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1];
-console.log(
-  JSON.stringify({ lines: total, connections: conns, fsync, written, sendSeconds: +sent.toFixed(2), seconds: +seconds.toFixed(2), eventsPerSecond: Math.round(total / seconds), peakRssMiB: rss ? +(Number(rss) / 1024).toFixed(1) : null }),
-);
+function send(port, bufs) {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host: '127.0.0.1', port }, async () => {
+      for (const b of bufs) if (!sock.write(b)) await new Promise((r) => sock.once('drain', r));
+      sock.end(resolve);
+    });
+    sock.on('error', reject);
+  });
+}
+
+async function pipelineCounters(url) {
+  const body = await (await fetch(url)).text();
+  const get = (name) => Number(new RegExp(`^jizo_intake_pipeline_${name}_total (\\d+)$`, 'm').exec(body)?.[1] ?? NaN);
+  return { received: get('received'), finished: get('finished') };
+}
+
+/**
+ * One measure. `events` is what events/s counts (the file's non-blank lines,
+ * as for the other cases). Resolves with { seconds, rssKb, received, finished }.
+ */
+export async function measureServe({ file, events, connections = 4, fsync = 'always', pipeline }) {
+  const dir = mkdtempSync(join(tmpdir(), 'jizo-bench-serve-'));
+  try {
+    writeFileSync(
+      join(dir, 'serve.yaml'),
+      `data_dir: ${dir}/data\nlog_level: warn\n${pipeline ? `pipeline: ${pipeline}\n` : ''}admin: { port: 0 }\nsources:\n  syslog: { type: syslog, port: 0, protocols: [tcp] }\nsinks:\n  file: { type: file, fsync: ${fsync}, max_bytes: 0 }\n`,
+    );
+    const bufs = payloads(file, connections);
+    const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+    const argv = [process.execPath, cli, 'serve', '--config', join(dir, 'serve.yaml')];
+    const server = timeBin ? spawn(timeBin, ['-v', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    server.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const closed = new Promise((r) => server.on('close', r));
+    const deadline = Date.now() + 30_000;
+    while (!/metrics: http/.test(stderr)) {
+      if (server.exitCode !== null || Date.now() > deadline) throw new Error(`serve did not start: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const port = Number(/source syslog \(syslog\): tcp:\/\/[^:\s]+:(\d+)/.exec(stderr)[1]);
+    const metrics = /metrics: (http:\/\/\S+\/metrics)/.exec(stderr)[1].replace(/,$/, '');
+
+    const t0 = process.hrtime.bigint();
+    let sent = false;
+    const sending = Promise.all(bufs.map((b) => send(port, b))).then(() => (sent = true));
+    // Poll the pipeline; the end is when `finished` last moved, once everything was sent and it caught up.
+    let last = { received: 0, finished: 0 };
+    let tLast = t0;
+    let still = 0;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 10));
+      const c = await pipelineCounters(metrics);
+      if (c.finished !== last.finished) tLast = process.hrtime.bigint();
+      still = c.finished === last.finished && c.received === last.received ? still + 1 : 0;
+      last = c;
+      if (sent && c.finished === c.received && still >= 30) break;
+    }
+    await sending;
+    const seconds = Number(tLast - t0) / 1e9;
+    // SIGTERM to serve itself (the child of GNU time), which then reports.
+    const pid = timeBin ? Number(readFileSync(`/proc/${server.pid}/task/${server.pid}/children`, 'utf8').trim().split(' ')[0]) : server.pid;
+    process.kill(pid, 'SIGTERM');
+    await closed;
+    const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1];
+    return { seconds, rssKb: rss ? Number(rss) : undefined, received: last.received, finished: last.finished, eventsPerSec: events / seconds };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const opt = (k, d) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
+  let file = args[0] && !args[0].startsWith('--') ? args[0] : undefined;
+  let generated;
+  if (!file) {
+    const { generateFile } = await import('./generate.mjs');
+    generated = file = join(tmpdir(), `jizo-bench-serve-${process.pid}.ndjson`);
+    await generateFile(file, Number(opt('--lines', 200_000)), 42);
+  }
+  try {
+    const events = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+    const r = await measureServe({ file, events, connections: Number(opt('--connections', 4)), fsync: opt('--fsync', 'always'), pipeline: opt('--pipeline') });
+    console.log(JSON.stringify({ events, ...r, seconds: +r.seconds.toFixed(2), eventsPerSec: Math.round(r.eventsPerSec), peakRssMiB: r.rssKb ? +(r.rssKb / 1024).toFixed(1) : null }));
+  } finally {
+    if (generated) rmSync(generated, { force: true });
+  }
+}

@@ -18,7 +18,7 @@ function events(n: number, day = '2024-03-05', mark?: (i: number) => boolean): O
   for (let i = 0; i < n; i++) {
     const ts = `${day}T23:59:59.${String(i).padStart(6, '0')}Z`;
     const bad = mark?.(i) ? ',"marker":"MAPPING_ERROR"' : '';
-    out.push({ document: { '@timestamp': ts }, json: `{"@timestamp":"${ts}","n":${i},"flow_id":1234567890123456789${bad}}` });
+    out.push({ timestamp: ts, json: `{"@timestamp":"${ts}","n":${i},"flow_id":1234567890123456789${bad}}` });
   }
   return out;
 }
@@ -124,7 +124,7 @@ for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
       const s = await sink();
       fake.switches.maxBodyBytes = 2000;
       const batch = events(20);
-      batch.splice(5, 0, { document: { '@timestamp': '2024-03-05T00:00:00Z' }, json: `{"big":"${'b'.repeat(3000)}"}` });
+      batch.splice(5, 0, { timestamp: '2024-03-05T00:00:00Z', json: `{"big":"${'b'.repeat(3000)}"}` });
       const r = await s.write(batch);
       assert.deepEqual(r.refused.map((x) => [x.index, x.reason]), [[5, 'request_too_large']]);
       assert.deepEqual(fake.all.sort(), batch.filter((_, i) => i !== 5).map((e) => e.json).sort());

@@ -132,7 +132,7 @@ describe('faults: crash and resume', () => {
     assert.equal(lost, 0);
     assert.equal(torn, 0);
     assert.ok(most <= 2, 'an event is written at most twice');
-    // What a crash can double: events written but not yet checkpointed, at most the queue bound (pipeline.max_events, 20000).
-    assert.ok(duplicated <= kills * 20_000, `${duplicated} duplicates`);
+    // What a crash can double: events written but not yet checkpointed, at most the queue bound (pipeline.max_events, 8000).
+    assert.ok(duplicated <= kills * 8000, `${duplicated} duplicates`);
   });
 });

@@ -11,7 +11,7 @@ const sc = StringCodec();
 
 function events(n: number, tag = 'x'): OutputEvent[] {
   return Array.from({ length: n }, (_, i) => ({
-    document: { '@timestamp': '2024-01-01T00:00:00.000001Z' },
+    timestamp: '2024-01-01T00:00:00.000001Z',
     json: `{"@timestamp":"2024-01-01T00:00:00.000001Z","tag":"${tag}","n":${i},"flow_id":1234567890123456789}`,
   }));
 }
@@ -117,7 +117,7 @@ describe('nats sink (real nats-server)', () => {
     const s = sink({ subject: 'small.ecs' });
     await s.start();
     const batch = events(5, 'small');
-    batch.splice(2, 0, { document: { '@timestamp': '2024-01-01T00:00:00Z' }, json: `{"big":"${'z'.repeat(10000)}"}` });
+    batch.splice(2, 0, { timestamp: '2024-01-01T00:00:00Z', json: `{"big":"${'z'.repeat(10000)}"}` });
     const r = await s.write(batch);
     assert.equal(r.refused.length, 1);
     assert.equal(r.refused[0]!.index, 2);

@@ -48,7 +48,8 @@ export function normalizeSegments(segments: Segment[], options: NormalizeOptions
       if (r.ok) {
         c.normalized++;
         out.normalized++;
-        out.outputs.push({ document: r.document, json: toJson(r.document, r.lossless) });
+        const ts = r.document['@timestamp'];
+        out.outputs.push({ json: toJson(r.document, r.lossless), timestamp: typeof ts === 'string' ? ts : undefined });
         out.origins.push(seg.origin);
       } else {
         c.rejected++;

@@ -213,7 +213,7 @@ export class Pipeline implements Ingest {
   }
 
   private writeDeadLetters(records: DeadLetter[]): Promise<void> {
-    const outputs = records.map((r) => ({ document: r as never, json: JSON.stringify(r) }));
+    const outputs = records.map((r): OutputEvent => ({ json: JSON.stringify(r), timestamp: r.at }));
     const p = this.deadLetterTail.then(() => this.writeWithRetry(this.deadLetter, outputs));
     this.deadLetterTail = p.catch(() => undefined);
     return p.then((r) => {

@@ -17,15 +17,15 @@ import { formatIssues } from './config-errors.js';
 export const pipelineSchema = z
   .object({
     /** Events accepted and not yet durable everywhere: past this, sources wait (TCP, stdin) or are refused (HTTP 503, UDP drops). */
-    max_events: intRange(1, 100_000_000, 20_000),
+    max_events: intRange(1, 100_000_000, 8000),
     /** Same bound in bytes of raw text. */
-    max_bytes: size(1024, '64MiB'),
-    batch_max_events: intRange(1, 1_000_000, 1000),
+    max_bytes: size(1024, '16MiB'),
+    batch_max_events: intRange(1, 1_000_000, 500),
     batch_max_bytes: size(1, '2MiB'),
     /** A batch that is not full is sent after this long. */
     batch_max_wait: duration(1, '100ms'),
     /** Batches being written at once (each sink still sees them in order). */
-    max_in_flight: intRange(1, 256, 16),
+    max_in_flight: intRange(1, 256, 8),
     /** First delay before retrying a failed sink write; it doubles up to `retry_max`. */
     retry_initial: duration(1, '100ms'),
     retry_max: duration(1, '30s'),

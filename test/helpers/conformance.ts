@@ -199,9 +199,8 @@ export interface SinkCase {
 
 export function outputEvents(n: number, tag: string): OutputEvent[] {
   return Array.from({ length: n }, (_, i) => {
-    const document = { '@timestamp': '2024-05-01T10:00:00.123456Z', event: { kind: 'event' }, tag: `${tag}-${i}`, big: 18446744073709551615n };
     const json = `{"@timestamp":"2024-05-01T10:00:00.123456Z","event":{"kind":"event"},"tag":"${tag}-${i}","big":18446744073709551615}`;
-    return { document: document as never, json };
+    return { json, timestamp: '2024-05-01T10:00:00.123456Z' };
   });
 }
 

@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { Client as EsClient } from '@elastic/elasticsearch';
-import { Client as OsClient } from '@opensearch-project/opensearch';
 import type { ElasticsearchSinkConfig } from './config.js';
 
 /** What the sink needs from a cluster, whichever client speaks to it. */
@@ -38,7 +36,12 @@ export class RequestError extends Error {
   }
 }
 
-export function createClient(kind: 'elasticsearch' | 'opensearch', c: ElasticsearchSinkConfig): BulkClient {
+/**
+ * A client for the cluster. The official client is loaded here, when a sink
+ * of its kind starts, not when `serve` starts: each weighs some 30 MB of
+ * memory, which a service shipping elsewhere should not pay.
+ */
+export async function createClient(kind: 'elasticsearch' | 'opensearch', c: ElasticsearchSinkConfig): Promise<BulkClient> {
   const tls = c.tls && {
     ca: c.tls.ca_file ? readFileSync(c.tls.ca_file) : undefined,
     cert: c.tls.cert_file ? readFileSync(c.tls.cert_file) : undefined,
@@ -51,6 +54,7 @@ export function createClient(kind: 'elasticsearch' | 'opensearch', c: Elasticsea
   const common = { nodes: c.nodes, maxRetries: 0, requestTimeout: c.request_timeout };
 
   if (kind === 'elasticsearch') {
+    const { Client: EsClient } = await import('@elastic/elasticsearch');
     const client = new EsClient({
       ...common,
       auth: c.auth && ('api_key' in c.auth ? { apiKey: c.auth.api_key } : { username: c.auth.username, password: c.auth.password }),
@@ -78,6 +82,7 @@ export function createClient(kind: 'elasticsearch' | 'opensearch', c: Elasticsea
     };
   }
 
+  const { Client: OsClient } = await import('@opensearch-project/opensearch');
   const client = new OsClient({
     ...common,
     auth: c.auth && 'username' in c.auth ? { username: c.auth.username, password: c.auth.password } : undefined,

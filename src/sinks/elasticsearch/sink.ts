@@ -77,7 +77,7 @@ export class ElasticsearchSink implements Sink {
   }
 
   private async open(): Promise<void> {
-    const client = createClient(this.type, this.config);
+    const client = await createClient(this.type, this.config);
     if (this.config.template.install) {
       try {
         await this.installTemplate(client);
@@ -223,7 +223,7 @@ export class ElasticsearchSink implements Sink {
     const out: string[] = new Array(idx.length * 2);
     for (let i = 0; i < idx.length; i++) {
       const ev = batch[idx[i]!]!;
-      const index = this.namer.name(ev.document['@timestamp']);
+      const index = this.namer.name(ev.timestamp);
       let action = this.actions.get(index);
       if (action === undefined) {
         action = JSON.stringify({ [this.config.op_type]: { _index: index } });
