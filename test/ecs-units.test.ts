@@ -209,25 +209,34 @@ test('user agents: parsed once per distinct string (cache) and copied per docume
   assert.equal(b.user_agent.os.name, 'iOS');
 });
 
-test('LRU cache: bounded, evicts the least recently used, long keys not stored', () => {
+test('LRU cache: bounded, keeps what was used in the last generation, long keys not stored', () => {
   const lru = new Lru<number>(4, 10);
   let calls = 0;
   const f = (k: string): number => (calls++, k.length);
-  for (const k of ['a', 'bb', 'ccc', 'dddd']) lru.get(k, f);
-  lru.get('a', f); // 'bb' is now the least recently used
-  lru.get('eeeee', f); // full: one quarter (1 entry) evicted
-  assert.equal(lru.size, 4);
+  // Generations of max/2 = 2 entries.
+  lru.get('a', f);
+  lru.get('bb', f); // young full: {a, bb} becomes the old generation
+  lru.get('a', f); // a hit in the old generation, copied to the young one
+  lru.get('ccc', f); // young {a, ccc} becomes old: bb, not used since, is gone
+  assert.equal(calls, 3);
   calls = 0;
   assert.equal(lru.get('a', f), 1);
   assert.equal(lru.get('ccc', f), 3);
   assert.equal(calls, 0);
-  lru.get('bb', f);
+  assert.equal(lru.get('bb', f), 2);
   assert.equal(calls, 1);
   lru.get('x'.repeat(11), f);
-  assert.equal(calls, 2);
+  lru.get('x'.repeat(11), f);
+  assert.equal(calls, 3, 'a key over maxKeyLength is computed every time');
   assert.ok(lru.size <= 4);
-  for (let i = 0; i < 100; i++) lru.get(`k${i}`, f);
-  assert.ok(lru.size <= 4);
+  for (let i = 0; i < 100; i++) {
+    assert.equal(lru.get(`k${i}`, f), `k${i}`.length);
+    assert.ok(lru.size <= 4);
+  }
+  // The most recent key is still there.
+  calls = 0;
+  lru.get('k99', f);
+  assert.equal(calls, 0);
 });
 
 test('integer time conversions agree with toUtc and epochNanos (property)', () => {

@@ -1,17 +1,18 @@
 /**
- * A bounded least-recently-used cache for pure lookups on the hot path (user
- * agent parsing, public suffix splitting, DN parsing, timestamps). A hit only
- * stamps the entry (no Map reordering, which costs more than the lookup);
- * when the cache is full, the least recently used quarter is evicted at once.
+ * A bounded cache for pure lookups on the hot path (user agent parsing,
+ * public suffix splitting, DN parsing, certificate hex forms), least recently
+ * used entries out first, approximately: two generations. Lookups and inserts
+ * go to the young map; when it holds half the bound it becomes the old map
+ * and the previous old map is dropped whole. A hit in the old map is copied
+ * to the young one, so an entry used once per generation stays. Every
+ * operation is O(1): no reordering on a hit, no sorting on eviction (a stream
+ * of keys that never repeat, such as unique certificate serials, costs one
+ * insert per key and nothing more).
  */
-interface Entry<V> {
-  v: V;
-  t: number;
-}
-
 export class Lru<V> {
-  readonly #map = new Map<string, Entry<V>>();
-  #tick = 0;
+  #young = new Map<string, V>();
+  #old = new Map<string, V>();
+  readonly #half: number;
 
   /**
    * @param max most entries kept
@@ -21,30 +22,27 @@ export class Lru<V> {
   constructor(
     readonly max: number,
     readonly maxKeyLength: number,
-  ) {}
+  ) {
+    this.#half = Math.max(1, max >> 1);
+  }
 
+  /** Entries held (an entry in both generations counts twice; never more than `max`). */
   get size(): number {
-    return this.#map.size;
+    return this.#young.size + this.#old.size;
   }
 
   /** The cached value of `key`, computing and storing it on a miss. */
   get(key: string, compute: (key: string) => V): V {
     if (key.length > this.maxKeyLength) return compute(key);
-    const hit = this.#map.get(key);
-    if (hit !== undefined) {
-      hit.t = ++this.#tick;
-      return hit.v;
+    let v = this.#young.get(key);
+    if (v !== undefined) return v;
+    v = this.#old.get(key);
+    if (v === undefined) v = compute(key);
+    this.#young.set(key, v);
+    if (this.#young.size >= this.#half) {
+      this.#old = this.#young;
+      this.#young = new Map();
     }
-    const v = compute(key);
-    if (this.#map.size >= this.max) this.#evict();
-    this.#map.set(key, { v, t: ++this.#tick });
     return v;
-  }
-
-  #evict(): void {
-    const entries = [...this.#map];
-    entries.sort((a, b) => a[1].t - b[1].t);
-    const n = Math.max(1, entries.length >> 2);
-    for (let i = 0; i < n; i++) this.#map.delete(entries[i]![0]);
   }
 }

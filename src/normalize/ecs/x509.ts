@@ -51,10 +51,10 @@ export function parseDn(dn: string): Record<string, string[]> {
 // A sensor sees the same certificates again and again.
 const dnCache = new Lru<Readonly<Record<string, readonly string[]>>>(1024, 1024);
 
-/** {@link parseDn} through a bounded cache, with fresh arrays for each document. */
-function dnParts(dn: string): Record<string, string[]> {
+/** `x509.subject` / `x509.issuer`: the DN and its parts ({@link parseDn}, cached), with fresh arrays for each document. */
+function dnObject(dn: string): Record<string, unknown> {
   const cached = dnCache.get(dn, parseDn);
-  const out: Record<string, string[]> = {};
+  const out: Record<string, unknown> = { distinguished_name: dn };
   for (const k in cached) out[k] = cached[k]!.slice();
   return out;
 }
@@ -69,12 +69,12 @@ export function certificate(s: Ecs, c: JsonObject, side: Record<string, unknown>
   const subject = str(c.subject);
   if (subject !== undefined) {
     side.subject = subject;
-    x509.subject = { distinguished_name: subject, ...dnParts(subject) };
+    x509.subject = dnObject(subject);
   }
   const issuer = str(c.issuerdn);
   if (issuer !== undefined) {
     side.issuer = issuer;
-    x509.issuer = { distinguished_name: issuer, ...dnParts(issuer) };
+    x509.issuer = dnObject(issuer);
   }
   const serial = str(c.serial);
   if (serial !== undefined) x509.serial_number = hexCache.get(serial, upperHex);
