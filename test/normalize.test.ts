@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalize } from '../src/normalize/index.js';
+import { loadNormalizer } from '../src/normalize/load.js';
+import { corpusLines } from './helpers/corpus.js';
 import type { Normalized } from '../src/normalize/types.js';
 import { toJson } from '../src/serialize.js';
 
@@ -81,4 +83,26 @@ test('input keys such as __proto__ and constructor do not touch any prototype', 
 
 test('an unknown profile is a clear error', () => {
   assert.throws(() => normalize('{}', { profile: 'nope' as never }), /unknown profile "nope"/);
+});
+
+test('loadNormalizer (the CLI and worker path) gives what normalize() gives, for every profile, with and without descriptions', async () => {
+  const lines = corpusLines().slice(0, 400).map((l) => l.text);
+  for (const profile of ['sekoia', 'ecs'] as const) {
+    for (const describe of [false, true]) {
+      const options = { profile, describe, receivedAt: '2026-01-01T00:00:00.000Z' };
+      const loaded = await loadNormalizer(options);
+      let documents = 0;
+      for (const line of lines) {
+        const a = loaded(line, options);
+        const b = normalize(line, options);
+        assert.deepEqual(a, b, `${profile} describe=${describe}: ${line.slice(0, 80)}`);
+        if (!a.ok) continue;
+        documents++;
+        const described = typeof (a.document.jizo as { description?: unknown } | undefined)?.description === 'string';
+        assert.equal(described, describe, `${profile}: a description only when asked for`);
+      }
+      assert.ok(documents > 100, `${profile}: ${documents} documents`);
+    }
+  }
+  await assert.rejects(loadNormalizer({ profile: 'nope' as never }), /unknown profile "nope": available profiles are sekoia, ecs/);
 });

@@ -2,20 +2,18 @@ import { addDescription } from '../describe/index.js';
 import { ecsProfile } from './ecs/index.js';
 import { sekoiaProfile } from './sekoia.js';
 import { normalizeWith } from './core.js';
+import { checkProfileName } from './load.js';
 import type { NormalizeOptions, NormalizeResult, Profile, ProfileName } from './types.js';
 
-const profiles: Partial<Record<ProfileName, Profile>> = {
+const profiles: Record<ProfileName, Profile> = {
   sekoia: sekoiaProfile,
   ecs: ecsProfile,
 };
 
-/** The profile function of a name; throws a TypeError for an unknown or unavailable profile. */
+/** The profile function of a name; throws a TypeError for an unknown profile. */
 export function getProfile(name: ProfileName): Profile {
-  const p = Object.hasOwn(profiles, name) ? profiles[name] : undefined;
-  if (p === undefined) {
-    throw new TypeError(`unknown profile ${JSON.stringify(name)}: available profiles are ${Object.keys(profiles).join(', ')}`);
-  }
-  return p;
+  checkProfileName(name);
+  return profiles[name];
 }
 
 /**

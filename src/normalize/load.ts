@@ -19,8 +19,11 @@ export function checkProfileName(name: string): asserts name is ProfileName {
   }
 }
 
+/** normalize() with its profile loaded. */
+export type LineNormalizer = (raw: string, options: NormalizeOptions) => NormalizeResult;
+
 /** normalize(raw, options) with the profile of `options` (default sekoia) loaded first. */
-export async function loadNormalizer(options: NormalizeOptions): Promise<(raw: string, options: NormalizeOptions) => NormalizeResult> {
+export async function loadNormalizer(options: NormalizeOptions): Promise<LineNormalizer> {
   const name = options.profile ?? 'sekoia';
   checkProfileName(name);
   const profile = await loaders[name]();

@@ -5,8 +5,8 @@
 import type { RejectReason } from '../decode/index.js';
 import { EXCERPT_CHARS, LineSplitter, isBlank, type LineSink } from '../io/lines.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
-import { loadNormalizer } from '../normalize/load.js';
-import type { NormalizeOptions, NormalizeResult } from '../normalize/types.js';
+import { loadNormalizer, type LineNormalizer } from '../normalize/load.js';
+import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
 
 /** What a rejected line becomes in the dead-letter output. */
@@ -54,9 +54,6 @@ export interface LineHandling {
   onDocument(json: string): void;
   onRejection(record: RejectionRecord): void;
 }
-
-/** normalize() with its profile loaded (see loadNormalizer). */
-export type LineNormalizer = (raw: string, options: NormalizeOptions) => NormalizeResult;
 
 /**
  * The line sink that turns each line into a document, a rejection record or a

@@ -2,6 +2,7 @@
  * Normalization step of the pipeline: raw events -> output events for the
  * sinks and dead letters for rejections, one outcome per event.
  */
+import { isBlank } from '../io/lines.js';
 import { normalize } from '../normalize/index.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
@@ -24,8 +25,6 @@ export interface NormalizedBatch {
   blank: number;
 }
 
-const BLANK = /^[ \t\r\n\uFEFF]*$/;
-
 export function normalizeSegments(segments: Segment[], options: NormalizeOptions): NormalizedBatch {
   const out: NormalizedBatch = { outputs: [], origins: [], deadLetters: [], normalized: 0, rejected: 0, blank: 0 };
   const opts: NormalizeOptions = { ...options };
@@ -38,7 +37,7 @@ export function normalizeSegments(segments: Segment[], options: NormalizeOptions
         out.deadLetters.push(rejection(seg.origin, ev, ev.reject.reason, ev.reject.message));
         continue;
       }
-      if (BLANK.test(ev.raw)) {
+      if (isBlank(ev.raw)) {
         c.blank++;
         out.blank++;
         continue;

@@ -15,8 +15,8 @@
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { LineSplitter } from '../io/lines.js';
-import { lineHandler, newCounters, type BatchCounters, type BatchOptions, type LineNormalizer } from './batch.js';
-import { loadNormalizer } from '../normalize/load.js';
+import { lineHandler, newCounters, type BatchCounters, type BatchOptions } from './batch.js';
+import { loadNormalizer, type LineNormalizer } from '../normalize/load.js';
 import type { ChunkRequest, ChunkResult, WorkerSetup } from './parallel-protocol.js';
 
 export interface ParallelOptions extends Omit<BatchOptions, 'onDocument'> {
