@@ -24,7 +24,7 @@ import { measureServe } from './serve-syslog-tcp.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const cli = join(root, 'dist/src/cli/main.js');
+const cli = join(root, 'dist/cli/jizo-intake.js');
 
 function parseArgs(argv) {
   const a = { lines: 200_000, runs: 5, seed: 42, workers: availableParallelism(), quick: false, write: undefined, build: true, file: undefined, bigMb: 0 };

@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist/src/cli/main.js');
+const cli = join(root, 'dist/cli/jizo-intake.js');
 
 /** The lines of `file` as RFC 5424 messages, in `conns` groups of ~64 KiB buffers. */
 function payloads(file, conns) {

@@ -12,7 +12,7 @@ import { ROOT, SHARED } from './helpers/documents.js';
 
 const seed = JSON.parse(readFileSync(join(SHARED, 'fixtures/seed/http_event.json'), 'utf8')) as { input: { message: string }; expected: object };
 const cli = (args: string[], input?: string) =>
-  spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), ...args], { encoding: 'utf8', input });
+  spawnSync(process.execPath, [join(ROOT, 'dist/cli/jizo-intake.js'), ...args], { encoding: 'utf8', input });
 
 describe('describe command and normalize --describe', () => {
   it('normalize adds jizo.description only when asked; the sekoia output stays exact otherwise', () => {

@@ -7,7 +7,7 @@ import { profileFields } from '../src/schema/catalog.js';
 import { fieldsMarkdown } from '../src/schema/format.js';
 import { ROOT } from './helpers/documents.js';
 
-const cli = (...args: string[]) => execFileSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), ...args], { encoding: 'utf8' });
+const cli = (...args: string[]) => execFileSync(process.execPath, [join(ROOT, 'dist/cli/jizo-intake.js'), ...args], { encoding: 'utf8' });
 
 describe('docs/fields.md and jizo-intake fields', () => {
   it('docs/fields.md is current', () => {

@@ -114,7 +114,7 @@ test('CLI: --workers 2 writes the same files as --workers 1', () => {
     const run = (w: number) => {
       const r = spawnSync(
         process.execPath,
-        [join(ROOT, 'dist/src/cli/main.js'), 'normalize', '-q', '--workers', String(w), '--received-at', RECEIVED, input, '-o', join(dir, `out${w}`), '--errors', join(dir, `err${w}`)],
+        [join(ROOT, 'dist/cli/jizo-intake.js'), 'normalize', '-q', '--workers', String(w), '--received-at', RECEIVED, input, '-o', join(dir, `out${w}`), '--errors', join(dir, `err${w}`)],
         { encoding: 'utf8' },
       );
       assert.equal(r.status, 0, r.stderr);

@@ -89,7 +89,7 @@ describe('serve end to end', () => {
 
   it('`serve` without a config prints where it listens, takes a syslog line, reopens on SIGHUP, exits 0 on SIGTERM after flushing', { timeout: 30_000 }, async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'jizo-cli-'));
-    const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+    const main = fileURLToPath(new URL('../cli/jizo-intake.js', import.meta.url));
     const child = spawn(process.execPath, [main, 'serve'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));

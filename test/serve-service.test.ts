@@ -93,7 +93,7 @@ describe('serve service', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jizo-cli-'));
     const cfg = join(dir, 'serve.yaml');
     writeFileSync(cfg, `data_dir: ${dir}\nadmin: false\nsources:\n  in: { type: stdin }\nsinks:\n  out: { type: stdout }\n`);
-    const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+    const main = fileURLToPath(new URL('../cli/jizo-intake.js', import.meta.url));
     const child = spawn(process.execPath, [main, 'serve', '--config', cfg], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -114,7 +114,7 @@ describe('serve service', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jizo-cli-'));
     const cfg = join(dir, 'serve.yaml');
     writeFileSync(cfg, 'sources:\n  syslog: { type: syslog, port: 0x1FFFF }\n');
-    const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+    const main = fileURLToPath(new URL('../cli/jizo-intake.js', import.meta.url));
     const child = spawn(process.execPath, [main, 'serve', '--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));

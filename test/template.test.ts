@@ -164,7 +164,7 @@ describe('index templates', () => {
   });
 
   it('jizo-intake template prints the template as JSON', () => {
-    const out = execFileSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'template', '--target', 'opensearch', '--profile', 'sekoia', '--data-stream', '--date-nanos'], {
+    const out = execFileSync(process.execPath, [join(ROOT, 'dist/cli/jizo-intake.js'), 'template', '--target', 'opensearch', '--profile', 'sekoia', '--data-stream', '--date-nanos'], {
       encoding: 'utf8',
     });
     assert.deepEqual(JSON.parse(out), JSON.parse(JSON.stringify(buildIndexTemplate({ target: 'opensearch', profile: 'sekoia', dataStream: true, dateNanos: true }))));
