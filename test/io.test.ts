@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { EXCERPT_CHARS, LineSplitter, isBlank } from '../src/io/lines.js';
-import { Utf8Chunks } from '../src/io/utf8-chunks.js';
+import { Utf8Chunks, encodeLines } from '../src/io/utf8-chunks.js';
 
 function split(input: (Buffer | string)[], max: number) {
   const events: string[] = [];
@@ -139,4 +139,29 @@ test('isBlank: same answer as the blank-line pattern', () => {
     }),
     { numRuns: 5000 },
   );
+});
+
+test('encodeLines: bytes equal the UTF-8 encoding of the texts joined with LFs, whatever their characters', () => {
+  // Any UTF-16 unit (lone surrogates included), long ASCII texts, and texts of
+  // 2-, 3- and 4-byte characters that overflow the ASCII-sized first buffer.
+  const anyUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+  const wide = fc.constantFrom('é', '€', '😀', '\ud800', 'a');
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.oneof(fc.string({ unit: anyUnit, maxLength: 40 }), fc.string({ maxLength: 2000 }), fc.string({ unit: wide, maxLength: 300 })),
+        { maxLength: 40 },
+      ),
+      (texts) => {
+        const got = encodeLines(texts.map((json) => ({ json })));
+        const want = Buffer.from(texts.map((t) => t + '\n').join(''), 'utf8');
+        assert.deepEqual(got, want);
+      },
+    ),
+    { numRuns: 500 },
+  );
+  assert.equal(encodeLines([]).length, 0);
+  // Wide characters only, at the end of the batch: the buffer grows more than once.
+  const emoji = '😀'.repeat(1000);
+  assert.equal(encodeLines([{ json: 'a' }, { json: emoji }, { json: emoji }]).toString('utf8'), `a\n${emoji}\n${emoji}\n`);
 });

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { duration, path, size } from '../../serve/schema-helpers.js';
 import { newComponentCounters, type ComponentDeps, type Health, type OutputEvent, type Sink, type SinkFactory, type WriteResult } from '../../pipeline/types.js';
 import { RotatingFile } from './rotating.js';
+import { encodeLines } from '../../io/utf8-chunks.js';
 import { resolve } from 'node:path';
 
 export const fileSinkSchema = z
@@ -73,9 +74,7 @@ export class FileSink implements Sink {
   async write(batch: OutputEvent[]): Promise<WriteResult> {
     if (this.stopped) throw new Error(`sink ${this.name} is stopped`);
     this.counters.received += batch.length;
-    let text = '';
-    for (const e of batch) text += e.json + '\n';
-    const data = Buffer.from(text, 'utf8');
+    const data = encodeLines(batch);
     try {
       await this.serial(async () => {
         await this.file.append(data);

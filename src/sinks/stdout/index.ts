@@ -5,6 +5,7 @@
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
 import { newComponentCounters, type Health, type OutputEvent, type Sink, type SinkFactory, type WriteResult } from '../../pipeline/types.js';
+import { encodeLines } from '../../io/utf8-chunks.js';
 
 export const stdoutSinkSchema = z.object({}).strict();
 export type StdoutSinkConfig = z.output<typeof stdoutSinkSchema>;
@@ -36,10 +37,9 @@ export class StdoutSink implements Sink {
   write(batch: OutputEvent[]): Promise<WriteResult> {
     if (this.stopped) return Promise.reject(new Error(`sink ${this.name} is stopped`));
     this.counters.received += batch.length;
-    let text = '';
-    for (const e of batch) text += e.json + '\n';
+    const data = encodeLines(batch);
     return new Promise((resolve, reject) => {
-      this.out.write(text, (err) => {
+      this.out.write(data, (err) => {
         if (err) {
           this.counters.errors++;
           this.lastError = err.message;
