@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/cli/jizo-intake.js');
 /** How often the service's metrics are read: each read costs the service a little (the end time is known to this precision). */
-const POLL_MS = 25;
+const POLL_MS = 50;
 
 /** The lines of `file` as RFC 5424 messages, in `conns` groups of ~64 KiB buffers. */
 function payloads(file, conns) {
