@@ -165,3 +165,39 @@ test('encodeLines: bytes equal the UTF-8 encoding of the texts joined with LFs, 
   const emoji = '😀'.repeat(1000);
   assert.equal(encodeLines([{ json: 'a' }, { json: emoji }, { json: emoji }]).toString('utf8'), `a\n${emoji}\n${emoji}\n`);
 });
+
+test('LineSplitter with lineBytes: every line comes as its exact bytes (views or copies), whatever the chunking', () => {
+  const input = fc
+    .array(fc.oneof(fc.constantFrom('\n', '\r\n', 'é', '𝄞', '{"a":1}'), fc.uint8Array({ maxLength: 8 })), { maxLength: 40 })
+    .map((parts) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p)))));
+  fc.assert(
+    fc.property(input, fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 60 }), (all, cuts, max) => {
+      const got: string[] = [];
+      const s = new LineSplitter(max, {
+        line: () => assert.fail('bytes input goes to lineBytes'),
+        lineBytes: (bytes, n) => got.push(`line ${n} ${bytes.toString('hex')}`),
+        tooLong: (_excerpt, bytes, n) => got.push(`long ${n} ${bytes}`),
+      });
+      let i = 0;
+      let k = 0;
+      while (i < all.length) {
+        const size = cuts[k++ % cuts.length]!;
+        s.push(all.subarray(i, i + size));
+        i += size;
+      }
+      s.end();
+      const want: string[] = [];
+      let n = 0;
+      for (let start = 0; start < all.length; ) {
+        let nl = all.indexOf(10, start);
+        if (nl === -1) nl = all.length;
+        const line = all.subarray(start, nl);
+        n++;
+        want.push(line.length > max ? `long ${n} ${line.length}` : `line ${n} ${line.toString('hex')}`);
+        start = nl + 1;
+      }
+      assert.deepEqual(got, want);
+    }),
+    { numRuns: 2000 },
+  );
+});

@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { SyslogFramer } from '../src/sources/syslog/framing.js';
 import { SyslogSource, syslogSourceSchema } from '../src/sources/syslog/index.js';
 import { RecordingIngest, testDeps } from './helpers/conformance.js';
+import { rawText } from '../src/pipeline/types.js';
 import { endpoint, tcpSend, udpSend } from './helpers/net.js';
 
 function frame(chunks: Buffer[], max = 1000) {
@@ -40,6 +41,30 @@ describe('syslog framing', () => {
       assert.deepEqual(r.out.map((m) => m.replace(/\r$/, '')), msgs);
       assert.equal(r.framing, 'newline');
     }
+  });
+
+  it('hands messages on as their bytes when the sink takes bytes, in both framings and any chunking', () => {
+    const octet = Buffer.from(msgs.map((m) => `${Buffer.byteLength(m)} ${m}`).join(''));
+    const newline = Buffer.from(msgs.join('\n'));
+    for (const data of [octet, newline]) {
+      for (const chunks of splits(data)) {
+        const got: Buffer[] = [];
+        const f = new SyslogFramer(1000, {
+          message: () => assert.fail('a sink taking bytes gets no text'),
+          messageBytes: (b) => got.push(Buffer.from(b)),
+          tooLong: () => assert.fail('not too long'),
+        });
+        for (const c of chunks) f.push(c);
+        f.end();
+        assert.deepEqual(got, msgs.map((m) => Buffer.from(m)));
+      }
+    }
+    // An octet frame cut by the end of the connection is handed on as it came.
+    const got: string[] = [];
+    const f = new SyslogFramer(1000, { message: () => assert.fail('bytes'), messageBytes: (b) => got.push(b.toString()), tooLong: () => assert.fail('not too long') });
+    f.push(Buffer.from('50 {"cut":'));
+    f.end();
+    assert.deepEqual(got, ['{"cut":']);
   });
 
   it('accepts a trailing newline after octet-counted frames', () => {
@@ -129,7 +154,7 @@ describe('syslog source', () => {
       await ingest.waitFor(conns * per);
       const byConn = new Map<string, number[]>();
       for (const e of ingest.events) {
-        const n = Number(e.event.raw.slice(1));
+        const n = Number(rawText(e.event).slice(1));
         const list = byConn.get(e.origin.detail!) ?? [];
         list.push(n);
         byConn.set(e.origin.detail!, list);

@@ -15,6 +15,14 @@ import { StringDecoder } from 'node:string_decoder';
 export interface LineSink {
   /** A complete line without its terminator (a trailing CR is kept: decode strips it). */
   line(text: string, lineNo: number): void;
+  /**
+   * When present, a complete line pushed as bytes comes here undecoded instead
+   * of to line(): a view into the pushed chunk, or a buffer of its own for a
+   * line that spanned chunks. Only for a caller whose chunks are never reused
+   * (socket reads) and that holds lines a while: bytes wait outside the
+   * JavaScript heap, which the garbage collector would otherwise copy.
+   */
+  lineBytes?(bytes: Buffer, lineNo: number): void;
   /** A line over the limit: an excerpt of its start and its total size in bytes. */
   tooLong(excerpt: string, bytes: number, lineNo: number): void;
 }
@@ -116,7 +124,8 @@ export class LineSplitter {
       this.sink.tooLong(excerptOf(chunk.subarray(start, end)), bytes, this.lineNo);
       return;
     }
-    this.sink.line(chunk.toString('utf8', start, end), this.lineNo);
+    if (this.sink.lineBytes !== undefined) this.sink.lineBytes(chunk.subarray(start, end), this.lineNo);
+    else this.sink.line(chunk.toString('utf8', start, end), this.lineNo);
   }
 
   private emitBytes(line: Buffer): void {

@@ -6,7 +6,7 @@ import { isBlank } from '../io/lines.js';
 import { normalize } from '../normalize/index.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
-import type { DeadLetter, Origin, OutputEvent, RawEvent, SubmissionCounts } from './types.js';
+import { rawText, type DeadLetter, type Origin, type OutputEvent, type RawEvent, type SubmissionCounts } from './types.js';
 
 /** A run of consecutive events of one submission inside a batch. */
 export interface Segment {
@@ -37,13 +37,14 @@ export function normalizeSegments(segments: Segment[], options: NormalizeOptions
         out.deadLetters.push(rejection(seg.origin, ev, ev.reject.reason, ev.reject.message));
         continue;
       }
-      if (isBlank(ev.raw)) {
+      const raw = rawText(ev);
+      if (isBlank(raw)) {
         c.blank++;
         out.blank++;
         continue;
       }
       opts.receivedAt = ev.receivedAt;
-      const r = normalize(ev.raw, opts);
+      const r = normalize(raw, opts);
       if (r.ok) {
         c.normalized++;
         out.normalized++;
@@ -53,15 +54,15 @@ export function normalizeSegments(segments: Segment[], options: NormalizeOptions
       } else {
         c.rejected++;
         out.rejected++;
-        out.deadLetters.push(rejection(seg.origin, ev, r.reason, r.message));
+        out.deadLetters.push(rejection(seg.origin, ev, r.reason, r.message, raw));
       }
     }
   }
   return out;
 }
 
-function rejection(origin: Origin, ev: RawEvent, reason: DeadLetter['reason'], error: string): DeadLetter {
-  const d: DeadLetter = { kind: 'rejected', source: origin.source, reason, error, raw: ev.raw, at: ev.receivedAt };
+function rejection(origin: Origin, ev: RawEvent, reason: DeadLetter['reason'], error: string, raw = rawText(ev)): DeadLetter {
+  const d: DeadLetter = { kind: 'rejected', source: origin.source, reason, error, raw, at: ev.receivedAt };
   if (origin.detail !== undefined) d.detail = origin.detail;
   return d;
 }

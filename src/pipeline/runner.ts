@@ -12,7 +12,7 @@ import type { NormalizeOptions } from '../normalize/types.js';
 import { Capacity } from './capacity.js';
 import { normalizeSegments, type Segment } from './normalize-batch.js';
 import { backoffDelay, sleep } from './retry.js';
-import type { DeadLetter, Ingest, Origin, OutputEvent, RawEvent, Sink, Submission, SubmissionCounts, WriteResult } from './types.js';
+import { rawSize, type DeadLetter, type Ingest, type Origin, type OutputEvent, type RawEvent, type Sink, type Submission, type SubmissionCounts, type WriteResult } from './types.js';
 
 export interface PipelineOptions {
   normalize: NormalizeOptions;
@@ -70,7 +70,7 @@ interface Batch {
 
 function rawBytes(events: RawEvent[]): number {
   let n = 0;
-  for (const e of events) n += e.raw.length;
+  for (const e of events) n += rawSize(e);
   return n;
 }
 
@@ -164,7 +164,7 @@ export class Pipeline implements Ingest {
       let end = p.start;
       let bytes = 0;
       while (end < p.events.length && batch.events + (end - p.start) < o.batchMaxEvents && batch.bytes + bytes < o.batchMaxBytes) {
-        bytes += p.events[end]!.raw.length;
+        bytes += rawSize(p.events[end]!);
         end++;
       }
       const events = p.start === 0 && end === p.events.length ? p.events : p.events.slice(p.start, end);

@@ -49,8 +49,14 @@ export interface Component {
 
 /** One raw event as received, before decoding. */
 export interface RawEvent {
-  /** The raw line (without its terminator). */
+  /** The raw line (without its terminator); empty when `bytes` holds it. */
   raw: string;
+  /**
+   * The raw line as received (UTF-8), decoded when the event is normalized:
+   * a source that queues many events gives them as bytes, which wait outside
+   * the JavaScript heap (see rawText).
+   */
+  bytes?: Buffer;
   /** Time of reception, RFC 3339 UTC. */
   receivedAt: string;
   /**
@@ -191,4 +197,14 @@ export interface SinkFactory<C = unknown> {
   type: string;
   schema: import('zod').ZodType<C, import('zod').ZodTypeDef, unknown>;
   create(name: string, config: C, deps: ComponentDeps): Sink;
+}
+
+/** The raw line of an event, decoded from its bytes when it came as bytes. */
+export function rawText(ev: RawEvent): string {
+  return ev.bytes !== undefined ? ev.bytes.toString('utf8') : ev.raw;
+}
+
+/** Size of the raw line: UTF-8 bytes when it came as bytes, else UTF-16 units (what the queue bound counts). */
+export function rawSize(ev: RawEvent): number {
+  return ev.bytes !== undefined ? ev.bytes.length : ev.raw.length;
 }

@@ -13,17 +13,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import type {
-  ComponentDeps,
-  Ingest,
-  Origin,
-  OutputEvent,
-  RawEvent,
-  Sink,
-  SinkFactory,
-  Source,
-  SourceFactory,
-  Submission,
+import {
+  rawText,
+  type ComponentDeps,
+  type Ingest,
+  type Origin,
+  type OutputEvent,
+  type RawEvent,
+  type Sink,
+  type SinkFactory,
+  type Source,
+  type SourceFactory,
+  type Submission,
 } from '../../src/pipeline/types.js';
 
 export function testDeps(): ComponentDeps {
@@ -41,7 +42,7 @@ export class RecordingIngest implements Ingest {
   private roomWaiters: (() => void)[] = [];
 
   get raws(): string[] {
-    return this.events.map((e) => e.event.raw);
+    return this.events.map((e) => rawText(e.event));
   }
 
   private take(events: RawEvent[], origin: Origin): Submission {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { ComponentDeps, Ingest, Origin, RawEvent, Submission } from '../../src/pipeline/types.js';
+import { rawText, type ComponentDeps, type Ingest, type Origin, type RawEvent, type Submission } from '../../src/pipeline/types.js';
 
 export interface Recorded {
   events: RawEvent[];
@@ -30,7 +30,7 @@ export class TestIngest implements Ingest {
   }
 
   get lines(): string[] {
-    return this.events.map((e) => e.raw);
+    return this.events.map(rawText);
   }
 
   async submit(events: RawEvent[], origin: Origin): Promise<Submission> {

@@ -5,10 +5,16 @@
  * `{` of bare EVE JSON) means newline framing. A malformed octet count makes
  * the rest of the connection newline-framed, so no byte is lost.
  */
-import { EXCERPT_CHARS, LineSplitter } from '../../io/lines.js';
+import { EXCERPT_CHARS, LineSplitter, type LineSink } from '../../io/lines.js';
 
 export interface FrameSink {
   message(text: string): void;
+  /**
+   * When present, every message comes here as its undecoded bytes instead of
+   * to message() (a view into the pushed chunk or a buffer of its own; the
+   * pushed chunks must never be reused by the caller).
+   */
+  messageBytes?(bytes: Buffer): void;
   /** A message over the size limit: an excerpt of its start and its size. */
   tooLong(excerpt: string, bytes: number): void;
 }
@@ -62,7 +68,7 @@ export class SyslogFramer {
       // The sender closed mid-frame: hand on what came, the decoder will say it is truncated.
       const rest = Buffer.concat(this.restParts, this.restBytes);
       const sp = rest.indexOf(32);
-      this.sink.message(rest.toString('utf8', sp >= 0 ? sp + 1 : 0));
+      this.emit(rest, sp >= 0 ? sp + 1 : 0, rest.length);
     }
     this.restParts = [];
     this.restBytes = 0;
@@ -70,11 +76,19 @@ export class SyslogFramer {
   }
 
   private newline(): LineSplitter {
-    this.lines ??= new LineSplitter(this.maxBytes, {
-      line: (text) => this.sink.message(text),
-      tooLong: (excerpt, bytes) => this.sink.tooLong(excerpt, bytes),
-    });
+    if (this.lines === undefined) {
+      const sink = this.sink;
+      const lines: LineSink = { line: (text) => sink.message(text), tooLong: (excerpt, bytes) => sink.tooLong(excerpt, bytes) };
+      if (sink.messageBytes !== undefined) lines.lineBytes = (bytes) => sink.messageBytes!(bytes);
+      this.lines = new LineSplitter(this.maxBytes, lines);
+    }
     return this.lines;
+  }
+
+  /** Hands on bytes [start, end) of `buf` as one message. */
+  private emit(buf: Buffer, start: number, end: number): void {
+    if (this.sink.messageBytes !== undefined) this.sink.messageBytes(buf.subarray(start, end));
+    else this.sink.message(buf.toString('utf8', start, end));
   }
 
   private keepExcerpt(part: Buffer): void {
@@ -146,7 +160,7 @@ export class SyslogFramer {
         need = start + len - pos;
         break;
       }
-      this.sink.message(buf.toString('utf8', start, start + len));
+      this.emit(buf, start, start + len);
       pos = start + len;
     }
     if (pos < n) {

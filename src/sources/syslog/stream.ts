@@ -33,6 +33,8 @@ export function handleConnection(socket: Socket, ctx: StreamContext, scheme: str
   let receivedAt = '';
   const framer = new SyslogFramer(ctx.maxMessageBytes, {
     message: (raw) => batch.push({ raw, receivedAt }),
+    // Queued as bytes: a full queue of strings was a quarter of the service's time in garbage collection.
+    messageBytes: (bytes) => batch.push({ raw: '', bytes, receivedAt }),
     tooLong: (excerpt, bytes) => batch.push(tooLongEvent(excerpt, bytes, ctx.maxMessageBytes, receivedAt)),
   });
   let chain: Promise<unknown> = Promise.resolve();
