@@ -70,6 +70,17 @@ test('Utf8Chunks: bytes equal the UTF-8 encoding of the joined lines', () => {
 });
 
 /** What splitting must give: the whole input decoded, cut at LF, the limit in bytes as received. */
+/** `all` in chunks of the sizes of `cuts`, used in turn. */
+function cut(all: Buffer, cuts: number[]): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let i = 0, k = 0; i < all.length; ) {
+    const size = cuts[k++ % cuts.length]!;
+    chunks.push(all.subarray(i, i + size));
+    i += size;
+  }
+  return chunks;
+}
+
 function referenceSplit(all: Buffer, max: number): string[] {
   const out: string[] = [];
   let n = 0;
@@ -97,15 +108,7 @@ test('LineSplitter: any bytes in any chunking give the lines of the whole input 
   );
   fc.assert(
     fc.property(input, fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 60 }), (all, cuts, max) => {
-      const chunks: Buffer[] = [];
-      let i = 0;
-      let k = 0;
-      while (i < all.length) {
-        const size = cuts[k++ % cuts.length]!;
-        chunks.push(all.subarray(i, i + size));
-        i += size;
-      }
-      assert.deepEqual(split(chunks, max), referenceSplit(all, max));
+      assert.deepEqual(split(cut(all, cuts), max), referenceSplit(all, max));
     }),
     { numRuns: 3000 },
   );
@@ -178,13 +181,7 @@ test('LineSplitter with lineBytes: every line comes as its exact bytes (views or
         lineBytes: (bytes, n) => got.push(`line ${n} ${bytes.toString('hex')}`),
         tooLong: (_excerpt, bytes, n) => got.push(`long ${n} ${bytes}`),
       });
-      let i = 0;
-      let k = 0;
-      while (i < all.length) {
-        const size = cuts[k++ % cuts.length]!;
-        s.push(all.subarray(i, i + size));
-        i += size;
-      }
+      for (const c of cut(all, cuts)) s.push(c);
       s.end();
       const want: string[] = [];
       let n = 0;
