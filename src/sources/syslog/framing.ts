@@ -5,16 +5,16 @@
  * `{` of bare EVE JSON) means newline framing. A malformed octet count makes
  * the rest of the connection newline-framed, so no byte is lost.
  */
-import { EXCERPT_CHARS, LineSplitter, type LineSink } from '../../io/lines.js';
+import { EXCERPT_CHARS, LineSplitter } from '../../io/lines.js';
 
 export interface FrameSink {
-  message(text: string): void;
   /**
-   * When present, every message comes here as its undecoded bytes instead of
-   * to message() (a view into the pushed chunk or a buffer of its own; the
-   * pushed chunks must never be reused by the caller).
+   * A message as its undecoded bytes: a view into the pushed chunk or a
+   * buffer of its own, so the caller must never reuse a chunk it pushed
+   * (socket reads are not). Messages then wait in the pipeline's queue
+   * outside the JavaScript heap, decoded when their batch is normalized.
    */
-  messageBytes?(bytes: Buffer): void;
+  message(bytes: Buffer): void;
   /** A message over the size limit: an excerpt of its start and its size. */
   tooLong(excerpt: string, bytes: number): void;
 }
@@ -68,7 +68,7 @@ export class SyslogFramer {
       // The sender closed mid-frame: hand on what came, the decoder will say it is truncated.
       const rest = Buffer.concat(this.restParts, this.restBytes);
       const sp = rest.indexOf(32);
-      this.emit(rest, sp >= 0 ? sp + 1 : 0, rest.length);
+      this.sink.message(rest.subarray(sp >= 0 ? sp + 1 : 0));
     }
     this.restParts = [];
     this.restBytes = 0;
@@ -76,19 +76,13 @@ export class SyslogFramer {
   }
 
   private newline(): LineSplitter {
-    if (this.lines === undefined) {
-      const sink = this.sink;
-      const lines: LineSink = { line: (text) => sink.message(text), tooLong: (excerpt, bytes) => sink.tooLong(excerpt, bytes) };
-      if (sink.messageBytes !== undefined) lines.lineBytes = (bytes) => sink.messageBytes!(bytes);
-      this.lines = new LineSplitter(this.maxBytes, lines);
-    }
+    this.lines ??= new LineSplitter(this.maxBytes, {
+      // Only bytes are pushed here: every line comes to lineBytes.
+      line: (text) => this.sink.message(Buffer.from(text, 'utf8')),
+      lineBytes: (bytes) => this.sink.message(bytes),
+      tooLong: (excerpt, bytes) => this.sink.tooLong(excerpt, bytes),
+    });
     return this.lines;
-  }
-
-  /** Hands on bytes [start, end) of `buf` as one message. */
-  private emit(buf: Buffer, start: number, end: number): void {
-    if (this.sink.messageBytes !== undefined) this.sink.messageBytes(buf.subarray(start, end));
-    else this.sink.message(buf.toString('utf8', start, end));
   }
 
   private keepExcerpt(part: Buffer): void {
@@ -160,7 +154,7 @@ export class SyslogFramer {
         need = start + len - pos;
         break;
       }
-      this.emit(buf, start, start + len);
+      this.sink.message(buf.subarray(start, start + len));
       pos = start + len;
     }
     if (pos < n) {
