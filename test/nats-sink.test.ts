@@ -91,7 +91,7 @@ describe('nats sink (real nats-server)', () => {
     assert.deepEqual(r.refused, []);
     // resolved => already stored: no waiting here
     assert.deepEqual(await stored('OUT'), batch.map((e) => e.json));
-    assert.deepEqual({ ...s.counters }, { received: 300, sent: 300, rejected: 0, dropped: 0, errors: 0, retried: 0 });
+    assert.deepEqual({ ...s.counters }, { received: 300, sent: 300, rejected: 0, dropped: 0, errors: 0, retried: 0, duplicates: 0 });
     assert.equal(s.health().ok, true);
     await s.stop();
     await s.stop();

@@ -95,6 +95,8 @@ export class Pipeline implements Ingest {
   private idleWaiters: (() => void)[] = [];
   /** Sinks whose last write failed (retrying). */
   readonly failing = new Set<string>();
+  /** Some sink writes under event ids: compute them. */
+  private readonly ids: boolean;
 
   constructor(
     private readonly options: PipelineOptions,
@@ -104,6 +106,7 @@ export class Pipeline implements Ingest {
   ) {
     this.capacity = new Capacity(options.maxEvents, options.maxBytes);
     this.sinkTails = sinks.map(() => Promise.resolve());
+    this.ids = sinks.some((s) => s.wantsIds === true);
   }
 
   async submit(events: RawEvent[], origin: Origin): Promise<Submission> {
@@ -188,7 +191,7 @@ export class Pipeline implements Ingest {
   }
 
   private async process(batch: Batch): Promise<void> {
-    const n = normalizeSegments(batch.segments, this.options.normalize);
+    const n = normalizeSegments(batch.segments, this.options.normalize, this.ids);
     this.stats.normalized += n.normalized;
     this.stats.rejected += n.rejected;
     this.stats.blank += n.blank;

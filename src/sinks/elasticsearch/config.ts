@@ -34,6 +34,13 @@ export const elasticsearchSinkSchema = z
     index: z.string().min(1).default('jizo-%{+yyyy.MM.dd}'),
     /** `create` works for indices and is required for data streams. */
     op_type: z.enum(['create', 'index']).default('create'),
+    /**
+     * Document `_id`: `hash` (a 128-bit hash of the source name and the exact
+     * bytes received) makes a redelivered event a 409 conflict, counted as
+     * already delivered, instead of a second document; `none` lets the
+     * cluster choose ids (redeliveries become duplicates).
+     */
+    id: z.enum(['hash', 'none']).default('hash'),
     /** The target is a data stream (passed to the index template). */
     data_stream: z.boolean().default(false),
     /** Most events in one `_bulk` request. */

@@ -38,12 +38,20 @@ const TEMPLATE_ATTEMPTS = 5;
  * event was accepted by the cluster or refused for good: whole-request 429,
  * 5xx and connection errors, and item-level 429/5xx, are retried with
  * backoff; other item errors (mapping errors) are returned as refused.
+ *
+ * With `id: hash` each document is written under its event id: a `create` of
+ * an id that exists answers 409, which means this event was indexed by an
+ * earlier delivery (a crash before the source's checkpoint, a response lost
+ * after the cluster applied it). It is acknowledged and counted as a
+ * duplicate, never dead-lettered.
  */
 export class ElasticsearchSink implements Sink {
   readonly counters = newComponentCounters();
   private client: BulkClient | undefined;
   private readonly namer: IndexNamer;
+  /** Action line per index, without its closing braces. */
   private readonly actions = new Map<string, string>();
+  readonly wantsIds: boolean;
   private readonly log: Logger;
   private readonly abort = new AbortController();
   private templateProvider: TemplateProvider | undefined;
@@ -61,6 +69,7 @@ export class ElasticsearchSink implements Sink {
     this.log = deps.logger;
     this.namer = new IndexNamer(config.index);
     this.templateProvider = provider;
+    this.wantsIds = config.id === 'hash';
   }
 
   /** Sets what builds the index template installed on start (`template.install`). */
@@ -113,6 +122,11 @@ export class ElasticsearchSink implements Sink {
         await sleep(backoffDelay(attempt, backoffOf(this.config.retry)), this.abort.signal);
       }
     }
+  }
+
+  endpoints(): string[] {
+    const ids = this.wantsIds ? ', ids from event hashes' : '';
+    return this.config.nodes.map((n) => `${n.replace(/\/\/[^/@]*@/, '//***@')} index ${this.config.index} (${this.config.op_type}${ids})`);
   }
 
   health(): Health {
@@ -201,6 +215,9 @@ export class ElasticsearchSink implements Sink {
         const status = item?.status ?? 0;
         if (status >= 200 && status < 300) {
           this.counters.sent++;
+        } else if (status === 409 && this.wantsIds && batch[pending[i]!]!.id !== undefined) {
+          // created by an earlier delivery of the same bytes: delivered, not a failure
+          this.counters.duplicates++;
         } else if (status === 429 || status >= 500 || status === 0) {
           retry.push(pending[i]!);
         } else {
@@ -224,13 +241,15 @@ export class ElasticsearchSink implements Sink {
     for (let i = 0; i < idx.length; i++) {
       const ev = batch[idx[i]!]!;
       const index = this.namer.name(ev.timestamp);
-      let action = this.actions.get(index);
-      if (action === undefined) {
-        action = JSON.stringify({ [this.config.op_type]: { _index: index } });
+      let head = this.actions.get(index);
+      if (head === undefined) {
+        // the action without its two closing braces: the id, when there is one, goes before them
+        head = JSON.stringify({ [this.config.op_type]: { _index: index } }).slice(0, -2);
         if (this.actions.size >= 1024) this.actions.clear();
-        this.actions.set(index, action);
+        this.actions.set(index, head);
       }
-      out[2 * i] = action;
+      // ids are base64url: nothing to escape
+      out[2 * i] = this.wantsIds && ev.id !== undefined ? `${head},"_id":"${ev.id}"}}` : head + '}}';
       out[2 * i + 1] = ev.json;
     }
     return out;
