@@ -32,7 +32,7 @@ describe('faults: crash into a real OpenSearch', () => {
     for (let i = 0; i < n; i += 10_000) {
       let chunk = '';
       for (let j = i; j < Math.min(n, i + 10_000); j++) chunk += line(j);
-      if (!ws.write(chunk)) await new Promise((r) => ws.once('drain', r));
+      if (!ws.write(chunk)) await new Promise<void>((r) => ws.once('drain', () => r()));
     }
     await new Promise<void>((r) => ws.end(r));
     const config = join(dir, 'serve.json');

@@ -133,9 +133,10 @@ export interface Sink extends Component {
   /** Reopen output files (SIGHUP). */
   reopen?(): Promise<void>;
   /**
-   * True when `write` may be called again before the previous call resolved
-   * and the sink keeps the call order itself (a file sink waiting for a group
-   * fsync). Otherwise the pipeline waits for each write before the next.
+   * True when `write` may be called again before the previous call resolved:
+   * the sink keeps the call order itself (a file sink waiting for a group
+   * fsync) or order does not matter to it (an index). Otherwise the pipeline
+   * waits for each write before the next.
    */
   readonly pipelined?: boolean;
   /** True when the sink writes each event under its deterministic id: the pipeline then computes `OutputEvent.id`. */

@@ -52,6 +52,10 @@ export class ElasticsearchSink implements Sink {
   /** Action line per index, without its closing braces. */
   private readonly actions = new Map<string, string>();
   readonly wantsIds: boolean;
+  /** Batches are written concurrently (up to max_in_flight requests): order does not matter to an index. */
+  readonly pipelined = true;
+  private inFlight = 0;
+  private readonly slotWaiters: (() => void)[] = [];
   private readonly log: Logger;
   private readonly abort = new AbortController();
   private templateProvider: TemplateProvider | undefined;
@@ -178,7 +182,7 @@ export class ElasticsearchSink implements Sink {
       }
       let res: BulkResponse;
       try {
-        res = await this.client!.bulk(this.lines(batch, pending));
+        res = await this.bulk(this.lines(batch, pending));
       } catch (e) {
         this.counters.errors++;
         const err = e instanceof RequestError ? e : new RequestError(String(e), undefined);
@@ -233,6 +237,18 @@ export class ElasticsearchSink implements Sink {
       }
       if (retry.length > 0) this.log.debug({ events: retry.length, attempt }, 'bulk items rejected for now; retrying');
       pending = retry;
+    }
+  }
+
+  /** One `_bulk` request, when one of the max_in_flight slots is free. */
+  private async bulk(lines: string[]): Promise<BulkResponse> {
+    while (this.inFlight >= this.config.max_in_flight) await new Promise<void>((r) => this.slotWaiters.push(r));
+    this.inFlight++;
+    try {
+      return await this.client!.bulk(lines);
+    } finally {
+      this.inFlight--;
+      this.slotWaiters.shift()?.();
     }
   }
 
