@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { Capacity } from './capacity.js';
 import { normalizeSegments, type Segment } from './normalize-batch.js';
-import { backoffDelay, sleep } from './retry.js';
+import { backoffDelay, sleep } from '../io/backoff.js';
 import { rawSize, type DeadLetter, type Ingest, type Origin, type OutputEvent, type RawEvent, type Sink, type Submission, type SubmissionCounts, type WriteResult } from './types.js';
 
 export interface PipelineOptions {
