@@ -2,7 +2,7 @@
 import { READ_BY_MAP_COMMON, readByMapCommon } from '../src/normalize/ecs/common.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalize } from '../src/normalize/index.js';
+import { normalize } from '../src/index.js';
 import { toJson } from '../src/serialize.js';
 import { mac } from '../src/normalize/ecs/build.js';
 import { cveId } from '../src/normalize/ecs/alert.js';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { REJECT_REASONS } from '../src/decode/index.js';
-import { normalize } from '../src/normalize/index.js';
+import { normalize } from '../src/index.js';
 import { PROFILES } from '../src/normalize/types.js';
 import { newCounters, normalizeLines } from '../src/pipeline/batch.js';
 import { toJson } from '../src/serialize.js';

@@ -8,14 +8,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { LineSplitter } from '../io/lines.js';
 import { Utf8Chunks } from '../io/utf8-chunks.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
-import { lineHandler, newCounters, type RejectionRecord } from './batch.js';
+import { lineHandler, loadDescriptionAdder, newCounters, type RejectionRecord } from './batch.js';
 import { loadNormalizer } from '../normalize/load.js';
 import type { ChunkRequest, ChunkResult, WorkerSetup } from './parallel-protocol.js';
 
 const setup = workerData as WorkerSetup;
 const max = setup.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
 // Only the profile this run uses is loaded (messages wait in the port meanwhile).
-const normalize = await loadNormalizer(setup.options);
+const normalize = await loadNormalizer(setup.options, loadDescriptionAdder);
 
 parentPort!.on('message', (req: ChunkRequest) => {
   const counters = newCounters();

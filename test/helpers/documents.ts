@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isObject, parseJson } from '../../src/eve/json.js';
-import { getProfile, normalize } from '../../src/normalize/index.js';
+import { getProfile, normalize } from '../../src/index.js';
 import { PROFILES, type JizoDocument, type ProfileName } from '../../src/normalize/types.js';
 import { corpusLines } from './corpus.js';
 import { GOLDEN, ROOT, SEED, SHARED } from './paths.js';
