@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { path } from '../serve/schema-helpers.js';
+import { path } from '../config/values.js';
 import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
 import { backoffDelay, sleep } from '../io/backoff.js';
 

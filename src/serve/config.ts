@@ -11,8 +11,10 @@ import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { getProfile } from '../normalize/index.js';
 import { PROFILES, type ProfileName } from '../normalize/types.js';
 import type { Registry } from './registry.js';
-import { duration, host, intRange, path, port, size } from './schema-helpers.js';
-import { formatIssues } from './config-errors.js';
+import { duration, host, intRange, path, port, size } from '../config/values.js';
+import { ConfigError, formatIssues } from '../config/errors.js';
+
+export { ConfigError } from '../config/errors.js';
 
 export const pipelineSchema = z
   .object({
@@ -78,14 +80,6 @@ export const DEFAULT_SOURCES = { syslog: { type: 'syslog' }, http: { type: 'http
 export const DEFAULT_SINKS = { file: { type: 'file' } };
 export const DEFAULT_DEAD_LETTER = { type: 'file' };
 
-export class ConfigError extends Error {
-  constructor(
-    readonly issues: string[],
-    where: string,
-  ) {
-    super(`invalid configuration${where}:\n  ${issues.join('\n  ')}`);
-  }
-}
 
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 

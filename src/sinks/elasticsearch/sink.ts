@@ -9,7 +9,7 @@ import {
   type WriteResult,
 } from '../../pipeline/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
-import { backoffOf } from '../../io/retry-config.js';
+import { backoffOf } from '../../config/retry.js';
 import { createClient, RequestError, type BulkClient, type BulkResponse } from './client.js';
 import type { ElasticsearchSinkConfig } from './config.js';
 import { IndexNamer } from './index-name.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, intRange, path, size } from '../../serve/schema-helpers.js';
+import { duration, intRange, path, size } from '../../config/values.js';
 
 /** Configuration of a `file` source (see docs/sources-file.md). */
 export const fileSourceSchema = z

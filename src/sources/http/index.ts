@@ -14,7 +14,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_MAX_LINE_BYTES } from '../../decode/index.js';
-import { duration, host, intRange, path, port, secret, size } from '../../serve/schema-helpers.js';
+import { duration, host, intRange, path, port, secret, size } from '../../config/values.js';
 import { newComponentCounters, type ComponentDeps, type Health, type Ingest, type Source, type SourceFactory } from '../../pipeline/types.js';
 import { BearerAuth } from './auth.js';
 import { parseBody } from './body.js';

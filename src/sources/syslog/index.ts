@@ -10,7 +10,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { createServer as createTlsServer } from 'node:tls';
 import { z } from 'zod';
 import { EXCERPT_CHARS } from '../../io/lines.js';
-import { duration, host, intRange, path, port, size } from '../../serve/schema-helpers.js';
+import { duration, host, intRange, path, port, size } from '../../config/values.js';
 import { newComponentCounters, type ComponentDeps, type Health, type Ingest, type RawEvent, type Source, type SourceFactory } from '../../pipeline/types.js';
 import { handleConnection, type StreamContext } from './stream.js';
 
