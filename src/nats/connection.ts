@@ -29,8 +29,8 @@ export const natsConnectionSchema = {
   connection_name: z.string().optional(),
 };
 
-const connectionObject = z.object(natsConnectionSchema);
-export type NatsConnectionConfig = z.output<typeof connectionObject>;
+// a type, from the schema the sources and sinks spread into theirs
+export type NatsConnectionConfig = z.output<z.ZodObject<typeof natsConnectionSchema>>;
 
 /** One connection attempt; once connected, the client reconnects for ever (and buffers meanwhile). */
 function connectOnce(c: NatsConnectionConfig, name: string): Promise<NatsConnection> {
@@ -78,7 +78,7 @@ export async function connectUntil(
       }
       return nc;
     } catch (e) {
-      if (signal.aborted) throw new Error('stopping');
+      if (signal.aborted) throw new Error('stopping', { cause: e });
       onError(e as Error);
       await sleep(backoffDelay(attempt, { initialMs: 500, maxMs: 30000 }), signal);
     }

@@ -86,7 +86,7 @@ export class Service {
     try {
       await start();
     } catch (e) {
-      throw new Error(`cannot start ${c.type} ${c.name}: ${(e as Error).message}`);
+      throw new Error(`cannot start ${c.type} ${c.name}: ${(e as Error).message}`, { cause: e });
     }
     this.started.push(c);
   }

@@ -35,6 +35,7 @@ export async function openSearch(): Promise<string> {
     const err = e as { stderr?: string; message: string };
     throw new Error(
       `the OpenSearch tests need a real node, started by scripts/opensearch.sh (Java 17, and Maven on first use to fetch it): ${err.stderr || err.message}`,
+      { cause: e },
     );
   }
 }

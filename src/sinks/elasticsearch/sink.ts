@@ -121,7 +121,7 @@ export class ElasticsearchSink implements Sink {
         this.counters.errors++;
         const err = e as RequestError;
         if (!err.transient || attempt >= TEMPLATE_ATTEMPTS) {
-          throw new Error(`sink ${this.name}: installing index template ${t.name} failed: ${err.message}`);
+          throw new Error(`sink ${this.name}: installing index template ${t.name} failed: ${err.message}`, { cause: e });
         }
         await sleep(backoffDelay(attempt, backoffOf(this.config.retry)), this.abort.signal);
       }
