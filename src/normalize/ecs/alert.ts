@@ -5,11 +5,11 @@
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { asObject, ip, keyword, long, str } from '../values.js';
-import { type Ecs, jizo, keepUnmapped, keywords, setKey, sub } from './build.js';
+import { type Ecs, jizo, keepUnmapped, keywords, pruned, setKey, sub } from './build.js';
 
 const ALERT_KEYS: ReadonlySet<string> = new Set([
   'action', 'gid', 'signature_id', 'rev', 'signature', 'category', 'severity', 'metadata', 'rule', 'references',
-  'source', 'target', 'xff', 'tenant_id',
+  'source', 'target', 'xff', 'tenant_id', 'context', 'engine',
 ]);
 
 /**
@@ -39,6 +39,11 @@ export function mapAlert(s: Ecs, a: JsonObject): void {
   if (category !== undefined) rule.category = category;
   const rev = keyword(a.rev);
   if (rev !== undefined) rule.version = rev;
+  // Suricata prints each reference as its reference.config prefix + value
+  // (output-json-alert.c AlertJsonReference): a URL. ECS rule.reference is
+  // one keyword: the first; all of them stay in jizo.alert.references.
+  const refs = keywords(a.references);
+  if (refs !== undefined) rule.reference = refs[0];
   for (const _ in rule) {
     doc.rule = rule;
     break;
@@ -49,8 +54,15 @@ export function mapAlert(s: Ecs, a: JsonObject): void {
   if (gid !== undefined) j.gid = gid;
   const text = str(a.rule);
   if (text !== undefined) j.rule = text;
-  const refs = keywords(a.references);
   if (refs !== undefined) j.references = refs;
+  // Suricata 8: data added by dataset/`pcre ... pkt:` keywords (EVE schema alert.context),
+  // and in firewall mode the engine of the rule (fw, td).
+  const context = asObject(a.context);
+  const ctx = context === undefined ? undefined : pruned(context);
+  if (ctx !== undefined) j.context = ctx;
+  else if (context === undefined && a.context !== undefined && a.context !== null && a.context !== '') setKey(jizo(s, 'unmapped'), 'alert.context', a.context);
+  const engine = str(a.engine);
+  if (engine !== undefined) j.engine = engine;
   const tenant = long(a.tenant_id);
   if (tenant !== undefined) j.tenant_id = tenant;
   endpoint(s, j, 'source', asObject(a.source));

@@ -60,15 +60,70 @@ export function setKey(o: Record<string, unknown>, k: string, v: unknown): void 
   else o[k] = v;
 }
 
-/** Copy of `o` without the keys of `skip`; undefined when nothing is left. Prototype-safe. */
+/** Copy of `o` without the keys of `skip`; undefined when nothing is left. Prototype-safe; empty values dropped ({@link pruned}). */
 export function without(o: JsonObject, skip: ReadonlySet<string>): Record<string, unknown> | undefined {
   let out: Record<string, unknown> | undefined;
   for (const k of Object.keys(o)) {
     if (skip.has(k)) continue;
-    const v = o[k];
-    if (v === null || v === '') continue;
+    const v = pruned(o[k]!);
+    if (v === undefined) continue;
     out ??= {};
     setKey(out, k, v);
+  }
+  return out;
+}
+
+/** True when `v` is null, "", or an object or array holding no value at any depth. */
+function isVoid(v: JsonValue): boolean {
+  if (v === null || v === '') return true;
+  if (typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (!isVoid(x)) return false;
+    return true;
+  }
+  for (const k in v) if (!isVoid(v[k]!)) return false;
+  return true;
+}
+
+/** True when `v` holds an empty value (null, "", {} or []) at some depth. */
+function holdsVoid(v: JsonValue): boolean {
+  if (v === null || v === '') return true;
+  if (typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    if (v.length === 0) return true;
+    for (const x of v) if (holdsVoid(x)) return true;
+    return false;
+  }
+  let n = 0;
+  for (const k in v) {
+    n++;
+    if (holdsVoid(v[k]!)) return true;
+  }
+  return n === 0;
+}
+
+/**
+ * `v` without its empty values (null, "", {} and [] at any depth), undefined
+ * when nothing is left: docs/ecs-profile.md, "empty values produce no field",
+ * holds inside the objects kept whole under jizo.* too. The value itself when
+ * it holds none (the usual case: one walk, no copy).
+ */
+export function pruned(v: JsonValue): JsonValue | undefined {
+  if (!holdsVoid(v)) return v;
+  if (isVoid(v)) return undefined;
+  if (Array.isArray(v)) {
+    const out: JsonValue[] = [];
+    for (const x of v) {
+      const y = pruned(x);
+      if (y !== undefined) out.push(y);
+    }
+    return out;
+  }
+  const o = v as JsonObject;
+  const out: JsonObject = {};
+  for (const k of Object.keys(o)) {
+    const y = pruned(o[k]!);
+    if (y !== undefined) setKey(out as Record<string, unknown>, k, y);
   }
   return out;
 }
@@ -80,7 +135,12 @@ export function without(o: JsonObject, skip: ReadonlySet<string>): Record<string
  */
 export function keepUnmapped(s: Ecs, eveKey: string, o: JsonObject, known: ReadonlySet<string>): void {
   const rest = without(o, known);
-  if (rest !== undefined) setKey(jizo(s, 'unmapped'), eveKey, rest);
+  if (rest === undefined) return;
+  const u = jizo(s, 'unmapped');
+  // The same EVE key may be read at two levels (dns of an alert and its answer{}): merged.
+  const cur = Object.hasOwn(u, eveKey) ? u[eveKey] : undefined;
+  if (typeof cur === 'object' && cur !== null && !Array.isArray(cur)) Object.assign(cur, rest);
+  else setKey(u, eveKey, rest);
 }
 
 const HEX = '0123456789ABCDEF';

@@ -5,7 +5,7 @@
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { asObject, flowIdKeyword, keyword, long, str } from '../values.js';
 import { ipText } from './cached.js';
-import { type Ecs, jizo, keywords, mac, setKey, sub } from './build.js';
+import { type Ecs, attachJizo, jizo, keywords, mac, pruned, setKey, sub } from './build.js';
 
 /** IANA protocol numbers (network.iana_number) of the transports Suricata names. */
 const TRANSPORTS = new Map<string, [string, string]>([
@@ -70,18 +70,7 @@ export function mapCommon(s: Ecs, defaultProtocol: string | undefined): void {
   const ether = asObject(e.ether);
   endpoint(s, 'source', srcIp, e.src_port, ether?.src_mac);
   endpoint(s, 'destination', dstIp, e.dest_port, ether?.dest_mac);
-  if (ether !== undefined) {
-    // Suricata 7 flows list every MAC seen (src_macs/dest_macs): keep them all.
-    const j = keywords(ether.src_macs);
-    const k = keywords(ether.dest_macs);
-    if (j !== undefined || k !== undefined) {
-      const je = jizo(s, 'ether');
-      if (j !== undefined) je.src_macs = j;
-      if (k !== undefined) je.dest_macs = k;
-      if (!(doc.source as Record<string, unknown> | undefined)?.mac && j?.[0] !== undefined) putMac(s, 'source', j[0]);
-      if (!(doc.destination as Record<string, unknown> | undefined)?.mac && k?.[0] !== undefined) putMac(s, 'destination', k[0]);
-    }
-  }
+  if (ether !== undefined) mapEther(s, ether);
 
   const network: Record<string, unknown> = {};
   (doc as Record<string, unknown>).network = network;
@@ -96,7 +85,14 @@ export function mapCommon(s: Ecs, defaultProtocol: string | undefined): void {
   else if (srcIp !== undefined) network.type = srcIp.includes(':') ? 'ipv6' : 'ipv4';
   vlan(s, network, e.vlan);
 
-  const observer: Record<string, unknown> = { vendor: 'Sesame IT', product: 'Jizo', type: 'ids' };
+  const o = s.ctx.options.observer;
+  const observer: Record<string, unknown> = { vendor: o?.vendor ?? 'Sesame IT', product: o?.product ?? 'Jizo', type: 'ids' };
+  // suricata_version (Suricata 8, eve-log `suricata-version: yes`): the
+  // version of the sensor that observed the traffic, so ECS observer.version
+  // ("Observer version"); agent.* is the shipper that collected the line.
+  const sv = keyword(e.suricata_version);
+  if (sv !== undefined) observer.version = sv;
+  else if (e.suricata_version !== undefined) unmapped(s, 'suricata_version', e.suricata_version);
   const host = str(e.host);
   if (host !== undefined) observer.hostname = host;
   else if (e.host !== undefined) unmapped(s, 'host', e.host);
@@ -108,6 +104,49 @@ export function mapCommon(s: Ecs, defaultProtocol: string | undefined): void {
   if (flowId !== undefined) jizo(s, 'flow').id = flowId;
   // app_proto itself only when network.protocol does not say it already (failed, ftp-data ...).
   if (typeof ap === 'string' && ap !== '' && ap !== protocol) jizo(s, 'app_proto').name = ap;
+}
+
+/**
+ * `ether` (EVE doc, "Ethernet"; schema: src_mac, dest_mac, src_macs,
+ * dest_macs, ether_type): the packet's MACs go to source/destination.mac,
+ * every MAC of a flow (Suricata 7+) and the rest under jizo.ether.
+ */
+function mapEther(s: Ecs, ether: JsonObject): void {
+  const doc = s.doc as Record<string, unknown>;
+  let je: Record<string, unknown> | undefined;
+  let rest: Record<string, unknown> | undefined;
+  for (const k of Object.keys(ether)) {
+    const v = ether[k]!;
+    switch (k) {
+      case 'src_mac':
+      case 'dest_mac':
+        // A value that is not a MAC is kept as written.
+        if (mac(v) === undefined && v !== null && v !== '') setKey((je ??= {}), k, v);
+        break;
+      case 'src_macs':
+      case 'dest_macs': {
+        const list = keywords(v);
+        if (list === undefined) break;
+        (je ??= {})[k] = list;
+        const side = k === 'src_macs' ? 'source' : 'destination';
+        if (!(doc[side] as Record<string, unknown> | undefined)?.mac && list[0] !== undefined) putMac(s, side, list[0]);
+        break;
+      }
+      case 'ether_type': {
+        const t = long(v);
+        if (t !== undefined) (je ??= {}).ether_type = t;
+        else if (v !== null && v !== '') setKey((je ??= {}), k, v);
+        break;
+      }
+      default: {
+        // A key this version does not know.
+        const x = pruned(v);
+        if (x !== undefined) setKey((rest ??= {}), k, x);
+      }
+    }
+  }
+  if (je !== undefined) attachJizo(s, 'ether', je);
+  if (rest !== undefined) setKey(jizo(s, 'unmapped'), 'ether', rest);
 }
 
 function endpoint(s: Ecs, side: 'source' | 'destination', addr: string | undefined, port: JsonValue | undefined, m: JsonValue | undefined): void {
@@ -171,7 +210,7 @@ function appProto(name: string): Handler {
 /** Top-level keys {@link mapCommon} reads: nothing is left to do for them when the event's keys are walked. */
 export const READ_BY_MAP_COMMON: readonly string[] = [
   'timestamp', 'event_type', 'flow_id', 'src_ip', 'src_port', 'dest_ip', 'dest_port', 'proto', 'ip_v', 'in_iface', 'vlan',
-  'host', 'community_id', 'app_proto', 'ether',
+  'host', 'community_id', 'app_proto', 'ether', 'suricata_version',
 ];
 
 /**
@@ -196,6 +235,7 @@ export function readByMapCommon(k: string): boolean {
     case 'community_id':
     case 'app_proto':
     case 'ether':
+    case 'suricata_version':
       return true;
     default:
       return false;
@@ -224,6 +264,12 @@ export const COMMON_HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Han
   ['log_level', scalar('log_level', str)],
   ['payload', scalar('payload', str)],
   ['payload_printable', scalar('payload_printable', str)],
+  // Suricata 8 (etc/schema.json).
+  ['payload_length', scalar('payload_length', long)],
+  ['spi', scalar('spi', long)],
+  ['sub_state', scalar('sub_state', str)],
+  ['ts_progress', scalar('ts_progress', str)],
+  ['tc_progress', scalar('tc_progress', str)],
   ['packet', scalar('packet', str)],
   ['app_proto_ts', appProto('ts')],
   ['app_proto_tc', appProto('tc')],
@@ -237,8 +283,8 @@ export const COMMON_HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Han
 
 /** Keeps a top-level value no mapper knows under `jizo.unmapped.<key>`. */
 export function unmapped(s: Ecs, key: string, v: JsonValue): void {
-  if (v === null || v === '') return;
-  setKey(jizo(s, 'unmapped'), key, v);
+  const x = pruned(v);
+  if (x !== undefined) setKey(jizo(s, 'unmapped'), key, x);
 }
 
 const FACILITIES = [

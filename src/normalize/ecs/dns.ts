@@ -12,7 +12,7 @@ import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { canonicalIp } from '../ip.js';
 import { asObject, keyword, long, str } from '../values.js';
 import { putDomainParts } from './domain.js';
-import { type Ecs, jizo, keepUnmapped, sub } from './build.js';
+import { type Ecs, jizo, keepUnmapped, pruned, setKey, sub, without } from './build.js';
 
 const DNS_KEYS: ReadonlySet<string> = new Set([
   'version', 'type', 'id', 'rrname', 'rrtype', 'rcode', 'ttl', 'rdata', 'flags', 'qr', 'aa', 'tc', 'rd', 'ra', 'z',
@@ -32,20 +32,38 @@ export function mapDns(s: Ecs, d: JsonObject): void {
   if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
     mapDnsTx(s, inner);
     const answer = asObject(d.answer);
-    if (answer !== undefined) mapAnswers(s, answer);
+    if (answer !== undefined) mapAlertAnswer(s, answer);
     if (queries!.length > 1) jizo(s, 'dns').queries = queries;
+    keepUnmapped(s, 'dns', d, ALERT_LAYOUT_KEYS);
     return;
   }
   const answer = asObject(d.answer);
   mapDnsTx(s, answer ?? d);
+  if (answer !== undefined) keepUnmapped(s, 'dns', d, ALERT_LAYOUT_KEYS);
 }
 
-function mapAnswers(s: Ecs, a: JsonObject): void {
+const ALERT_LAYOUT_KEYS: ReadonlySet<string> = new Set(['query', 'answer']);
+const ANSWER_RECORD_KEYS: ReadonlySet<string> = new Set(['answers', 'grouped', 'authorities', 'additionals']);
+
+/**
+ * The `answer{}` of an alert that also has `query[]`: its records join
+ * dns.answers; its header (version, flags, rcode ...) is the response's, not
+ * the query's, and is kept whole under jizo.dns.answer, as the dns event of
+ * the response would keep it.
+ */
+function mapAlertAnswer(s: Ecs, a: JsonObject): void {
   const dns = sub(s.doc as Record<string, unknown>, 'dns');
   const answers = collectAnswers(s, a);
   if (answers !== undefined) dns.answers = answers;
   const rcode = str(a.rcode);
   if (rcode !== undefined) dns.response_code = rcode;
+  const j = jizo(s, 'dns');
+  const v = long(a.version);
+  if (v !== undefined) j.version = v;
+  if (Array.isArray(a.authorities) && a.authorities.length > 0) j.authorities = a.authorities;
+  if (Array.isArray(a.additionals) && a.additionals.length > 0) j.additionals = a.additionals;
+  const header = without(a, ANSWER_RECORD_KEYS);
+  if (header !== undefined) j.answer = header;
   for (const _ in dns) return;
   delete s.doc.dns;
 }
@@ -68,7 +86,8 @@ function mapDnsTx(s: Ecs, d: JsonObject): void {
   const isV1Answer = version === undefined && type === 'answer' && (d.rdata !== undefined || d.ttl !== undefined) && d.answers === undefined;
   if (isV1Answer) {
     // v1: this event is one answer record; rrname is its owner, not necessarily the question.
-    const rr = answerRecord(s, d);
+    // Its other keys are the transaction's (id, rcode ...), mapped below: not record data.
+    const rr = answerRecord(s, d, false);
     if (rr !== undefined) dns.answers = [rr];
   } else {
     let q: JsonObject | undefined = d;
@@ -87,6 +106,15 @@ function mapDnsTx(s: Ecs, d: JsonObject): void {
   const flags = str(d.flags);
   if (flags !== undefined) j.flags = flags;
   if (typeof d.z === 'boolean') j.z = d.z;
+  // The header bits as logged (dns.header_flags lists only the ones set, and has no QR).
+  const { qr, aa, tc, rd, ra, ad, cd } = d;
+  if (typeof qr === 'boolean') j.qr = qr;
+  if (typeof aa === 'boolean') j.aa = aa;
+  if (typeof tc === 'boolean') j.tc = tc;
+  if (typeof rd === 'boolean') j.rd = rd;
+  if (typeof ra === 'boolean') j.ra = ra;
+  if (typeof ad === 'boolean') j.ad = ad;
+  if (typeof cd === 'boolean') j.cd = cd;
   const tx = long(d.tx_id);
   if (tx !== undefined) j.tx_id = tx;
   const v = long(version);
@@ -130,7 +158,16 @@ function collectAnswers(s: Ecs, d: JsonObject): Record<string, unknown>[] | unde
         const list = grouped[t];
         if (!Array.isArray(list) || t === '') continue;
         for (const v of list) {
-          const data = rdataText(v);
+          let data = rdataText(v);
+          if (data === undefined && typeof v === 'object' && v !== null && !Array.isArray(v)) {
+            // SRV, SOA, SSHFP ... come as objects (EVE schema dns.grouped): their
+            // zone-file text is the answer's data, the object itself a record.
+            data = objectData(t, v);
+            const rec: Record<string, unknown> = { type: t };
+            const o = pruned(v);
+            if (o !== undefined) setKey(rec, t.toLowerCase(), o);
+            (records(s) as unknown[]).push(rec);
+          }
           if (data === undefined) continue;
           (out ??= []).push({ type: t, data });
           resolved(s, t, data);
@@ -141,7 +178,7 @@ function collectAnswers(s: Ecs, d: JsonObject): Record<string, unknown>[] | unde
   return out;
 }
 
-function answerRecord(s: Ecs, a: JsonObject): Record<string, unknown> | undefined {
+function answerRecord(s: Ecs, a: JsonObject, keepExtra = true): Record<string, unknown> | undefined {
   const rr: Record<string, unknown> = {};
   const name = str(a.rrname);
   if (name !== undefined) rr.name = name;
@@ -152,12 +189,45 @@ function answerRecord(s: Ecs, a: JsonObject): Record<string, unknown> | undefine
   const cls = str(a.rrclass);
   if (cls !== undefined) rr.class = cls;
   const data = rdataText(a.rdata) ?? structuredData(a);
+  // What a record holds beyond name/type/ttl/class/rdata (soa{}, srv{}, sshfp{},
+  // truncation flags ...) is kept whole as a record of jizo.dns.records.
+  const extra = keepExtra ? without(a, RR_KEYS) : undefined;
+  if (extra !== undefined) {
+    if (name !== undefined) extra.name = name;
+    if (type !== undefined) extra.type = type;
+    records(s).push(extra);
+  }
   if (data !== undefined) {
     rr.data = data;
     if (type !== undefined) resolved(s, type, data);
   }
   for (const _ in rr) return rr;
   return undefined;
+}
+
+const RR_KEYS: ReadonlySet<string> = new Set(['rrname', 'rrtype', 'ttl', 'rrclass', 'rdata']);
+
+/** jizo.dns.records, created on first use. */
+function records(s: Ecs): unknown[] {
+  const j = jizo(s, 'dns');
+  return (j.records ??= []) as unknown[];
+}
+
+/** Zone-file text of a grouped record given as an object (the field order of RFC 1035 §5.1 for the known types). */
+function objectData(type: string, o: JsonObject): string | undefined {
+  switch (type) {
+    case 'SOA':
+      return join([o.mname, o.rname, o.serial, o.refresh, o.retry, o.expire, o.minimum]);
+    case 'SRV':
+      return join([o.priority, o.weight, o.port, o.name]);
+    case 'SSHFP':
+      return join([o.algo, o.type, o.fingerprint]);
+    default: {
+      const parts: JsonValue[] = [];
+      for (const k of Object.keys(o)) parts.push(o[k]!);
+      return join(parts);
+    }
+  }
 }
 
 function resolved(s: Ecs, type: string, data: string): void {

@@ -31,9 +31,15 @@ const EMAIL_KEYS: ReadonlySet<string> = new Set([
 
 export function mapEmail(s: Ecs, m: JsonObject): void {
   const email: Record<string, unknown> = {};
+  let named: Record<string, unknown> | undefined;
   for (const k of ['from', 'to', 'cc', 'bcc', 'reply_to'] as const) {
     const list = addresses(m[k]);
-    if (list !== undefined) email[k] = { address: list };
+    if (list === undefined) continue;
+    email[k] = { address: list };
+    // ECS email.*.address holds the address only: a header with a display
+    // name ("Name" <user@example.com>) is kept as written under jizo.email.
+    const raw = keywords(m[k])!;
+    if (raw.length !== list.length || raw.some((x, i) => x !== list[i])) (named ??= {})[k] = raw;
   }
   const subject = str(m.subject);
   if (subject !== undefined) email.subject = subject;
@@ -51,6 +57,7 @@ export function mapEmail(s: Ecs, m: JsonObject): void {
     break;
   }
   const j = jizo(s, 'email');
+  if (named !== undefined) Object.assign(j, named);
   put(j, 'status', str(m.status));
   put(j, 'url', keywords(m.url));
   put(j, 'date', str(m.date));

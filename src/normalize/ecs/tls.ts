@@ -3,16 +3,48 @@
  * SNI, server (and client) certificate, JA3/JA3S hashes, JA4 and ALPN.
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
-import { asObject, str } from '../values.js';
-import { type Ecs, type Objects, jizo, keepUnmapped, keywords, sub } from './build.js';
+import { asObject, keyword, long, str } from '../values.js';
+import { type Ecs, type Objects, jizo, keepUnmapped, keywords, pruned, setKey, sub } from './build.js';
 import { certificate } from './x509.js';
 import { userAgent } from './useragent.js';
 
 const TLS_KEYS: ReadonlySet<string> = new Set([
   'version', 'sni', 'subject', 'issuerdn', 'serial', 'fingerprint', 'notbefore', 'notafter', 'session_resumed',
   'ja3', 'ja3s', 'ja4', 'certificate', 'chain', 'subjectaltname', 'client', 'client_alpns', 'server_alpns', 'alpn_ts',
-  'alpn_tc', 'client_handshake', 'server_handshake',
+  'alpn_tc', 'client_handshake', 'server_handshake', 'from_proto',
 ]);
+
+type Kind = 'keyword' | 'long' | 'longs';
+// Suricata 8 hello details (etc/schema.json tls.client_handshake / server_handshake):
+// IANA numbers of ciphers, extensions and signature algorithms. ECS
+// tls.cipher / tls.client.supported_ciphers hold cipher names, which EVE does
+// not log: the numbers are kept, typed, under jizo.tls.
+const CLIENT_HELLO: Readonly<Record<string, Kind>> = { version: 'keyword', ciphers: 'longs', exts: 'longs', sig_algs: 'longs' };
+const SERVER_HELLO: Readonly<Record<string, Kind>> = { version: 'keyword', cipher: 'long', exts: 'longs' };
+
+function handshake(s: Ecs, key: string, o: JsonObject, kinds: Readonly<Record<string, Kind>>): void {
+  let out: Record<string, unknown> | undefined;
+  let rest: Record<string, unknown> | undefined;
+  for (const k of Object.keys(o)) {
+    const v = o[k]!;
+    const kind = Object.hasOwn(kinds, k) ? kinds[k] : undefined;
+    const x = kind === 'keyword' ? keyword(v) : kind === 'long' ? long(v) : kind === 'longs' ? longs(v) : undefined;
+    if (x !== undefined) (out ??= {})[k] = x;
+    else {
+      const p = pruned(v);
+      if (p !== undefined) setKey((rest ??= {}), k, p);
+    }
+  }
+  if (out !== undefined) jizo(s, 'tls')[key] = out;
+  if (rest !== undefined) setKey(jizo(s, 'unmapped'), `tls.${key}`, rest);
+}
+
+/** A non-empty array of integers, or undefined. */
+function longs(v: JsonValue): (number | bigint)[] | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  for (const x of v) if (long(x) === undefined || typeof x === 'string') return undefined;
+  return v as (number | bigint)[];
+}
 
 /** "TLS 1.2" -> ["tls", "1.2"]; "SSLv3" -> ["ssl", "3"]; "TLSv1" -> ["tls", "1"] (ECS tls.version, tls.version_protocol). */
 const VERSION = /^(TLS|SSL|DTLS)\s?v?(\d+(?:\.\d+)?)$/i;
@@ -55,11 +87,12 @@ export function mapTls(s: Ecs, t: JsonObject): void {
   if (clientCert !== undefined) certificate(s, clientCert, client);
   hashes(s, t, client, server);
   alpn(s, t);
-  const j = jizo(s, 'tls');
   const ch = asObject(t.client_handshake);
-  if (ch !== undefined) j.client_handshake = ch;
+  if (ch !== undefined) handshake(s, 'client_handshake', ch, CLIENT_HELLO);
   const sh = asObject(t.server_handshake);
-  if (sh !== undefined) j.server_handshake = sh;
+  if (sh !== undefined) handshake(s, 'server_handshake', sh, SERVER_HELLO);
+  const from = str(t.from_proto);
+  if (from !== undefined) jizo(s, 'tls').from_proto = from;
   for (const _ in server) {
     tls.server = server;
     break;
