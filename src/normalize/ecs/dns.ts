@@ -150,29 +150,42 @@ function collectAnswers(s: Ecs, d: JsonObject): Record<string, unknown>[] | unde
       const rr = answerRecord(s, a);
       if (rr !== undefined) (out ??= []).push(rr);
     }
-  } else {
-    const grouped = asObject(d.grouped);
-    if (grouped !== undefined) {
-      // grouped: rrtype -> list of rdata, without owner names or TTLs.
-      for (const t of Object.keys(grouped)) {
-        const list = grouped[t];
-        if (!Array.isArray(list) || t === '') continue;
-        for (const v of list) {
-          let data = rdataText(v);
-          if (data === undefined && typeof v === 'object' && v !== null && !Array.isArray(v)) {
-            // SRV, SOA, SSHFP ... come as objects (EVE schema dns.grouped): their
-            // zone-file text is the answer's data, the object itself a record.
-            data = objectData(t, v);
-            const rec: Record<string, unknown> = { type: t };
-            const o = pruned(v);
-            if (o !== undefined) setKey(rec, t.toLowerCase(), o);
-            (records(s) as unknown[]).push(rec);
-          }
-          if (data === undefined) continue;
-          (out ??= []).push({ type: t, data });
-          resolved(s, t, data);
-        }
+  }
+  const grouped = asObject(d.grouped);
+  if (grouped !== undefined) out = groupedAnswers(s, grouped, out);
+  return out;
+}
+
+/**
+ * grouped: rrtype -> list of rdata, without owner names or TTLs. With both
+ * formats configured (EVE doc, dns `formats: [detailed, grouped]`) the
+ * grouped records repeat the detailed ones: only those not already there
+ * are added.
+ */
+function groupedAnswers(s: Ecs, grouped: JsonObject, detailed: Record<string, unknown>[] | undefined): Record<string, unknown>[] | undefined {
+  let out = detailed;
+  const n = detailed?.length ?? 0;
+  for (const t of Object.keys(grouped)) {
+    const list = grouped[t];
+    if (!Array.isArray(list) || t === '') continue;
+    for (const v of list) {
+      let data = rdataText(v);
+      const isObject = data === undefined && typeof v === 'object' && v !== null && !Array.isArray(v);
+      // SRV, SOA, SSHFP ... come as objects (EVE schema dns.grouped): their
+      // zone-file text is the answer's data, the object itself a record.
+      if (isObject) data = objectData(t, v);
+      if (data === undefined) continue;
+      let seen = false;
+      for (let i = 0; i < n && !seen; i++) seen = detailed![i]!.type === t && detailed![i]!.data === data;
+      if (seen) continue;
+      if (isObject) {
+        const rec: Record<string, unknown> = { type: t };
+        const o = pruned(v);
+        if (o !== undefined) setKey(rec, t.toLowerCase(), o);
+        records(s).push(rec);
       }
+      (out ??= []).push({ type: t, data });
+      resolved(s, t, data);
     }
   }
   return out;
