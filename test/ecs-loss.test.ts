@@ -43,6 +43,29 @@ test('ecs profile, event.original off: no raw value is lost (corpus and goldens)
   assert.deepEqual(lost.slice(0, 50), [], `${lost.length} values lost`);
 });
 
+/** Paths of empty values (null, "", [] or {}) anywhere in a document. */
+function emptyPaths(v: unknown, path: string, out: string[]): string[] {
+  if (v === null || v === '') out.push(path);
+  else if (Array.isArray(v)) {
+    if (v.length === 0) out.push(path);
+    v.forEach((x, i) => emptyPaths(x, `${path}.${i}`, out));
+  } else if (typeof v === 'object') {
+    const keys = Object.keys(v as object);
+    if (keys.length === 0) out.push(path);
+    for (const k of keys) emptyPaths((v as Record<string, unknown>)[k], path === '' ? k : `${path}.${k}`, out);
+  }
+  return out;
+}
+
+test('ecs profile: no empty value anywhere in a document, jizo.* included (corpus and goldens)', async () => {
+  const found: string[] = [];
+  for (const { where, text } of await inputs()) {
+    const r = normalize(text, { profile: 'ecs', receivedAt });
+    if (r.ok) for (const p of emptyPaths(r.document, '', [])) found.push(`${where}: ${p}`);
+  }
+  assert.deepEqual(found.slice(0, 20), []);
+});
+
 test('the loss check sees a value that is dropped', () => {
   const event = { event_type: 'dns', dns: { type: 'query', rrname: 'a.example.com', extra: 'kept?' } };
   assert.deepEqual(lostValues(event, { dns: { question: { name: 'a.example.com' } }, jizo: { event_type: 'dns' } }).map((l) => l.path), ['dns.type', 'dns.extra']);

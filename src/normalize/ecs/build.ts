@@ -102,6 +102,13 @@ function holdsVoid(v: JsonValue): boolean {
   return n === 0;
 }
 
+/** Sets `o[k]` to {@link pruned}(v) when something is left (an EVE object or list kept as logged). */
+export function putPruned(o: Record<string, unknown>, k: string, v: JsonValue | undefined): void {
+  if (v === undefined) return;
+  const x = pruned(v);
+  if (x !== undefined) o[k] = x;
+}
+
 /**
  * `v` without its empty values (null, "", {} and [] at any depth), undefined
  * when nothing is left: docs/ecs-profile.md, "empty values produce no field",

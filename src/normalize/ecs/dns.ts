@@ -12,7 +12,7 @@ import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { canonicalIp } from '../ip.js';
 import { asObject, keyword, long, str } from '../values.js';
 import { putDomainParts } from './domain.js';
-import { type Ecs, jizo, keepUnmapped, pruned, setKey, sub, without } from './build.js';
+import { type Ecs, jizo, keepUnmapped, pruned, putPruned, setKey, sub, without } from './build.js';
 
 const DNS_KEYS: ReadonlySet<string> = new Set([
   'version', 'type', 'id', 'rrname', 'rrtype', 'rcode', 'ttl', 'rdata', 'flags', 'qr', 'aa', 'tc', 'rd', 'ra', 'z',
@@ -33,7 +33,7 @@ export function mapDns(s: Ecs, d: JsonObject): void {
     mapDnsTx(s, inner);
     const answer = asObject(d.answer);
     if (answer !== undefined) mapAlertAnswer(s, answer);
-    if (queries!.length > 1) jizo(s, 'dns').queries = queries;
+    if (queries!.length > 1) putPruned(jizo(s, 'dns'), 'queries', queries);
     keepUnmapped(s, 'dns', d, ALERT_LAYOUT_KEYS);
     return;
   }
@@ -60,8 +60,8 @@ function mapAlertAnswer(s: Ecs, a: JsonObject): void {
   const j = jizo(s, 'dns');
   const v = long(a.version);
   if (v !== undefined) j.version = v;
-  if (Array.isArray(a.authorities) && a.authorities.length > 0) j.authorities = a.authorities;
-  if (Array.isArray(a.additionals) && a.additionals.length > 0) j.additionals = a.additionals;
+  if (Array.isArray(a.authorities)) putPruned(j, 'authorities', a.authorities);
+  if (Array.isArray(a.additionals)) putPruned(j, 'additionals', a.additionals);
   const header = without(a, ANSWER_RECORD_KEYS);
   if (header !== undefined) j.answer = header;
   for (const _ in dns) return;
@@ -94,7 +94,7 @@ function mapDnsTx(s: Ecs, d: JsonObject): void {
     if (Array.isArray(d.queries)) {
       const first = d.queries[0];
       q = typeof first === 'object' && first !== null && !Array.isArray(first) ? first : undefined;
-      if (d.queries.length > 1) jizo(s, 'dns').queries = d.queries;
+      if (d.queries.length > 1) putPruned(jizo(s, 'dns'), 'queries', d.queries);
     }
     if (q !== undefined) question(s, dns, q);
     const answers = collectAnswers(s, d);
@@ -119,8 +119,8 @@ function mapDnsTx(s: Ecs, d: JsonObject): void {
   if (tx !== undefined) j.tx_id = tx;
   const v = long(version);
   if (v !== undefined) j.version = v;
-  if (Array.isArray(d.authorities) && d.authorities.length > 0) j.authorities = d.authorities;
-  if (Array.isArray(d.additionals) && d.additionals.length > 0) j.additionals = d.additionals;
+  if (Array.isArray(d.authorities)) putPruned(j, 'authorities', d.authorities);
+  if (Array.isArray(d.additionals)) putPruned(j, 'additionals', d.additionals);
   keepUnmapped(s, 'dns', d, DNS_KEYS);
   for (const _ in dns) return;
   delete s.doc.dns;

@@ -7,7 +7,7 @@ import type { JsonObject } from '../../eve/json.js';
 import { ip, keyword, long, put, str } from '../values.js';
 import { ipText, utcDate } from './cached.js';
 import { nanosBetween } from './fasttime.js';
-import { type Ecs, type Objects, bool, exact, jizo, keepUnmapped, setKey, sum, without } from './build.js';
+import { type Ecs, type Objects, bool, exact, jizo, keepUnmapped, pruned, setKey, sum, without } from './build.js';
 
 const FLOW_KEYS: ReadonlySet<string> = new Set([
   'pkts_toserver', 'pkts_toclient', 'bytes_toserver', 'bytes_toclient', 'start', 'end', 'age', 'state', 'reason',
@@ -116,7 +116,7 @@ export function mapFlow(s: Ecs, f: JsonObject): void {
         x = typeof v === 'object' && v !== null && !Array.isArray(v) ? without(v, EMPTY) : undefined;
         break;
       case 'exception_policy':
-        x = Array.isArray(v) && v.length > 0 ? v : undefined;
+        x = Array.isArray(v) ? pruned(v) : undefined;
         break;
       default:
         if (!FLOW_KEYS.has(k) && v !== null && v !== '') setKey((rest ??= {}), k, v);

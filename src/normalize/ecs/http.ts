@@ -6,7 +6,7 @@ import type { JsonObject } from '../../eve/json.js';
 import { splitUrl } from '../url.js';
 import { asObject, long, str } from '../values.js';
 import { forwardedIp } from './alert.js';
-import { type Ecs, type Objects, attachJizo, jizo, setKey } from './build.js';
+import { type Ecs, type Objects, attachJizo, jizo, putPruned, setKey } from './build.js';
 import { putDomainParts } from './domain.js';
 import { userAgent } from './useragent.js';
 
@@ -162,10 +162,10 @@ function custom(s: Ecs, h: JsonObject): void {
   if (requestBody !== undefined) j.request_body = requestBody;
   const responseBody = str(h.http_response_body);
   if (responseBody !== undefined) j.response_body = responseBody;
-  if (Array.isArray(h.request_headers) && h.request_headers.length > 0) j.request_headers = h.request_headers;
-  if (Array.isArray(h.response_headers) && h.response_headers.length > 0) j.response_headers = h.response_headers;
+  if (Array.isArray(h.request_headers)) putPruned(j, 'request_headers', h.request_headers);
+  if (Array.isArray(h.response_headers)) putPruned(j, 'response_headers', h.response_headers);
   const cr = asObject(h.content_range);
-  if (cr !== undefined) j.content_range = cr;
+  if (cr !== undefined) putPruned(j, 'content_range', cr);
   // One pass over the keys: custom headers, and the keys no mapping knows.
   let headers: Record<string, unknown> | undefined;
   let rest: Record<string, unknown> | undefined;
@@ -182,7 +182,7 @@ function custom(s: Ecs, h: JsonObject): void {
   if (headers !== undefined) j.headers = headers;
   if (rest !== undefined) setKey(jizo(s, 'unmapped'), 'http', rest);
   const h2 = asObject(h.http2);
-  if (h2 !== undefined) j.http2 = h2;
+  if (h2 !== undefined) putPruned(j, 'http2', h2);
   for (const _ in j) {
     attachJizo(s, 'http', j);
     break;

@@ -4,7 +4,7 @@
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { asObject, keyword, long, str } from '../values.js';
-import { type Ecs, type Objects, jizo, keepUnmapped, keywords, pruned, setKey, sub } from './build.js';
+import { type Ecs, type Objects, jizo, keepUnmapped, keywords, pruned, putPruned, setKey, sub } from './build.js';
 import { certificate } from './x509.js';
 import { userAgent } from './useragent.js';
 
@@ -177,7 +177,7 @@ export function mapQuic(s: Ecs, q: JsonObject): void {
   const j = jizo(s, 'quic');
   const version = str(q.version) ?? (typeof q.version === 'number' ? String(q.version) : undefined);
   if (version !== undefined) j.version = version;
-  if (Array.isArray(q.cyu) && q.cyu.length > 0) j.cyu = q.cyu;
-  if (Array.isArray(q.extensions) && q.extensions.length > 0) j.extensions = q.extensions;
+  if (Array.isArray(q.cyu)) putPruned(j, 'cyu', q.cyu);
+  if (Array.isArray(q.extensions)) putPruned(j, 'extensions', q.extensions);
   keepUnmapped(s, 'quic', q, QUIC_KEYS);
 }
