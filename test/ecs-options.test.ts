@@ -59,6 +59,11 @@ test('jizo.event_type tells flow from netflow and the info types apart', () => {
   }
 });
 
+test('describe names the EVE type of a record it has no template for', () => {
+  const d = ecs({ timestamp: T, event_type: 'stream_tcp', src_ip: '192.0.2.1', dest_ip: '192.0.2.2', proto: 'TCP', stream_tcp: {} }, { describe: true });
+  assert.equal(d.jizo.description, 'Traffic over tcp from 192.0.2.1 to 192.0.2.2 (EVE stream_tcp event).');
+});
+
 test('an unreadable timestamp is kept as written', () => {
   const d = ecs({ timestamp: '12/06/2025 14:03', event_type: 'flow' });
   assert.equal(d['@timestamp'], '2025-01-01T00:00:00Z');
