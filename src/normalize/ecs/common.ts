@@ -5,7 +5,8 @@
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { asObject, flowIdKeyword, keyword, long, str } from '../values.js';
 import { ipText } from './cached.js';
-import { type Ecs, attachJizo, jizo, keywords, mac, pruned, setKey, sub } from './build.js';
+import { type Ecs, jizo, keywords, mac, pruned, setKey, sub } from './build.js';
+import { mapEther } from './ether.js';
 
 /** IANA protocol numbers (network.iana_number) of the transports Suricata names. */
 const TRANSPORTS = new Map<string, [string, string]>([
@@ -106,49 +107,6 @@ export function mapCommon(s: Ecs, defaultProtocol: string | undefined): void {
   if (typeof ap === 'string' && ap !== '' && ap !== protocol) jizo(s, 'app_proto').name = ap;
 }
 
-/**
- * `ether` (EVE doc, "Ethernet"; schema: src_mac, dest_mac, src_macs,
- * dest_macs, ether_type): the packet's MACs go to source/destination.mac,
- * every MAC of a flow (Suricata 7+) and the rest under jizo.ether.
- */
-function mapEther(s: Ecs, ether: JsonObject): void {
-  const doc = s.doc as Record<string, unknown>;
-  let je: Record<string, unknown> | undefined;
-  let rest: Record<string, unknown> | undefined;
-  for (const k of Object.keys(ether)) {
-    const v = ether[k]!;
-    switch (k) {
-      case 'src_mac':
-      case 'dest_mac':
-        // A value that is not a MAC is kept as written.
-        if (mac(v) === undefined && v !== null && v !== '') setKey((je ??= {}), k, v);
-        break;
-      case 'src_macs':
-      case 'dest_macs': {
-        const list = keywords(v);
-        if (list === undefined) break;
-        (je ??= {})[k] = list;
-        const side = k === 'src_macs' ? 'source' : 'destination';
-        if (!(doc[side] as Record<string, unknown> | undefined)?.mac && list[0] !== undefined) putMac(s, side, list[0]);
-        break;
-      }
-      case 'ether_type': {
-        const t = long(v);
-        if (t !== undefined) (je ??= {}).ether_type = t;
-        else if (v !== null && v !== '') setKey((je ??= {}), k, v);
-        break;
-      }
-      default: {
-        // A key this version does not know.
-        const x = pruned(v);
-        if (x !== undefined) setKey((rest ??= {}), k, x);
-      }
-    }
-  }
-  if (je !== undefined) attachJizo(s, 'ether', je);
-  if (rest !== undefined) setKey(jizo(s, 'unmapped'), 'ether', rest);
-}
-
 function endpoint(s: Ecs, side: 'source' | 'destination', addr: string | undefined, port: JsonValue | undefined, m: JsonValue | undefined): void {
   const p = long(port);
   if (p === undefined && port !== undefined) unmapped(s, side === 'source' ? 'src_port' : 'dest_port', port);
@@ -165,10 +123,6 @@ function endpoint(s: Ecs, side: 'source' | 'destination', addr: string | undefin
   (s.doc as Record<string, unknown>)[side] = o;
 }
 
-function putMac(s: Ecs, side: 'source' | 'destination', m: string): void {
-  const mm = mac(m);
-  if (mm !== undefined) sub(s.doc as Record<string, unknown>, side).mac = mm;
-}
 
 /** EVE `vlan`: a number (older Suricata) or the list of tags, outermost first. */
 function vlan(s: Ecs, network: Record<string, unknown>, v: JsonValue | undefined): void {
