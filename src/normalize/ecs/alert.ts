@@ -196,7 +196,8 @@ function mapMetadata(s: Ecs, j: Record<string, unknown>, m: JsonObject): void {
   for (const k of Object.keys(m)) {
     if (MAPPED_METADATA.has(k)) continue;
     const v: JsonValue = m[k]!;
-    const list = keywords(v);
+    // Rule metadata is lists of strings (EVE schema alert.metadata); anything else is kept as written.
+    const list = keywords(v) ?? pruned(v);
     if (list === undefined) continue;
     setKey(rest, k, list);
     any = true;

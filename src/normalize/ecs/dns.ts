@@ -76,6 +76,8 @@ function mapDnsTx(s: Ecs, d: JsonObject): void {
   // ECS dns.type: "query" or "answer" (v3's request/response are the same thing).
   if (type === 'query' || type === 'request') dns.type = 'query';
   else if (type === 'answer' || type === 'response') dns.type = 'answer';
+  // A type ECS has no value for is kept as written.
+  else if (typeof type === 'string' && type !== '') jizo(s, 'dns').type = type;
   const id = keyword(d.id);
   if (id !== undefined) dns.id = id;
   const rcode = str(d.rcode);

@@ -125,7 +125,10 @@ export function mapHttp(s: Ecs, h: JsonObject): void {
     break;
   }
   const protocol = str(h.protocol);
+  // EVE `version`: "HTTP major version: 2 when HTTP/2 is used" (EVE schema http.version).
+  const major = str(h.version);
   if (protocol !== undefined) http.version = httpVersion(protocol);
+  else if (major !== undefined) http.version = major;
   else if (asObject(h.http2) !== undefined) http.version = '2';
 
   const ua = str(h.http_user_agent);
@@ -156,6 +159,9 @@ function custom(s: Ecs, h: JsonObject): void {
   if (serverAgent !== undefined) j.server_agent = serverAgent;
   const trueClientIp = str(h.true_client_ip);
   if (trueClientIp !== undefined) j.true_client_ip = trueClientIp;
+  // The major version when http.version came from `protocol` and says otherwise.
+  const major = str(h.version);
+  if (major !== undefined && typeof h.protocol === 'string' && h.protocol !== '' && httpVersion(h.protocol) !== major) j.version = major;
   const orgSrcIp = str(h.org_src_ip);
   if (orgSrcIp !== undefined) j.org_src_ip = orgSrcIp;
   const requestBody = str(h.http_request_body);
