@@ -102,3 +102,26 @@ test('serve config: observer and keep_original keys with their defaults', () => 
   assert.deepEqual([c.observer, c.keep_original], [{ vendor: 'OISF', product: 'Suricata' }, true]);
   assert.throws(() => validateConfig({ observer: { vendor: '' } }, registry), ConfigError);
 });
+
+test('a value of another kind under a key a mapper knows is kept, not dropped', () => {
+  const d = ecs({
+    timestamp: T, event_type: 'alert', src_ip: '192.0.2.1', dest_ip: '192.0.2.2',
+    alert: { signature_id: 1, severity: 'high', source: { ip: 'not-an-ip', port: 80 } },
+    flow: { bytes_toserver: '12 kB', pkts_toserver: 3 },
+    fileinfo: { filename: 'a.exe', size: 'big', stored: 'yes' },
+    tls: { session_resumed: 'no', version: 'TLS 1.3' },
+    http: { status: 'OK', http_port: '8080' },
+    tcp: { syn: 'yes', ts_max_regions: 'many' },
+  });
+  const u = d.jizo.unmapped;
+  assert.equal(u.alert.severity, 'high');
+  assert.deepEqual(u['alert.source'], { ip: 'not-an-ip' });
+  assert.equal(d.jizo.alert.source.port, 80);
+  assert.equal(u.flow.bytes_toserver, '12 kB');
+  assert.equal(d.source.packets, 3);
+  assert.deepEqual([u.fileinfo.size, u.fileinfo.stored], ['big', 'yes']);
+  assert.equal(u.tls.session_resumed, 'no');
+  // An integer written as digits is read as one, not kept twice.
+  assert.deepEqual([u.http.status, u.http.http_port, d.jizo.http.http_port], ['OK', undefined, 8080]);
+  assert.deepEqual(u.tcp, { syn: 'yes', ts_max_regions: 'many' });
+});

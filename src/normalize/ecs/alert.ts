@@ -5,12 +5,14 @@
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { asObject, ip, keyword, long, str } from '../values.js';
-import { type Ecs, jizo, keepUnmapped, keywords, pruned, setKey, sub } from './build.js';
+import { type Ecs, jizo, keywords, sub } from './build.js';
+import { keepUnmapped, pruned, setKey, type KnownKeys, knownKeys } from './keep.js';
 
-const ALERT_KEYS: ReadonlySet<string> = new Set([
-  'action', 'gid', 'signature_id', 'rev', 'signature', 'category', 'severity', 'metadata', 'rule', 'references',
-  'source', 'target', 'xff', 'tenant_id', 'context', 'engine',
-]);
+const ALERT_KEYS: KnownKeys = knownKeys({
+  action: 'str', gid: 'int', signature_id: 'scalar', rev: 'scalar', signature: 'str', category: 'str', severity: 'int',
+  metadata: 'obj', rule: 'str', references: 'words', source: 'obj', target: 'obj', xff: 'str', tenant_id: 'int', context: 'obj',
+  engine: 'str',
+});
 
 /**
  * Metadata keys mapped to ECS (and so not repeated under jizo.alert.metadata).
@@ -78,6 +80,8 @@ export function mapAlert(s: Ecs, a: JsonObject): void {
   keepUnmapped(s, 'alert', a, ALERT_KEYS);
 }
 
+const ENDPOINT_KEYS: KnownKeys = knownKeys({ ip: 'ip', port: 'int' });
+
 /** alert.source / alert.target: the attacker and the attacked side of the rule (`target:` keyword). */
 function endpoint(s: Ecs, j: Record<string, unknown>, key: string, o: JsonObject | undefined): void {
   if (o === undefined) return;
@@ -89,7 +93,11 @@ function endpoint(s: Ecs, j: Record<string, unknown>, key: string, o: JsonObject
   }
   const port = long(o.port);
   if (port !== undefined) out.port = port;
-  j[key] = out;
+  for (const _ in out) {
+    j[key] = out;
+    break;
+  }
+  keepUnmapped(s, `alert.${key}`, o, ENDPOINT_KEYS);
 }
 
 /** network.forwarded_ip: the first address of an X-Forwarded-For value. */

@@ -5,7 +5,8 @@
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { asObject, flowIdKeyword, keyword, long, str } from '../values.js';
 import { ipText } from './cached.js';
-import { type Ecs, jizo, keywords, mac, pruned, setKey, sub } from './build.js';
+import { type Ecs, jizo, keywords, mac, sub } from './build.js';
+import { pruned, setKey } from './keep.js';
 import { mapEther } from './ether.js';
 
 /** IANA protocol numbers (network.iana_number) of the transports Suricata names. */

@@ -7,7 +7,8 @@
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { canonicalIp } from '../ip.js';
 import { asObject, keyword, long, str } from '../values.js';
-import { type Ecs, jizo, pruned, setKey, without } from './build.js';
+import { type Ecs, jizo } from './build.js';
+import { pruned, setKey, without } from './keep.js';
 
 export function collectAnswers(s: Ecs, d: JsonObject): Record<string, unknown>[] | undefined {
   let out: Record<string, unknown>[] | undefined;

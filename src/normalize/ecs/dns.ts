@@ -11,13 +11,15 @@
 import type { JsonObject } from '../../eve/json.js';
 import { asObject, keyword, long, str } from '../values.js';
 import { putDomainParts } from './domain.js';
-import { type Ecs, jizo, keepUnmapped, putPruned, sub, without } from './build.js';
+import { type Ecs, jizo, sub } from './build.js';
+import { keepUnmapped, putPruned, without, type KnownKeys, knownKeys } from './keep.js';
 import { answerRecord, collectAnswers } from './dns-answers.js';
 
-const DNS_KEYS: ReadonlySet<string> = new Set([
-  'version', 'type', 'id', 'rrname', 'rrtype', 'rcode', 'ttl', 'rdata', 'flags', 'qr', 'aa', 'tc', 'rd', 'ra', 'z',
-  'ad', 'cd', 'opcode', 'tx_id', 'answers', 'grouped', 'authorities', 'additionals', 'queries', 'query', 'answer',
-]);
+const DNS_KEYS: KnownKeys = knownKeys({
+  version: 'int', type: 'str', id: 'scalar', rrname: 'str', rrtype: 'str', rcode: 'str', ttl: 'int', rdata: 'scalar', flags: 'str',
+  qr: 'bool', aa: 'bool', tc: 'bool', rd: 'bool', ra: 'bool', z: 'bool', ad: 'bool', cd: 'bool', opcode: 'int', tx_id: 'int',
+  answers: 'list', grouped: 'obj', authorities: 'list', additionals: 'list', queries: 'list', query: 'list', answer: 'obj',
+});
 
 // ECS dns.header_flags allowed values, with the bit of each in the DNS header flags word (RFC 1035 §4.1.1, RFC 4035).
 const FLAG_BITS: readonly [string, string, number][] = [
@@ -30,7 +32,7 @@ export function mapDns(s: Ecs, d: JsonObject): void {
   const queries = Array.isArray(d.query) ? d.query : undefined;
   const inner = queries?.[0];
   if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
-    mapDnsTx(s, inner);
+    mapDnsTx(s, inner, 'dns.query');
     const answer = asObject(d.answer);
     if (answer !== undefined) mapAlertAnswer(s, answer);
     if (queries!.length > 1) putPruned(jizo(s, 'dns'), 'queries', queries);
@@ -38,7 +40,7 @@ export function mapDns(s: Ecs, d: JsonObject): void {
     return;
   }
   const answer = asObject(d.answer);
-  mapDnsTx(s, answer ?? d);
+  mapDnsTx(s, answer ?? d, answer === undefined ? 'dns' : 'dns.answer');
   if (answer !== undefined) keepUnmapped(s, 'dns', d, ALERT_LAYOUT_KEYS);
 }
 
@@ -68,7 +70,8 @@ function mapAlertAnswer(s: Ecs, a: JsonObject): void {
   delete s.doc.dns;
 }
 
-function mapDnsTx(s: Ecs, d: JsonObject): void {
+/** One DNS transaction; `key` names where its unmapped keys go (jizo.unmapped.<key>). */
+function mapDnsTx(s: Ecs, d: JsonObject, key = 'dns'): void {
   const dns: Record<string, unknown> = {};
   s.doc.dns = dns as never;
   const version = d.version;
@@ -123,7 +126,7 @@ function mapDnsTx(s: Ecs, d: JsonObject): void {
   if (v !== undefined) j.version = v;
   if (Array.isArray(d.authorities)) putPruned(j, 'authorities', d.authorities);
   if (Array.isArray(d.additionals)) putPruned(j, 'additionals', d.additionals);
-  keepUnmapped(s, 'dns', d, DNS_KEYS);
+  keepUnmapped(s, key, d, DNS_KEYS);
   for (const _ in dns) return;
   delete s.doc.dns;
 }

@@ -4,7 +4,8 @@
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { put, str } from '../values.js';
-import { type Ecs, jizo, keepUnmapped, keywords, sub } from './build.js';
+import { type Ecs, jizo, keywords, sub } from './build.js';
+import { keepUnmapped, type KnownKeys, knownKeys } from './keep.js';
 
 /** The address of "Name <user@example.com>" or "<user@example.com>". */
 export function address(v: string): string {
@@ -24,10 +25,11 @@ function addresses(v: JsonValue | undefined): string[] | undefined {
   return out.length > 0 ? out : undefined;
 }
 
-const EMAIL_KEYS: ReadonlySet<string> = new Set([
-  'from', 'to', 'cc', 'bcc', 'subject', 'message_id', 'x_mailer', 'attachment', 'status', 'url', 'body_md5',
-  'subject_md5', 'date', 'reply_to', 'content_type', 'has_ipv6_url', 'has_ipv4_url', 'has_exe_url', 'received',
-]);
+const EMAIL_KEYS: KnownKeys = knownKeys({
+  from: 'words', to: 'words', cc: 'words', bcc: 'words', reply_to: 'words', subject: 'str', message_id: 'str', x_mailer: 'str',
+  attachment: 'words', status: 'str', url: 'words', body_md5: 'str', subject_md5: 'str', date: 'str', content_type: 'str',
+  has_ipv6_url: 'bool', has_ipv4_url: 'bool', has_exe_url: 'bool', received: 'words',
+});
 
 export function mapEmail(s: Ecs, m: JsonObject): void {
   const email: Record<string, unknown> = {};
@@ -73,7 +75,7 @@ export function mapEmail(s: Ecs, m: JsonObject): void {
   keepUnmapped(s, 'email', m, EMAIL_KEYS);
 }
 
-const SMTP_KEYS: ReadonlySet<string> = new Set(['helo', 'mail_from', 'rcpt_to']);
+const SMTP_KEYS: KnownKeys = knownKeys({ helo: 'str', mail_from: 'str', rcpt_to: 'words' });
 
 export function mapSmtp(s: Ecs, m: JsonObject): void {
   const j = jizo(s, 'smtp');

@@ -4,7 +4,8 @@
  */
 import type { JsonObject } from '../../eve/json.js';
 import { long } from '../values.js';
-import { type Ecs, attachJizo, jizo, keywords, mac, pruned, setKey, sub } from './build.js';
+import { type Ecs, attachJizo, jizo, keywords, mac, sub } from './build.js';
+import { pruned, setKey } from './keep.js';
 
 /**
  * `ether` (EVE doc, "Ethernet"; schema: src_mac, dest_mac, src_macs,

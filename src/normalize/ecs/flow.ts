@@ -7,13 +7,14 @@ import type { JsonObject } from '../../eve/json.js';
 import { ip, keyword, long, put, str } from '../values.js';
 import { ipText, utcDate } from './cached.js';
 import { nanosBetween } from './fasttime.js';
-import { type Ecs, type Objects, bool, exact, jizo, keepUnmapped, pruned, setKey, sum, without } from './build.js';
+import { type Ecs, type Objects, bool, exact, jizo, sum } from './build.js';
+import { keepUnmapped, pruned, setKey, without, fits, type KnownKeys, knownKeys } from './keep.js';
 
-const FLOW_KEYS: ReadonlySet<string> = new Set([
-  'pkts_toserver', 'pkts_toclient', 'bytes_toserver', 'bytes_toclient', 'start', 'end', 'age', 'state', 'reason',
-  'alerted', 'action', 'bypass', 'bypassed', 'tx_cnt', 'exception_policy', 'elephant', 'wrong_thread', 'emergency',
-  'src_ip', 'dest_ip', 'src_port', 'dest_port', 'dir_flow_reversed',
-]);
+// The keys the switch of mapFlow leaves to the default branch, with the kind they map.
+const FLOW_KEYS: KnownKeys = knownKeys({
+  pkts_toserver: 'int', pkts_toclient: 'int', bytes_toserver: 'int', bytes_toclient: 'int', start: 'str', end: 'str',
+  reason: 'str', src_ip: 'str', dest_ip: 'str', src_port: 'int', dest_port: 'int',
+});
 
 /** Counters of the source side (sent by source.*) and of the destination side. */
 function counters(s: Ecs, srcPkts: unknown, srcBytes: unknown, dstPkts: unknown, dstBytes: unknown): void {
@@ -119,7 +120,10 @@ export function mapFlow(s: Ecs, f: JsonObject): void {
         x = Array.isArray(v) ? pruned(v) : undefined;
         break;
       default:
-        if (!FLOW_KEYS.has(k) && v !== null && v !== '') setKey((rest ??= {}), k, v);
+        if (!fits(v, FLOW_KEYS.get(k) ?? 'none')) {
+          const p = pruned(v);
+          if (p !== undefined) setKey((rest ??= {}), k, p);
+        }
         continue;
     }
     if (x !== undefined) j[k] = x;
@@ -149,7 +153,9 @@ function clientServer(s: Ecs, side: 'client' | 'server', addr: string | undefine
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
-const NETFLOW_KEYS: ReadonlySet<string> = new Set(['pkts', 'bytes', 'start', 'end', 'age', 'min_ttl', 'max_ttl', 'tx_cnt']);
+const NETFLOW_KEYS: KnownKeys = knownKeys({
+  pkts: 'int', bytes: 'int', start: 'str', end: 'str', age: 'int', min_ttl: 'int', max_ttl: 'int', tx_cnt: 'int',
+});
 
 /** netflow: one direction of a flow, src to dest (EVE doc, "Event type: Netflow"). */
 export function mapNetflow(s: Ecs, n: JsonObject): void {
@@ -188,11 +194,13 @@ export function mapTcp(s: Ecs, t: JsonObject): void {
       case 'cwr':
       case 'ns':
         if (typeof v === 'boolean') j[k] = v;
+        else if (v !== null && v !== '') setKey((rest ??= {}), k, v);
         break;
       case 'ts_max_regions':
       case 'tc_max_regions': {
         const x = long(v);
         if (x !== undefined) j[k] = x;
+        else if (v !== null && v !== '') setKey((rest ??= {}), k, v);
         break;
       }
       default:

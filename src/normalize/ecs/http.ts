@@ -6,7 +6,8 @@ import type { JsonObject } from '../../eve/json.js';
 import { splitUrl } from '../url.js';
 import { asObject, long, str } from '../values.js';
 import { forwardedIp } from './alert.js';
-import { type Ecs, type Objects, attachJizo, jizo, putPruned, setKey } from './build.js';
+import { type Ecs, type Objects, attachJizo, jizo } from './build.js';
+import { type KnownKeys, fits, knownKeys, putPruned, setKey } from './keep.js';
 import { putDomainParts } from './domain.js';
 import { userAgent } from './useragent.js';
 
@@ -25,13 +26,13 @@ const CUSTOM_HEADERS: ReadonlySet<string> = new Set([
   'www_authenticate', 'x_bluecoat_via',
 ]);
 
-const HTTP_KEYS: ReadonlySet<string> = new Set([
-  'hostname', 'url', 'http_user_agent', 'http_content_type', 'http_refer', 'http_method', 'protocol', 'status',
-  'length', 'redirect', 'http_port', 'xff', 'content_range', 'request_headers', 'response_headers',
-  'http_request_body', 'http_request_body_printable', 'http_response_body', 'http_response_body_printable',
-  'http2', 'version', 'request_length', 'response_length', 'http_server_agent', 'server', 'true_client_ip',
-  'org_src_ip',
-]);
+const HTTP_KEYS: KnownKeys = knownKeys({
+  hostname: 'str', url: 'str', http_user_agent: 'str', http_content_type: 'str', http_refer: 'str', http_method: 'str',
+  protocol: 'str', status: 'int', length: 'int', redirect: 'str', http_port: 'int', xff: 'str', content_range: 'obj',
+  request_headers: 'list', response_headers: 'list', http_request_body: 'str', http_request_body_printable: 'str',
+  http_response_body: 'str', http_response_body_printable: 'str', http2: 'obj', version: 'str', request_length: 'int',
+  response_length: 'int', http_server_agent: 'str', server: 'str', true_client_ip: 'str', org_src_ip: 'str',
+});
 
 // "HTTP/1.1" -> "1.1" (ECS http.version: "HTTP version").
 const versions = new Map<string, string>();
@@ -179,14 +180,14 @@ function custom(s: Ecs, h: JsonObject): void {
     if (CUSTOM_HEADERS.has(k) || (k === 'content_range' && cr === undefined)) {
       const v = str(h[k]);
       if (v !== undefined) (headers ??= {})[k] = v;
-      else if (h[k] !== null && h[k] !== '') setKey((rest ??= {}), k, h[k]);
-    } else if (!HTTP_KEYS.has(k)) {
-      const v = h[k];
-      if (v !== null && v !== '') setKey((rest ??= {}), k, v);
-    }
+      else putPruned((rest ??= {}), k, h[k]);
+    } else if (!fits(h[k]!, HTTP_KEYS.get(k) ?? 'none')) putPruned((rest ??= {}), k, h[k]);
   }
   if (headers !== undefined) j.headers = headers;
-  if (rest !== undefined) setKey(jizo(s, 'unmapped'), 'http', rest);
+  if (rest !== undefined) for (const _ in rest) {
+    setKey(jizo(s, 'unmapped'), 'http', rest);
+    break;
+  }
   const h2 = asObject(h.http2);
   if (h2 !== undefined) putPruned(j, 'http2', h2);
   for (const _ in j) {

@@ -6,7 +6,8 @@
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { ip, obj, str } from '../values.js';
-import { type Ecs, basename, jizo, mac, pruned, setKey, sub } from './build.js';
+import { type Ecs, basename, jizo, mac, sub } from './build.js';
+import { pruned, setKey } from './keep.js';
 
 type Extract = (s: Ecs, o: JsonObject) => void;
 

@@ -4,15 +4,17 @@
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { asObject, keyword, long, str } from '../values.js';
-import { type Ecs, type Objects, jizo, keepUnmapped, keywords, pruned, putPruned, setKey, sub } from './build.js';
+import { type Ecs, type Objects, jizo, keywords, sub } from './build.js';
+import { keepUnmapped, pruned, putPruned, setKey, type KnownKeys, knownKeys } from './keep.js';
 import { certificate } from './x509.js';
 import { userAgent } from './useragent.js';
 
-const TLS_KEYS: ReadonlySet<string> = new Set([
-  'version', 'sni', 'subject', 'issuerdn', 'serial', 'fingerprint', 'notbefore', 'notafter', 'session_resumed',
-  'ja3', 'ja3s', 'ja4', 'certificate', 'chain', 'subjectaltname', 'client', 'client_alpns', 'server_alpns', 'alpn_ts',
-  'alpn_tc', 'client_handshake', 'server_handshake', 'from_proto',
-]);
+const TLS_KEYS: KnownKeys = knownKeys({
+  version: 'str', sni: 'str', subject: 'str', issuerdn: 'str', serial: 'str', fingerprint: 'str', notbefore: 'str', notafter: 'str',
+  session_resumed: 'bool', ja3: 'any', ja3s: 'any', ja4: 'any', certificate: 'str', chain: 'words', subjectaltname: 'words',
+  client: 'obj', client_alpns: 'words', server_alpns: 'words', alpn_ts: 'words', alpn_tc: 'words', client_handshake: 'obj',
+  server_handshake: 'obj', from_proto: 'str',
+});
 
 type Kind = 'keyword' | 'long' | 'longs';
 // Suricata 8 hello details (etc/schema.json tls.client_handshake / server_handshake):
@@ -156,7 +158,9 @@ function alpn(s: Ecs, t: JsonObject): void {
   if (serverList !== undefined) j.server_alpns = serverList;
 }
 
-const QUIC_KEYS: ReadonlySet<string> = new Set(['version', 'sni', 'ua', 'cyu', 'ja3', 'ja3s', 'ja4', 'extensions']);
+const QUIC_KEYS: KnownKeys = knownKeys({
+  version: 'scalar', sni: 'str', ua: 'str', cyu: 'list', ja3: 'any', ja3s: 'any', ja4: 'any', extensions: 'list',
+});
 
 /** quic: QUIC carries a TLS 1.3 handshake; its SNI/JA3/JA4 go where TLS's go. */
 export function mapQuic(s: Ecs, q: JsonObject): void {
