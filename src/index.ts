@@ -25,6 +25,7 @@ export type {
   NormalizeOptions,
   NormalizeResult,
   Normalized,
+  ObserverOptions,
   ProfileName,
 } from './normalize/types.js';
 export { PROFILES } from './normalize/types.js';

@@ -161,11 +161,12 @@ test('app_proto: failed omitted (kept as jizo.app_proto.name), ftp-data is ftp, 
   assert.equal(ecs(ev('krb5', { krb5: { cname: 'a' } })).doc.network.protocol, 'krb5');
 });
 
-test('event.original is the payload, unless keepOriginal is false', () => {
+test('event.original: off by default, the payload with keepOriginal', () => {
   const line = JSON.stringify(ev('flow', {}));
-  assert.equal(ecs(line).doc.event.original, line);
+  assert.equal(ecs(line).doc.event.original, undefined);
   assert.equal(ecs(line, { keepOriginal: false }).doc.event.original, undefined);
-  const wrapped = ecs(JSON.stringify({ message: line })).doc;
+  assert.equal(ecs(line, { keepOriginal: true }).doc.event.original, line);
+  const wrapped = ecs(JSON.stringify({ message: line }), { keepOriginal: true }).doc;
   assert.equal(wrapped.event.original, line);
 });
 

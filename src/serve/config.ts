@@ -45,6 +45,13 @@ export const serveSchema = z
     profile: z
       .enum(PROFILES as [ProfileName, ...ProfileName[]], { errorMap: () => ({ message: `expected one of ${PROFILES.join(', ')}` }) })
       .default('sekoia'),
+    /** `ecs` profile: observer.vendor / observer.product of the documents (any Suricata sensor, not only Jizo). */
+    observer: z
+      .object({ vendor: z.string().min(1).default('Sesame IT'), product: z.string().min(1).default('Jizo') })
+      .strict()
+      .default({}),
+    /** `ecs` profile: keep the raw payload in event.original. */
+    keep_original: z.boolean().default(false),
     log_level: z.enum(LEVELS, { errorMap: () => ({ message: `expected one of ${LEVELS.join(', ')}` }) }).default('info'),
     /** Listener of GET /metrics and GET /healthz; `false` turns it off. */
     admin: z
