@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { decode } from '../src/decode/index.js';
-import { normalize } from '../src/normalize/index.js';
+import { normalize } from '../src/index.js';
 import { findTestFiles } from '../src/testing/intake-test.js';
 import { corpusLines } from './helpers/corpus.js';
 import { lostValues, leaves } from './helpers/loss.js';

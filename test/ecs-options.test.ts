@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalize } from '../src/normalize/index.js';
+import { normalize } from '../src/index.js';
 import type { NormalizeOptions } from '../src/normalize/types.js';
 import { ConfigError, validateConfig } from '../src/serve/config.js';
 import { defaultRegistry } from '../src/serve/registry.js';
