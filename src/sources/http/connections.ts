@@ -20,7 +20,10 @@ import type { Socket } from 'node:net';
 import type { ConnectionCounters } from '../../pipeline/types.js';
 
 interface Slot {
+  /** The TCP socket. */
   socket: Socket;
+  /** The socket requests arrive on: the TLS socket over `socket` for HTTPS (known from its first request). */
+  app?: Socket;
   /** Requests of this connection being handled (read, or waiting for their answer). */
   active: number;
 }
@@ -39,6 +42,7 @@ export class ConnectionSlots {
   /** In order of last activity, least recent first (a Map keeps insertion order). */
   private readonly slots = new Map<string, Slot>();
   private readonly refusedSockets = new WeakSet<Socket>();
+  private closing = false;
 
   constructor(
     private readonly max: number,
@@ -80,6 +84,7 @@ export class ConnectionSlots {
     const key = keyOf(socket);
     const slot = this.slots.get(key);
     if (!slot) return;
+    slot.app = socket;
     slot.active++;
     this.touch(key, slot);
   }
@@ -91,6 +96,18 @@ export class ConnectionSlots {
     if (!slot) return;
     slot.active = Math.max(0, slot.active - 1);
     this.touch(key, slot);
+    // Stopping: the answer is written, the connection is not kept for another request.
+    if (this.closing && slot.active === 0) (slot.app ?? slot.socket).end();
+  }
+
+  /**
+   * Stopping: closes every connection without a request in progress, and the
+   * others once answered. Node stops its header timers when the server closes,
+   * so a connection that never sends a request would otherwise hold the stop.
+   */
+  closeIdle(): void {
+    this.closing = true;
+    for (const slot of this.slots.values()) if (slot.active === 0) slot.socket.destroy();
   }
 
   private touch(key: string, slot: Slot): void {

@@ -194,6 +194,7 @@ export class HttpSource implements Source {
     await new Promise<void>((r) => {
       server.close(() => r());
       server.closeIdleConnections();
+      this.slots!.closeIdle();
     });
     this.server = undefined;
   }

@@ -101,6 +101,9 @@ export class PartedSubmission implements BodySink {
       this.takenBlank += part.blank;
       this.ingest.countBlank?.(part.blank);
       this.onTaken(part.events.length, part.blank);
+      // Parts, room in the queue and a body already buffered can all resolve as promise callbacks, one
+      // after the other, without the event loop taking a turn: let other connections and /healthz in.
+      await new Promise((r) => setImmediate(r));
     }
   }
 
