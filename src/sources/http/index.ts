@@ -93,6 +93,7 @@ export class HttpSource implements Source {
     server.requestTimeout = c.request_timeout;
     server.headersTimeout = Math.min(c.headers_timeout, c.request_timeout);
     const slots = new ConnectionSlots(c.max_connections, this.connections, !c.tls);
+    this.slots = slots;
     // Before Node's own listener: a refused connection is answered before anything else happens on it.
     server.prependListener('connection', (socket: Socket) => {
       slots.admit(socket);
@@ -107,7 +108,6 @@ export class HttpSource implements Source {
       this.lastError = e.message;
     });
     this.server = server;
-    this.slots = slots;
     this.running = true;
   }
 
