@@ -5,11 +5,16 @@
  * a slot past the absolute header and request timeouts. Each is counted.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { RecordingIngest } from './helpers/conformance.js';
 import { startHttpSource } from './helpers/http-source.js';
 import { until } from './helpers/ingest.js';
+import { makeTestCert } from './helpers/tls-cert.js';
 import { httpRequest } from './helpers/net.js';
 
 const dns = '{"timestamp":"2024-05-01T10:00:00Z","event_type":"dns"}';
@@ -66,6 +71,33 @@ describe('http source: connection slots', () => {
       ingest.release();
       for (const p of pending) assert.equal((await p).status, 202);
       assert.equal(ingest.events.length, 2);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('over TLS, a connection with a request in progress keeps its slot; the extra connection is closed before the handshake', async () => {
+    const cert = await makeTestCert(mkdtempSync(join(tmpdir(), 'jizo-tls-')));
+    const ingest = new RecordingIngest();
+    ingest.hold = true;
+    const { s, port } = await startHttpSource({ max_connections: 1, tls: { cert_file: cert.certFile, key_file: cert.keyFile } }, ingest);
+    const post = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpsRequest({ host: '127.0.0.1', port, method: 'POST', path: '/', ca: cert.cert, agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+        });
+        req.on('error', reject);
+        req.end(dns);
+      });
+    try {
+      const first = post();
+      await ingest.waitFor(1);
+      await assert.rejects(post(), 'refused: the only slot has a request in progress');
+      assert.equal(s.connections.refused, 1);
+      assert.equal(s.connections.evicted, 0);
+      ingest.release();
+      assert.equal(await first, 202);
     } finally {
       await s.stop();
     }

@@ -8,5 +8,5 @@ export async function startHttpSource<I extends Ingest = RecordingIngest>(config
   const into = ingest ?? (new RecordingIngest() as unknown as I);
   const s = new HttpSource('http', httpSourceSchema.parse({ port: 0, ...config }), testDeps());
   await s.start(into);
-  return { s, port: endpoint(s, 'http').port, ingest: into };
+  return { s, port: endpoint(s, config.tls ? 'https' : 'http').port, ingest: into };
 }
