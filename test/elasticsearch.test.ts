@@ -54,7 +54,7 @@ for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
       assert.ok(fake.all[0]!.includes('1234567890123456789'));
       assert.equal(fake.bulkRequests, 3);
       assert.ok(fake.ops.every((op) => op === 'create'));
-      assert.deepEqual({ ...s.counters }, { received: 25, sent: 25, rejected: 0, dropped: 0, errors: 0, retried: 0 });
+      assert.deepEqual({ ...s.counters }, { received: 25, sent: 25, rejected: 0, dropped: 0, errors: 0, retried: 0, duplicates: 0 });
       assert.deepEqual(s.health(), { ok: true, detail: 'ready' });
       await done(s);
     });

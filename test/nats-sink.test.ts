@@ -91,11 +91,41 @@ describe('nats sink (real nats-server)', () => {
     assert.deepEqual(r.refused, []);
     // resolved => already stored: no waiting here
     assert.deepEqual(await stored('OUT'), batch.map((e) => e.json));
-    assert.deepEqual({ ...s.counters }, { received: 300, sent: 300, rejected: 0, dropped: 0, errors: 0, retried: 0 });
+    assert.deepEqual({ ...s.counters }, { received: 300, sent: 300, rejected: 0, dropped: 0, errors: 0, retried: 0, duplicates: 0 });
     assert.equal(s.health().ok, true);
     await s.stop();
     await s.stop();
     await assert.rejects(s.write(events(1)), /not running/);
+  });
+
+  it('publishes each event under its id (Nats-Msg-Id): a redelivered batch is dropped by the duplicate window and counted', async () => {
+    await jsm.streams.add({ name: 'IDS', subjects: ['ids.ecs'] });
+    const s = sink({ subject: 'ids.ecs' });
+    await s.start();
+    assert.equal(s.wantsIds, true);
+    const batch = events(50).map((e, i) => ({ ...e, id: `id-${i}` }));
+    assert.deepEqual((await s.write(batch)).refused, []);
+    // the same events again (a crash before the source's checkpoint) and one new one
+    const again = [...batch, { json: '{"n":"new"}', timestamp: undefined, id: 'id-new' }];
+    assert.deepEqual((await s.write(again)).refused, []);
+    assert.deepEqual(await stored('IDS'), [...batch.map((e) => e.json), '{"n":"new"}']);
+    assert.equal(s.counters.sent, 51);
+    assert.equal(s.counters.duplicates, 50);
+    const msg = await jsm.streams.getMessage('IDS', { seq: 1 });
+    assert.equal(msg.header.get('Nats-Msg-Id'), 'id-0');
+    await s.stop();
+  });
+
+  it('with id: none, publishes without an id: a redelivery is stored again', async () => {
+    await jsm.streams.add({ name: 'NOIDS', subjects: ['noids.ecs'] });
+    const s = sink({ subject: 'noids.ecs', id: 'none' });
+    await s.start();
+    assert.equal(s.wantsIds, false);
+    const batch = events(5).map((e, i) => ({ ...e, id: `id-${i}` }));
+    await s.write(batch);
+    await s.write(batch);
+    assert.equal((await stored('NOIDS')).length, 10);
+    await s.stop();
   });
 
   it('retries while no stream captures the subject, then delivers once it exists', async () => {

@@ -73,7 +73,7 @@ describe('nats source (real nats-server)', () => {
     const info = await jsm.consumers.info('ONE', 'c1');
     assert.equal(info.num_pending, 0);
     assert.equal(info.num_redelivered, 0);
-    assert.deepEqual({ ...src.counters }, { received: 50, sent: 50, rejected: 0, dropped: 0, errors: 0, retried: 0 });
+    assert.deepEqual({ ...src.counters }, { received: 50, sent: 50, rejected: 0, dropped: 0, errors: 0, retried: 0, duplicates: 0 });
     assert.equal(src.health().ok, true);
     await src.stop();
     await src.stop();

@@ -7,6 +7,8 @@ export const EXIT = {
   usage: 2,
   /** `--strict` and at least one line was rejected. */
   rejected: 3,
+  /** `serve --exit-on-eof`: a sink refused events for good (they are in the dead-letter output). */
+  undelivered: 4,
   /** `test`: at least one test failed. */
   failed: 1,
 } as const;

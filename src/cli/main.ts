@@ -109,6 +109,7 @@ program
   .command('serve')
   .description('run the streaming intake: receive (syslog, HTTP, files, stdin, NATS), normalize, ship (files, Elasticsearch/OpenSearch, NATS)')
   .option('-c, --config <file>', 'YAML or JSON configuration (default: syslog and HTTP on 127.0.0.1, files under ./data)')
+  .option('--exit-on-eof', 'backfill: read file and stdin sources to their end, exit once every event is delivered (4 when a sink refused some)')
   .action(async (opts) => {
     process.exitCode = await (await import('./serve.js')).runServe(opts);
   });

@@ -7,6 +7,8 @@ import { EXIT } from './exit.js';
 
 export interface ServeCliOptions {
   config?: string;
+  /** Backfill: read file and stdin sources to their end, deliver everything, exit. */
+  exitOnEof?: boolean;
 }
 
 export async function runServe(opts: ServeCliOptions): Promise<number> {
@@ -22,6 +24,15 @@ export async function runServe(opts: ServeCliOptions): Promise<number> {
   // Logs go to stderr: stdout may carry events (stdout sink).
   const logger = pino({ level: config.log_level, base: { service: 'jizo-intake' } }, pino.destination({ dest: 2, sync: true }));
   const service = new Service(config, registry, logger);
+  if (opts.exitOnEof) {
+    try {
+      service.endAtEof();
+    } catch (e) {
+      process.stderr.write(`jizo-intake serve: ${(e as Error).message}\n`);
+      return EXIT.usage;
+    }
+  }
+  const began = process.hrtime.bigint();
   try {
     await service.start();
   } catch (e) {
@@ -62,7 +73,17 @@ export async function runServe(opts: ServeCliOptions): Promise<number> {
   );
   process.off('SIGTERM', force);
   process.off('SIGINT', force);
+  if (opts.exitOnEof) {
+    const secs = Number(process.hrtime.bigint() - began) / 1e9;
+    let duplicates = 0;
+    for (const sink of service.sinks.values()) duplicates += sink.counters.duplicates;
+    process.stderr.write(
+      `jizo-intake serve: ${s.received} lines: ${s.normalized} documents, ${s.rejected} rejected, ${s.blank} blank; ` +
+        `${s.refused} refused by a sink, ${duplicates} already delivered; ${s.deadLettered} dead letters in ${secs.toFixed(2)} s\n`,
+    );
+  }
   // Not clean: connections still waiting for an answer that will not come would keep the process alive.
   if (!result.clean) process.exit(EXIT.io);
+  if (opts.exitOnEof && (s.refused > 0 || s.deadLetterLost > 0)) return EXIT.undelivered;
   return EXIT.ok;
 }

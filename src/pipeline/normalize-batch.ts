@@ -6,6 +6,7 @@ import { isBlank } from '../io/lines.js';
 import { normalize } from '../normalize/index.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
+import { eventId } from './event-id.js';
 import { rawText, type DeadLetter, type Origin, type OutputEvent, type RawEvent, type SubmissionCounts } from './types.js';
 
 /** A run of consecutive events of one submission inside a batch. */
@@ -25,7 +26,8 @@ export interface NormalizedBatch {
   blank: number;
 }
 
-export function normalizeSegments(segments: Segment[], options: NormalizeOptions): NormalizedBatch {
+/** `ids`: give every output event its deterministic id (a sink writes under it). */
+export function normalizeSegments(segments: Segment[], options: NormalizeOptions, ids = false): NormalizedBatch {
   const out: NormalizedBatch = { outputs: [], origins: [], deadLetters: [], normalized: 0, rejected: 0, blank: 0 };
   const opts: NormalizeOptions = { ...options };
   for (const seg of segments) {
@@ -49,7 +51,9 @@ export function normalizeSegments(segments: Segment[], options: NormalizeOptions
         c.normalized++;
         out.normalized++;
         const ts = r.document['@timestamp'];
-        out.outputs.push({ json: toJson(r.document, r.lossless), timestamp: typeof ts === 'string' ? ts : undefined });
+        const o: OutputEvent = { json: toJson(r.document, r.lossless), timestamp: typeof ts === 'string' ? ts : undefined };
+        if (ids) o.id = eventId(seg.origin.source, ev);
+        out.outputs.push(o);
         out.origins.push(seg.origin);
       } else {
         c.rejected++;

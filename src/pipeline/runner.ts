@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { Capacity } from './capacity.js';
 import { normalizeSegments, type Segment } from './normalize-batch.js';
-import { backoffDelay, sleep } from './retry.js';
+import { backoffDelay, sleep } from '../io/backoff.js';
 import { rawSize, type DeadLetter, type Ingest, type Origin, type OutputEvent, type RawEvent, type Sink, type Submission, type SubmissionCounts, type WriteResult } from './types.js';
 
 export interface PipelineOptions {
@@ -95,6 +95,8 @@ export class Pipeline implements Ingest {
   private idleWaiters: (() => void)[] = [];
   /** Sinks whose last write failed (retrying). */
   readonly failing = new Set<string>();
+  /** Some sink writes under event ids: compute them. */
+  private readonly ids: boolean;
 
   constructor(
     private readonly options: PipelineOptions,
@@ -104,6 +106,7 @@ export class Pipeline implements Ingest {
   ) {
     this.capacity = new Capacity(options.maxEvents, options.maxBytes);
     this.sinkTails = sinks.map(() => Promise.resolve());
+    this.ids = sinks.some((s) => s.wantsIds === true);
   }
 
   async submit(events: RawEvent[], origin: Origin): Promise<Submission> {
@@ -198,7 +201,7 @@ export class Pipeline implements Ingest {
   }
 
   private async process(batch: Batch): Promise<void> {
-    const n = normalizeSegments(batch.segments, this.options.normalize);
+    const n = normalizeSegments(batch.segments, this.options.normalize, this.ids);
     this.stats.normalized += n.normalized;
     this.stats.rejected += n.rejected;
     this.stats.blank += n.blank;

@@ -22,10 +22,16 @@ export interface ComponentCounters {
   errors: number;
   /** Retried operations (sinks). */
   retried: number;
+  /**
+   * Events a sink found already delivered (sinks that write under event ids:
+   * a redelivery answered 409 by the index or flagged duplicate by JetStream).
+   * Counted apart from `sent`: they are acknowledged, not written twice.
+   */
+  duplicates: number;
 }
 
 export function newComponentCounters(): ComponentCounters {
-  return { received: 0, sent: 0, rejected: 0, dropped: 0, errors: 0, retried: 0 };
+  return { received: 0, sent: 0, rejected: 0, dropped: 0, errors: 0, retried: 0, duplicates: 0 };
 }
 
 export interface Health {
@@ -98,6 +104,11 @@ export interface OutputEvent {
   json: string;
   /** The document's `@timestamp` (sinks that route by time: index names). */
   timestamp: string | undefined;
+  /**
+   * Deterministic id of the raw event (see event-id.ts), set when a sink asks
+   * for ids (`wantsIds`): the index document `_id`, the JetStream `Nats-Msg-Id`.
+   */
+  id?: string;
 }
 
 /** A record of the dead-letter output. */
@@ -134,11 +145,14 @@ export interface Sink extends Component {
   /** Reopen output files (SIGHUP). */
   reopen?(): Promise<void>;
   /**
-   * True when `write` may be called again before the previous call resolved
-   * and the sink keeps the call order itself (a file sink waiting for a group
-   * fsync). Otherwise the pipeline waits for each write before the next.
+   * True when `write` may be called again before the previous call resolved:
+   * the sink keeps the call order itself (a file sink waiting for a group
+   * fsync) or order does not matter to it (an index). Otherwise the pipeline
+   * waits for each write before the next.
    */
   readonly pipelined?: boolean;
+  /** True when the sink writes each event under its deterministic id: the pipeline then computes `OutputEvent.id`. */
+  readonly wantsIds?: boolean;
 }
 
 /** What became of the events of one submission (filled in as the pipeline works). */
@@ -192,6 +206,11 @@ export interface Source extends Component {
    * event; when every source of the service has finished, the service stops.
    */
   readonly finished?: Promise<void>;
+  /**
+   * Sources that can be read to an end (files) finish there instead of
+   * waiting for more once this is called before start (`serve --exit-on-eof`).
+   */
+  endAtEof?(): void;
 }
 
 /** What the service hands to every component it creates. */

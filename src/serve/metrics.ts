@@ -19,6 +19,7 @@ const COMPONENT_COUNTERS: { key: keyof ComponentCounters; help: string }[] = [
   { key: 'dropped', help: 'Events knowingly lost (UDP overflow)' },
   { key: 'errors', help: 'Failed operations (I/O errors, refused requests)' },
   { key: 'retried', help: 'Operations retried inside the component' },
+  { key: 'duplicates', help: 'Redelivered events a sink found already written under their id (acknowledged, not written twice)' },
 ];
 
 const PIPELINE_COUNTERS: { name: string; help: string; read(p: Pipeline): number }[] = [

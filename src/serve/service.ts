@@ -91,7 +91,21 @@ export class Service {
     this.started.push(c);
   }
 
-  /** Resolves when every source is finite (stdin) and has finished; never otherwise. */
+  /**
+   * Backfill: file sources read to their end and finish (stdin finishes at
+   * its end anyway), so that `finished` resolves once all input is read.
+   * Call before start(). Throws when a source can never end (syslog, HTTP, NATS).
+   */
+  endAtEof(): void {
+    const endless = [...this.sources.values()].filter((s) => s.endAtEof === undefined && s.finished === undefined);
+    if (endless.length > 0) {
+      const names = endless.map((s) => `${s.name} (${s.type})`).join(', ');
+      throw new Error(`--exit-on-eof reads file and stdin sources to their end; these never end: ${names}`);
+    }
+    for (const s of this.sources.values()) s.endAtEof?.();
+  }
+
+  /** Resolves when every source is finite (stdin, or files with endAtEof) and has finished; never otherwise. */
   get finished(): Promise<void> {
     const all = [...this.sources.values()];
     if (all.some((s) => s.finished === undefined)) return new Promise(() => undefined);

@@ -124,7 +124,7 @@ export function sourceConformance(label: string, c: SourceCase): void {
       const s = build(testDeps());
       assert.equal(s.name, 'conf');
       assert.equal(s.type, c.factory.type);
-      assert.deepEqual(Object.keys(s.counters).sort(), ['dropped', 'errors', 'received', 'rejected', 'retried', 'sent']);
+      assert.deepEqual(Object.keys(s.counters).sort(), ['dropped', 'duplicates', 'errors', 'received', 'rejected', 'retried', 'sent']);
       assert.ok(Object.values(s.counters).every((v) => v === 0), 'counters start at zero');
       await s.stop();
       await s.stop();

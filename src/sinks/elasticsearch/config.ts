@@ -34,8 +34,22 @@ export const elasticsearchSinkSchema = z
     index: z.string().min(1).default('jizo-%{+yyyy.MM.dd}'),
     /** `create` works for indices and is required for data streams. */
     op_type: z.enum(['create', 'index']).default('create'),
+    /**
+     * Document `_id`: `hash` (a 128-bit hash of the source name and the exact
+     * bytes received) makes a redelivered event a 409 conflict, counted as
+     * already delivered, instead of a second document; `none` lets the
+     * cluster choose ids (redeliveries become duplicates).
+     */
+    id: z.enum(['hash', 'none']).default('hash'),
     /** The target is a data stream (passed to the index template). */
     data_stream: z.boolean().default(false),
+    /**
+     * `_bulk` requests in flight at once (the pipeline's batches are written
+     * concurrently: the index does not depend on their order, the pipeline
+     * still acknowledges them in order). A cluster indexes several requests on
+     * its write threads at once; one at a time leaves them idle.
+     */
+    max_in_flight: intRange(1, 64, 4),
     /** Most events in one `_bulk` request. */
     max_batch_events: intRange(1, 1_000_000, 1000),
     /** Most bytes of one `_bulk` body (a single larger event is still sent alone). */

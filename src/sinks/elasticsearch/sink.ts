@@ -38,12 +38,24 @@ const TEMPLATE_ATTEMPTS = 5;
  * event was accepted by the cluster or refused for good: whole-request 429,
  * 5xx and connection errors, and item-level 429/5xx, are retried with
  * backoff; other item errors (mapping errors) are returned as refused.
+ *
+ * With `id: hash` each document is written under its event id: a `create` of
+ * an id that exists answers 409, which means this event was indexed by an
+ * earlier delivery (a crash before the source's checkpoint, a response lost
+ * after the cluster applied it). It is acknowledged and counted as a
+ * duplicate, never dead-lettered.
  */
 export class ElasticsearchSink implements Sink {
   readonly counters = newComponentCounters();
   private client: BulkClient | undefined;
   private readonly namer: IndexNamer;
+  /** Action line per index, without its closing braces. */
   private readonly actions = new Map<string, string>();
+  readonly wantsIds: boolean;
+  /** Batches are written concurrently (up to max_in_flight requests): order does not matter to an index. */
+  readonly pipelined = true;
+  private inFlight = 0;
+  private readonly slotWaiters: (() => void)[] = [];
   private readonly log: Logger;
   private readonly abort = new AbortController();
   private templateProvider: TemplateProvider | undefined;
@@ -61,6 +73,7 @@ export class ElasticsearchSink implements Sink {
     this.log = deps.logger;
     this.namer = new IndexNamer(config.index);
     this.templateProvider = provider;
+    this.wantsIds = config.id === 'hash';
   }
 
   /** Sets what builds the index template installed on start (`template.install`). */
@@ -115,6 +128,11 @@ export class ElasticsearchSink implements Sink {
     }
   }
 
+  endpoints(): string[] {
+    const ids = this.wantsIds ? ', ids from event hashes' : '';
+    return this.config.nodes.map((n) => `${n.replace(/\/\/[^/@]*@/, '//***@')} index ${this.config.index} (${this.config.op_type}${ids})`);
+  }
+
   health(): Health {
     if (this.failing) return { ok: false, detail: this.failing };
     return { ok: true, detail: this.client ? 'ready' : 'not started' };
@@ -164,7 +182,7 @@ export class ElasticsearchSink implements Sink {
       }
       let res: BulkResponse;
       try {
-        res = await this.client!.bulk(this.lines(batch, pending));
+        res = await this.bulk(this.lines(batch, pending));
       } catch (e) {
         this.counters.errors++;
         const err = e instanceof RequestError ? e : new RequestError(String(e), undefined);
@@ -201,6 +219,9 @@ export class ElasticsearchSink implements Sink {
         const status = item?.status ?? 0;
         if (status >= 200 && status < 300) {
           this.counters.sent++;
+        } else if (status === 409 && this.wantsIds && batch[pending[i]!]!.id !== undefined) {
+          // created by an earlier delivery of the same bytes: delivered, not a failure
+          this.counters.duplicates++;
         } else if (status === 429 || status >= 500 || status === 0) {
           retry.push(pending[i]!);
         } else {
@@ -219,18 +240,32 @@ export class ElasticsearchSink implements Sink {
     }
   }
 
+  /** One `_bulk` request, when one of the max_in_flight slots is free. */
+  private async bulk(lines: string[]): Promise<BulkResponse> {
+    while (this.inFlight >= this.config.max_in_flight) await new Promise<void>((r) => this.slotWaiters.push(r));
+    this.inFlight++;
+    try {
+      return await this.client!.bulk(lines);
+    } finally {
+      this.inFlight--;
+      this.slotWaiters.shift()?.();
+    }
+  }
+
   private lines(batch: OutputEvent[], idx: number[]): string[] {
     const out: string[] = new Array(idx.length * 2);
     for (let i = 0; i < idx.length; i++) {
       const ev = batch[idx[i]!]!;
       const index = this.namer.name(ev.timestamp);
-      let action = this.actions.get(index);
-      if (action === undefined) {
-        action = JSON.stringify({ [this.config.op_type]: { _index: index } });
+      let head = this.actions.get(index);
+      if (head === undefined) {
+        // the action without its two closing braces: the id, when there is one, goes before them
+        head = JSON.stringify({ [this.config.op_type]: { _index: index } }).slice(0, -2);
         if (this.actions.size >= 1024) this.actions.clear();
-        this.actions.set(index, action);
+        this.actions.set(index, head);
       }
-      out[2 * i] = action;
+      // ids are base64url: nothing to escape
+      out[2 * i] = this.wantsIds && ev.id !== undefined ? `${head},"_id":"${ev.id}"}}` : head + '}}';
       out[2 * i + 1] = ev.json;
     }
     return out;

@@ -15,6 +15,12 @@ export const natsSinkSchema = z
     expect_stream: z.string().min(1).optional(),
     /** How long to wait for one publish acknowledgement. */
     ack_timeout: duration(100, '10s'),
+    /**
+     * `hash`: each message carries the event's deterministic id as
+     * `Nats-Msg-Id`, so the stream's duplicate window drops a redelivery of
+     * the same bytes; `none`: no id.
+     */
+    id: z.enum(['hash', 'none']).default('hash'),
     /** Publishes awaiting their acknowledgement at once. */
     max_in_flight: intRange(1, 100_000, 1000),
     retry: retrySchema.default({}),

@@ -30,8 +30,11 @@ function permanent(e: unknown): { reason: string; error: string } | undefined {
 /**
  * Publishes normalized events (their JSON) to a JetStream subject. write()
  * resolves once every publish is acknowledged by the stream; failed publishes
- * (no stream, timeouts, disconnections) are retried with backoff, which can
- * store an event twice when only its acknowledgement was lost.
+ * (no stream, timeouts, disconnections) are retried with backoff. With
+ * `id: hash` every message carries the event's id as `Nats-Msg-Id`: a retry
+ * whose first publish was stored (only the acknowledgement was lost), or a
+ * redelivery after a crash, is dropped by the stream's duplicate window
+ * instead of being stored twice.
  */
 export class NatsSink implements Sink {
   readonly type = 'nats';
@@ -43,6 +46,7 @@ export class NatsSink implements Sink {
   private js: JetStreamClient | undefined;
   private failing: string | undefined;
   private stopped: Promise<void> | undefined;
+  readonly wantsIds: boolean;
 
   constructor(
     readonly name: string,
@@ -50,6 +54,7 @@ export class NatsSink implements Sink {
     deps: ComponentDeps,
   ) {
     this.log = deps.logger;
+    this.wantsIds = config.id === 'hash';
   }
 
   /** Starts connecting; does not wait for the server (writes do). */
@@ -119,6 +124,7 @@ export class NatsSink implements Sink {
         const results = await Promise.allSettled(
           slice.map((i) =>
             js.publish(this.config.subject, encoder.encode(batch[i]!.json), {
+              msgID: this.wantsIds ? batch[i]!.id : undefined,
               timeout: this.config.ack_timeout,
               expect: this.config.expect_stream ? { streamName: this.config.expect_stream } : undefined,
             }),
@@ -127,7 +133,9 @@ export class NatsSink implements Sink {
         results.forEach((r, k) => {
           const i = slice[k]!;
           if (r.status === 'fulfilled') {
-            this.counters.sent++;
+            // a duplicate: the stream already holds this id (an earlier delivery), nothing was stored twice
+            if (r.value.duplicate) this.counters.duplicates++;
+            else this.counters.sent++;
             return;
           }
           const p = permanent(r.reason);

@@ -46,6 +46,9 @@ export class FileSource implements Source {
   private lastSave = 0;
 
   private readonly tailerOptions: TailerOptions;
+  /** Set by endAtEof(): resolves once every file was read to its end and its lines are durable. */
+  finished: Promise<void> | undefined;
+  private markFinished: (() => void) | undefined;
 
   constructor(
     readonly name: string,
@@ -67,6 +70,19 @@ export class FileSource implements Source {
     this.ingest = ingest;
     await this.store.load();
     this.loop = this.run();
+  }
+
+  /**
+   * Backfill (`serve --exit-on-eof`): read the files the paths match to their
+   * end, last unterminated line included, then finish instead of following
+   * them. Call before start().
+   */
+  endAtEof(): void {
+    this.finished ??= new Promise((r) => (this.markFinished = r));
+  }
+
+  endpoints(): string[] {
+    return this.config.paths.map((p) => (this.finished ? `${p} (to its end)` : p));
   }
 
   health(): Health {
@@ -116,6 +132,10 @@ export class FileSource implements Source {
         }
         more = await this.readAll();
         this.lastError = undefined;
+        if (this.markFinished && !more && !this.firstScan) {
+          await this.finishAll();
+          break;
+        }
       } catch (e) {
         if (this.stopping) break;
         this.counters.errors++;
@@ -133,6 +153,14 @@ export class FileSource implements Source {
         });
       }
     }
+  }
+
+  /** End of a backfill: every file is read to its end; submit unterminated last lines, wait until all is durable. */
+  private async finishAll(): Promise<void> {
+    for (const t of this.tailers) if (!t.closed) await t.finish();
+    await Promise.all([...this.tailers].map((t) => t.settled()));
+    this.log.info({ files: this.tailers.size }, 'every file read to its end');
+    this.markFinished!();
   }
 
   /** True when an open file became shorter than what was read (copy-truncate): scan at once. */
