@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { FULL, size } from './helpers/fuzz.js';
-import { httpRequest, type HttpAnswer } from './helpers/net.js';
+import { httpRequest } from './helpers/net.js';
 import { startServeChild, type ServeChild } from './helpers/serve-child.js';
 
 const CHILD = fileURLToPath(new URL('./helpers/trickle-serve.js', import.meta.url));
