@@ -137,17 +137,22 @@ describe('faults: limits', () => {
     }
   });
 
-  it('http: past max_connections a new connection is closed at once and counted', async () => {
-    const { s } = await http({ max_connections: 2 });
+  it('http: past max_connections the least recently active idle connection is closed to make room, and counted', async () => {
+    const { s, ingest } = await http({ max_connections: 2 });
     try {
       const port = endpoint(s, 'http').port;
-      const held = await Promise.all([open(port), open(port)]);
-      await new Promise((r) => setTimeout(r, 50));
-      const r = await closed(await open(port));
-      assert.ok(r.ms < 2000);
-      assert.equal(r.data, '');
-      assert.equal(s.counters.errors, 1);
-      for (const h of held) h.destroy();
+      const first = await open(port);
+      const firstClosed = closed(first);
+      const second = await open(port);
+      await until(() => s.health().detail === '2 connections', 2000, 'two connections');
+      const r = await httpRequest(port, { body: dns });
+      assert.equal(r.status, 202, 'the new sender is served');
+      const { ms } = await firstClosed;
+      assert.ok(ms < 2000);
+      assert.equal(s.connections.evicted, 1);
+      assert.equal(second.destroyed, false, 'the more recent idle connection is kept');
+      assert.deepEqual(ingest.raws, [dns]);
+      second.destroy();
     } finally {
       await s.stop();
     }

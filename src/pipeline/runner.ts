@@ -124,6 +124,16 @@ export class Pipeline implements Ingest {
     return this.accept(events, origin, bytes);
   }
 
+  get limits(): { maxEvents: number; maxBytes: number } {
+    return { maxEvents: this.capacity.maxEvents, maxBytes: this.capacity.maxBytes };
+  }
+
+  countBlank(n: number): void {
+    this.stats.received += n;
+    this.stats.blank += n;
+    this.stats.finished += n;
+  }
+
   private accept(events: RawEvent[], origin: Origin, bytes: number): Submission {
     const counts: SubmissionCounts = { received: events.length, normalized: 0, rejected: 0, blank: 0 };
     this.stats.received += events.length;

@@ -40,6 +40,16 @@ export interface Health {
   detail?: string;
 }
 
+/** Connections a connection-oriented source closed on its own initiative (metrics). */
+export interface ConnectionCounters {
+  /** Refused at accept time: every slot held by a connection with a request in progress. */
+  refused: number;
+  /** Closed to make room for a new connection: the least recently active idle one. */
+  evicted: number;
+  /** Closed because a request (or its headers) did not arrive in time. */
+  timedOut: number;
+}
+
 export interface Component {
   /** Instance name from the configuration (`syslog`, `es-main` ...). */
   readonly name: string;
@@ -49,6 +59,8 @@ export interface Component {
   health(): Health;
   /** Stops taking work and releases resources; resolves when done. */
   stop(): Promise<void>;
+  /** Connection-oriented sources: connections closed by the source (metrics). */
+  readonly connections?: ConnectionCounters;
   /** Where the component listens or writes (URLs, paths), for the startup summary; valid after start. */
   endpoints?(): string[];
 }
@@ -178,6 +190,13 @@ export interface Ingest {
   submit(events: RawEvent[], origin: Origin): Promise<Submission>;
   /** Enqueues events only if there is room now; undefined when saturated (HTTP answers 503). */
   trySubmit(events: RawEvent[], origin: Origin): Submission | undefined;
+  /** The queue's bounds, for a source that cuts a large input into submissions (HTTP bodies). */
+  readonly limits?: { maxEvents: number; maxBytes: number };
+  /**
+   * Counts blank lines a source skipped instead of submitting them: they take
+   * no room in the queue but are still accounted for.
+   */
+  countBlank?(n: number): void;
 }
 
 export interface Source extends Component {
