@@ -168,6 +168,8 @@ export interface Ingest {
 
 export interface Source extends Component {
   start(ingest: Ingest): Promise<void>;
+  /** Listening sources: connections refused at accept, closed to make room, closed for idleness. */
+  readonly connectionCounters?: { refused: number; evicted: number; timedOut: number };
   /**
    * Finite sources (stdin) resolve this once they have submitted their last
    * event; when every source of the service has finished, the service stops.

@@ -5,7 +5,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Pipeline } from '../pipeline/runner.js';
-import type { Component, ComponentCounters } from '../pipeline/types.js';
+import type { Component, ComponentCounters, Source } from '../pipeline/types.js';
 
 export interface MeteredComponent {
   component: Component;
@@ -57,6 +57,22 @@ export function createMetrics(pipeline: Pipeline, components: MeteredComponent[]
       },
     });
   }
+  new Counter({
+    name: 'jizo_intake_source_connections_closed_total',
+    help: 'Connections refused at accept (every slot busy), evicted (to make room) or closed for idleness',
+    labelNames: ['component', 'type', 'reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { component: c, kind } of components) {
+        const n = kind === 'source' ? (c as Source).connectionCounters : undefined;
+        if (!n) continue;
+        this.inc({ component: c.name, type: c.type, reason: 'refused' }, n.refused);
+        this.inc({ component: c.name, type: c.type, reason: 'evicted' }, n.evicted);
+        this.inc({ component: c.name, type: c.type, reason: 'idle' }, n.timedOut);
+      }
+    },
+  });
   new Counter({
     name: 'jizo_intake_sink_write_retries_total',
     help: 'Failed sink writes retried by the pipeline (the batch is kept)',

@@ -29,7 +29,7 @@ export const fileSourceSchema = z
     /** How long a rotated-away (renamed or deleted) file stays open after its last growth. */
     rotate_grace: duration(0, '5s'),
     /** Shortest time between two checkpoint writes (0: after every durable batch). */
-    checkpoint_min_interval: duration(0, '100ms'),
+    checkpoint_min_interval: duration(0, '0s'),
     /** How long stop() waits for submitted lines to become durable before writing the last checkpoint. */
     stop_timeout: duration(0, '10s'),
   })
