@@ -18,7 +18,8 @@
  * suite.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { TIME_BIN, parseTime, timedPid } from './gnu-time.mjs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ const cli = join(root, 'dist/cli/jizo-intake.js');
 const POLL_MS = 50;
 
 /** The lines of `file` as RFC 5424 messages, in `conns` groups of ~64 KiB buffers. */
-function payloads(file, conns) {
+export function payloads(file, conns) {
   const lines = readFileSync(file, 'utf8').split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const per = Math.ceil(lines.length / conns);
@@ -51,7 +52,7 @@ function payloads(file, conns) {
   return out;
 }
 
-function send(port, bufs) {
+export function send(port, bufs) {
   return new Promise((resolve, reject) => {
     const sock = connect({ host: '127.0.0.1', port }, async () => {
       for (const b of bufs) if (!sock.write(b)) await new Promise((r) => sock.once('drain', r));
@@ -79,9 +80,8 @@ export async function measureServe({ file, events, connections = 4, fsync = 'alw
       `data_dir: ${dir}/data\nlog_level: warn\n${pipeline ? `pipeline: ${pipeline}\n` : ''}admin: { port: 0 }\nsources:\n  syslog: { type: syslog, port: 0, protocols: [tcp] }\nsinks:\n  file: { type: file, fsync: ${fsync}, max_bytes: 0 }\n`,
     );
     const bufs = payloads(file, connections);
-    const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
     const argv = [process.execPath, cli, 'serve', '--config', join(dir, 'serve.yaml')];
-    const server = timeBin ? spawn(timeBin, ['-v', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+    const server = TIME_BIN ? spawn(TIME_BIN, ['-v', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     server.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     const closed = new Promise((r) => server.on('close', r));
@@ -111,11 +111,10 @@ export async function measureServe({ file, events, connections = 4, fsync = 'alw
     await sending;
     const seconds = Number(tLast - t0) / 1e9;
     // SIGTERM to serve itself (the child of GNU time), which then reports.
-    const pid = timeBin ? Number(readFileSync(`/proc/${server.pid}/task/${server.pid}/children`, 'utf8').trim().split(' ')[0]) : server.pid;
-    process.kill(pid, 'SIGTERM');
+    process.kill(timedPid(server.pid), 'SIGTERM');
     await closed;
-    const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1];
-    return { seconds, rssKb: rss ? Number(rss) : undefined, received: last.received, finished: last.finished, eventsPerSec: events / seconds };
+    const { rssKb, cpu } = parseTime(stderr);
+    return { seconds, rssKb, cpu, received: last.received, finished: last.finished, eventsPerSec: events / seconds };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
