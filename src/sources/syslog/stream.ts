@@ -92,7 +92,10 @@ export function handleConnection(socket: Socket, ctx: StreamContext, scheme: str
     framer.push(chunk);
     flush();
   });
+  /** The framing was ended (by the sender or by the source): its last frame is handed on once. */
+  let ended = false;
   socket.on('end', () => {
+    ended = true;
     receivedAt = new Date().toISOString();
     framer.end();
     flush();
@@ -101,7 +104,8 @@ export function handleConnection(socket: Socket, ctx: StreamContext, scheme: str
   // Closed by the source (idle, evicted, stopping): the same as an end from the sender,
   // complete messages go on, a cut frame is handed on (the decoder rejects it).
   const close = (reason: 'idle' | 'evicted' | 'stopping') => {
-    if (socket.destroyed) return;
+    if (socket.destroyed || ended) return void socket.destroy();
+    ended = true;
     if (reason !== 'stopping') {
       ctx.counters.errors++;
       ctx.onError(new Error(reason === 'idle' ? 'no complete message within idle_timeout: connection closed' : 'connection closed to make room for a new one'), origin.detail!);
