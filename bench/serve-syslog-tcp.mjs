@@ -3,7 +3,7 @@
  * Throughput of `serve`, syslog over TCP -> file sink, on loopback.
  *
  *   node bench/serve-syslog-tcp.mjs [file] [--connections N] [--fsync always|interval|never] [--lines N]
- *                                   [--pipeline '{ max_events: 4000 }']
+ *                                   [--pipeline '{ max_events: 4000 }'] [--node-options '--max-semi-space-size=4']
  *
  * Starts `jizo-intake serve` (its default pipeline settings; file sink with
  * the given fsync policy, default `always`, the sink's own default) as a child
@@ -72,7 +72,7 @@ async function pipelineCounters(url) {
  * One measure. `events` is what events/s counts (the file's non-blank lines,
  * as for the other cases). Resolves with { seconds, rssKb, received, finished }.
  */
-export async function measureServe({ file, events, connections = 4, fsync = 'always', pipeline }) {
+export async function measureServe({ file, events, connections = 4, fsync = 'always', pipeline, nodeOptions }) {
   const dir = mkdtempSync(join(tmpdir(), 'jizo-bench-serve-'));
   try {
     writeFileSync(
@@ -81,7 +81,8 @@ export async function measureServe({ file, events, connections = 4, fsync = 'alw
     );
     const bufs = payloads(file, connections);
     const argv = [process.execPath, cli, 'serve', '--config', join(dir, 'serve.yaml')];
-    const server = TIME_BIN ? spawn(TIME_BIN, ['-v', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+    const opts = { stdio: ['ignore', 'ignore', 'pipe'], env: nodeOptions ? { ...process.env, NODE_OPTIONS: nodeOptions } : process.env };
+    const server = TIME_BIN ? spawn(TIME_BIN, ['-v', ...argv], opts) : spawn(argv[0], argv.slice(1), opts);
     let stderr = '';
     server.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     const closed = new Promise((r) => server.on('close', r));
@@ -132,7 +133,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   try {
     const events = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
-    const r = await measureServe({ file, events, connections: Number(opt('--connections', 4)), fsync: opt('--fsync', 'always'), pipeline: opt('--pipeline') });
+    const r = await measureServe({ file, events, connections: Number(opt('--connections', 4)), fsync: opt('--fsync', 'always'), pipeline: opt('--pipeline'), nodeOptions: opt('--node-options') });
     console.log(JSON.stringify({ events, ...r, seconds: +r.seconds.toFixed(2), eventsPerSec: Math.round(r.eventsPerSec), peakRssMiB: r.rssKb ? +(r.rssKb / 1024).toFixed(1) : null }));
   } finally {
     if (generated) rmSync(generated, { force: true });
