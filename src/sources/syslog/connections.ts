@@ -51,19 +51,21 @@ export class ConnectionSlots {
   /** Takes a slot for `socket`, making room when possible; false: refused (the socket is reset). */
   admit(socket: Socket, now = Date.now()): boolean {
     if (this.slots.size >= this.max) {
-      const [oldest, slot] = this.slots.entries().next().value as [string, Slot];
-      if (now - slot.active < EVICT_QUIET_MS) {
+      const [oldest, lru] = this.slots.entries().next().value as [string, Slot];
+      if (now - lru.active < EVICT_QUIET_MS) {
         this.counters.refused++;
         socket.resetAndDestroy();
         return false;
       }
       this.counters.evicted++;
       this.slots.delete(oldest);
-      slot.close('evicted');
+      lru.close('evicted');
     }
     const key = peerKey(socket);
-    this.slots.set(key, { active: now, close: () => socket.destroy() });
-    socket.once('close', () => this.slots.delete(key));
+    const slot: Slot = { active: now, close: () => socket.destroy() };
+    this.slots.set(key, slot);
+    // Only this connection's slot: a later connection may come from the same address and port.
+    socket.once('close', () => this.slots.get(key) === slot && this.slots.delete(key));
     this.sweeper ??= setInterval(() => this.sweep(), Math.max(10, Math.min(1000, this.idleTimeoutMs / 4))).unref();
     return true;
   }
