@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { request as httpsRequest } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
 import { describe, it } from 'node:test';
 import { generate } from 'selfsigned';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,8 @@ import { HttpSource, httpSourceSchema } from '../src/sources/http/index.js';
 import { SyslogSource, syslogSourceSchema } from '../src/sources/syslog/index.js';
 import { RecordingIngest, testDeps } from './helpers/conformance.js';
 import { rawText } from '../src/pipeline/types.js';
-import { endpoint, httpRequest, tcpSend } from './helpers/net.js';
+import { endpoint, httpRequest, tcpSend, tlsSend } from './helpers/net.js';
+import { makeTestCert } from './helpers/tls-cert.js';
 import { until } from './helpers/ingest.js';
 
 const dns = '<14>1 2024-05-01T10:00:00Z h jizo - - - {"timestamp":"2024-05-01T10:00:00Z","event_type":"dns"}';
@@ -117,6 +119,34 @@ describe('faults: limits', () => {
       assert.deepEqual(s.connectionCounters, { refused: 1, evicted: 0, timedOut: 0 });
       assert.equal(ingest.events.length, 2);
       for (const h of held) h.destroy();
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('syslog TLS: a slot is taken at TCP accept; a busy listener resets a new sender, a quiet one gives its slot to it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jizo-tls-slots-'));
+    const cert = await makeTestCert(dir);
+    const ingest = new RecordingIngest();
+    const s = new SyslogSource('syslog', syslogSourceSchema.parse({ port: 0, protocols: ['tcp'], max_connections: 1, tls: { cert_file: cert.certFile, key_file: cert.keyFile } }), testDeps());
+    await s.start(ingest);
+    try {
+      const port = endpoint(s, 'tls').port;
+      const ca = cert.cert.toString();
+      const held = tlsConnect({ host: '127.0.0.1', port, ca, servername: 'localhost' });
+      await new Promise<void>((r, j) => held.once('secureConnect', () => r()).once('error', j));
+      held.on('error', () => undefined);
+      held.write(dns + '\n');
+      await ingest.waitFor(1);
+      // Busy (a message within the last second): the new TLS sender fails.
+      await assert.rejects(tlsSend(port, ca, dns + '\n'));
+      assert.equal(s.connectionCounters?.refused, 1);
+      // Quiet: the new sender takes the slot and is delivered.
+      await new Promise((r) => setTimeout(r, 1100));
+      await tlsSend(port, ca, dns + '\n');
+      await ingest.waitFor(2);
+      assert.equal(s.connectionCounters?.evicted, 1);
+      held.destroy();
     } finally {
       await s.stop();
     }

@@ -117,13 +117,14 @@ export class SyslogSource implements Source {
           onConnection,
         )
       : createServer(onConnection);
-    // Slots are taken at TCP accept (before a TLS handshake): a handshake also holds one.
-    // listen() runs the plain TCP handler after this one, on an admitted socket only.
+    // Slots are taken at TCP accept, before a TLS handshake (a handshake also holds one). Prepended:
+    // runs before the server's own handler, which then skips a refused (destroyed) socket.
     server.prependListener('connection', (socket: Socket) => {
       if (!this.accepting) return void socket.destroy();
       if (slots.admit(socket)) return;
       this.counters.errors++;
-      this.deps.logger.warn({ max_connections: c.max_connections }, 'connection refused: every slot is held by an active connection');
+      // debug, not warn: a flood of connections must not become a flood of log lines (the metric counts them).
+      this.deps.logger.debug({ max_connections: c.max_connections }, 'connection refused: every slot is held by an active connection');
     });
     server.on('tlsClientError', (e: Error) => {
       this.counters.errors++;
