@@ -46,7 +46,7 @@ export interface ConnectionCounters {
   refused: number;
   /** Closed to make room for a new connection: the least recently active idle one. */
   evicted: number;
-  /** Closed because a request (or its headers) did not arrive in time. */
+  /** Closed because a request (HTTP) or a complete message (syslog) did not arrive in time. */
   timedOut: number;
 }
 

@@ -6,6 +6,7 @@
  */
 import { mkdir, open, rename, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { cutTornTail } from './torn-tail.js';
 
 export interface RotationOptions {
   path: string;
@@ -30,6 +31,7 @@ export class RotatingFile {
 
   async open(): Promise<void> {
     await mkdir(dirname(this.o.path), { recursive: true });
+    await cutTornTail(this.o.path);
     this.fh = await open(this.o.path, 'a', 0o640);
     const st = await this.fh.stat();
     this.size = st.size;
