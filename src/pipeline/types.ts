@@ -6,6 +6,8 @@
  * answers an HTTP request) only once every sink has made it durable or it has
  * been written to the dead-letter output.
  */
+import type { Logger } from 'pino';
+import type { ZodType, ZodTypeDef } from 'zod';
 import type { RejectReason } from '../decode/index.js';
 
 /** Standard counters every component keeps (exported as Prometheus metrics). */
@@ -216,7 +218,7 @@ export interface Source extends Component {
 /** What the service hands to every component it creates. */
 export interface ComponentDeps {
   /** Structured JSON logger (pino), already bound to the component name. */
-  logger: import('pino').Logger;
+  logger: Logger;
   /** Directory for state (checkpoints) and default outputs. */
   dataDir: string;
 }
@@ -227,13 +229,13 @@ export interface ComponentDeps {
  */
 export interface SourceFactory<C = unknown> {
   type: string;
-  schema: import('zod').ZodType<C, import('zod').ZodTypeDef, unknown>;
+  schema: ZodType<C, ZodTypeDef, unknown>;
   create(name: string, config: C, deps: ComponentDeps): Source;
 }
 
 export interface SinkFactory<C = unknown> {
   type: string;
-  schema: import('zod').ZodType<C, import('zod').ZodTypeDef, unknown>;
+  schema: ZodType<C, ZodTypeDef, unknown>;
   create(name: string, config: C, deps: ComponentDeps): Sink;
 }
 

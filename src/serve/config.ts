@@ -16,7 +16,7 @@ import { ConfigError, formatIssues } from '../config/errors.js';
 
 export { ConfigError } from '../config/errors.js';
 
-export const pipelineSchema = z
+const pipelineSchema = z
   .object({
     /** Events accepted and not yet durable everywhere: past this, sources wait (TCP, stdin) or are refused (HTTP 503, UDP drops). */
     max_events: intRange(1, 100_000_000, 8000),
@@ -68,13 +68,13 @@ export const serveSchema = z
   })
   .strict();
 
-export interface ComponentSpec {
+interface ComponentSpec {
   name: string;
   type: string;
   config: unknown;
 }
 
-export type ServeSettings = Omit<z.output<typeof serveSchema>, 'sources' | 'sinks' | 'dead_letter'>;
+type ServeSettings = Omit<z.output<typeof serveSchema>, 'sources' | 'sinks' | 'dead_letter'>;
 
 export interface ServeConfig extends ServeSettings {
   sources: ComponentSpec[];
@@ -83,9 +83,9 @@ export interface ServeConfig extends ServeSettings {
 }
 
 /** The components of a configuration that names none. */
-export const DEFAULT_SOURCES = { syslog: { type: 'syslog' }, http: { type: 'http' } };
-export const DEFAULT_SINKS = { file: { type: 'file' } };
-export const DEFAULT_DEAD_LETTER = { type: 'file' };
+const DEFAULT_SOURCES = { syslog: { type: 'syslog' }, http: { type: 'http' } };
+const DEFAULT_SINKS = { file: { type: 'file' } };
+const DEFAULT_DEAD_LETTER = { type: 'file' };
 
 
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;

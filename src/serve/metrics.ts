@@ -5,7 +5,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Pipeline } from '../pipeline/runner.js';
-import type { Component, ComponentCounters, Source } from '../pipeline/types.js';
+import type { Component, ComponentCounters } from '../pipeline/types.js';
 
 export interface MeteredComponent {
   component: Component;

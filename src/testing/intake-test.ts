@@ -57,7 +57,7 @@ function leaf(v: unknown): string {
 }
 
 /** Flattens a document to dotted paths; `related.*` lists are sorted (their order carries no meaning). */
-export function flatten(doc: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
+function flatten(doc: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
   if (isObject(doc)) {
     for (const k of Object.keys(doc)) flatten(doc[k], prefix === '' ? k : `${prefix}.${k}`, out);
     return out;

@@ -32,7 +32,7 @@ export function leaves(v: JsonValue, path = '', out: Leaf[] = [], key = ''): Lea
  * text). A boolean is recorded with its key (`alerted=true`): a bare `true`
  * would be found in almost any document.
  */
-export function documentValues(doc: unknown, out = new Set<string>(), key = ''): Set<string> {
+function documentValues(doc: unknown, out = new Set<string>(), key = ''): Set<string> {
   if (doc === null || doc === undefined) return out;
   if (Array.isArray(doc)) for (const x of doc) documentValues(x, out, key);
   else if (typeof doc === 'object') for (const k of Object.keys(doc)) documentValues((doc as Record<string, unknown>)[k], out, k);
@@ -74,17 +74,11 @@ function utc(s: string): string[] {
  * - DNS `opcode` number -> dns.op_code name (QUERY, NOTIFY ...);
  * - DNS v3 `type` request/response -> dns.type query/answer (ECS values).
  */
-export const RENDERINGS = [
-  'as text', 'integer string as number', 'UTC time', 'canonical IP', 'MAC upper-case with dashes', 'hex without colons, upper-case',
-  'lower-case', 'upper-case', 'IANA protocol number', 'version without protocol name', 'name without root dot', 'canonical CVE id',
-  'ip_v -> ipvN', 'DNS opcode -> name', 'DNS request/response -> query/answer',
-] as const;
-
 const OPCODES = ['QUERY', 'IQUERY', 'STATUS', '3', 'NOTIFY', 'UPDATE', 'DSO'];
 
 const IANA: Record<string, string> = { tcp: '6', udp: '17', icmp: '1', 'ipv6-icmp': '58', sctp: '132', gre: '47', esp: '50', igmp: '2', pim: '103', ipv6: '41' };
 
-export function renderings(v: Leaf['value'], path = '', key = ''): string[] {
+function renderings(v: Leaf['value'], path = '', key = ''): string[] {
   const t = String(v);
   if (typeof v === 'boolean') return [`${key}=${t}`, `${BOOLEAN_KEYS[key] ?? key}=${t}`];
   const out = [t];

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from './paths.js';
 
-export const OPENSEARCH_TEST_PORT = Number(process.env.JIZO_TEST_OPENSEARCH_PORT ?? 9250);
+const OPENSEARCH_TEST_PORT = Number(process.env.JIZO_TEST_OPENSEARCH_PORT ?? 9250);
 export const OPENSEARCH_MAX_CONTENT = 1024 * 1024;
 const SCRIPT = join(ROOT, 'scripts', 'opensearch.sh');
 const run = promisify(execFile);

@@ -2,7 +2,7 @@
  * Fields every EVE event may carry: the 5-tuple, network, observer, sensor
  * bookkeeping (flow_id, pcap_cnt ...), the syslog envelope and event.original.
  */
-import type { JsonObject, JsonValue } from '../../eve/json.js';
+import type { JsonValue } from '../../eve/json.js';
 import { asObject, flowIdKeyword, keyword, long, str } from '../values.js';
 import { ipText } from './cached.js';
 import { type Ecs, jizo, keywords, mac, sub } from './build.js';
@@ -277,4 +277,3 @@ export function mapSyslog(s: Ecs): void {
   if (h.timestamp !== undefined) jizo(s, 'syslog').timestamp = h.timestamp;
 }
 
-export type { JsonObject };

@@ -8,7 +8,7 @@ import { type Ecs, jizo, keywords, sub } from './build.js';
 import { keepUnmapped, type KnownKeys, knownKeys } from './keep.js';
 
 /** The address of "Name <user@example.com>" or "<user@example.com>". */
-export function address(v: string): string {
+function address(v: string): string {
   const lt = v.lastIndexOf('<');
   const gt = v.lastIndexOf('>');
   return lt !== -1 && gt > lt ? v.slice(lt + 1, gt).trim() : v.trim();

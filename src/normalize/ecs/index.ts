@@ -117,6 +117,7 @@ function finish(s: Ecs): void {
   let any = false;
   for (const k in j) {
     const v = j[k];
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- pruning empty objects of a document this module built
     if (typeof v === 'object' && v !== null && !Array.isArray(v) && isEmpty(v)) delete j[k];
     else any = true;
   }

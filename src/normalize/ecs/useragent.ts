@@ -6,8 +6,10 @@
  */
 import { lazyModule } from './lazy.js';
 import { Lru } from './lru.js';
+// a type only: the module itself is loaded on first use
+import type * as UaParser from 'ua-parser-js';
 
-const uaParser = lazyModule<typeof import('ua-parser-js')>('ua-parser-js');
+const uaParser = lazyModule<typeof UaParser>('ua-parser-js');
 
 type UserAgent = Record<string, unknown>;
 // ua-parser-js 1.x reads the first 500 characters only (UA_MAX_LENGTH): so does the cache key.

@@ -15,7 +15,7 @@ import type { ElasticsearchSinkConfig } from './config.js';
 import { IndexNamer } from './index-name.js';
 
 /** What the index template builder (src/schema/template.ts) is given. */
-export interface TemplateOptions {
+interface TemplateOptions {
   /** Template name from the configuration. */
   name: string;
   /** Index patterns the template applies to (`jizo-*`). */

@@ -10,7 +10,7 @@ import { LineSplitter } from '../../io/lines.js';
 import { size } from '../../config/values.js';
 import { newComponentCounters, type Health, type Ingest, type RawEvent, type Source, type SourceFactory } from '../../pipeline/types.js';
 
-export const stdinSourceSchema = z.object({ max_line_bytes: size(1, DEFAULT_MAX_LINE_BYTES) }).strict();
+const stdinSourceSchema = z.object({ max_line_bytes: size(1, DEFAULT_MAX_LINE_BYTES) }).strict();
 export type StdinSourceConfig = z.output<typeof stdinSourceSchema>;
 
 export class StdinSource implements Source {

@@ -16,7 +16,7 @@ import type { Socket } from 'node:net';
 import type { ConnectionCounters } from '../../pipeline/types.js';
 
 /** A connection that completed a message this recently is busy, and is never evicted for a newcomer. */
-export const EVICT_QUIET_MS = 1000;
+const EVICT_QUIET_MS = 1000;
 
 /** One key per connection, the same for a TLS socket and the TCP socket under it. */
 export const peerKey = (s: Socket): string => `${s.remoteAddress}|${s.remotePort}`;

@@ -10,7 +10,7 @@ import { peerKey, type ConnectionSlots } from './connections.js';
 import { SyslogFramer } from './framing.js';
 
 /** On stop, a connection whose sender sent nothing for this long (while we were reading) has delivered all it had. */
-export const DRAIN_QUIET_MS = 200;
+const DRAIN_QUIET_MS = 200;
 
 export interface StreamContext {
   ingest: Ingest;
