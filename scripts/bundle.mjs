@@ -41,7 +41,7 @@ rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: {
     'jizo-intake': join(root, 'dist/src/cli/main.js'),
-    worker: join(root, 'dist/src/pipeline/worker.js'),
+    worker: join(root, 'dist/src/batch/worker.js'),
   },
   outdir,
   bundle: true,

@@ -7,7 +7,7 @@ import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { connect, StringCodec, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
-import type { Source } from '../src/pipeline/types.js';
+import type { Source } from '../src/component/types.js';
 import { elasticsearchSinkFactory, opensearchSinkFactory, type ElasticsearchSinkConfig } from '../src/sinks/elasticsearch/index.js';
 import { natsSinkFactory, type NatsSinkConfig } from '../src/sinks/nats/index.js';
 import { fileSourceFactory, type FileSourceConfig } from '../src/sources/file/index.js';

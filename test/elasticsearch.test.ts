@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { OutputEvent } from '../src/pipeline/types.js';
+import type { OutputEvent } from '../src/component/types.js';
 import {
   createElasticsearchSinkFactory,
   elasticsearchSinkFactory,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { eventId } from '../src/pipeline/event-id.js';
+import { eventId } from '../src/runtime/event-id.js';
 
 describe('event ids', () => {
   const at = '2024-01-01T00:00:00Z';

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { REJECT_REASONS } from '../src/decode/index.js';
 import { normalize } from '../src/index.js';
 import { PROFILES } from '../src/normalize/types.js';
-import { newCounters, normalizeLines } from '../src/pipeline/batch.js';
+import { newCounters, normalizeLines } from '../src/batch/normalize-lines.js';
 import { toJson } from '../src/serialize.js';
 import { parseBody } from '../src/sources/http/body.js';
 import { SyslogFramer } from '../src/sources/syslog/framing.js';

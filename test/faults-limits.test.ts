@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { HttpSource, httpSourceSchema } from '../src/sources/http/index.js';
 import { SyslogSource, syslogSourceSchema } from '../src/sources/syslog/index.js';
 import { RecordingIngest, testDeps } from './helpers/conformance.js';
-import { rawText } from '../src/pipeline/types.js';
+import { rawText } from '../src/component/types.js';
 import { endpoint, httpRequest, tcpSend, tlsSend } from './helpers/net.js';
 import { makeTestCert } from './helpers/tls-cert.js';
 import { until } from './helpers/ingest.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { DeadLetter } from '../src/pipeline/types.js';
+import type { DeadLetter } from '../src/component/types.js';
 import { fileSourceFactory } from '../src/sources/file/index.js';
 import { memoryPipeline } from './helpers/memory-sink.js';
 import { checkpointOffsets, eveLines, makeFileSource } from './helpers/file-source.js';

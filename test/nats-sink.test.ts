@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect, StringCodec, type JetStreamManager, type NatsConnection } from 'nats';
-import type { OutputEvent } from '../src/pipeline/types.js';
+import type { OutputEvent } from '../src/component/types.js';
 import { natsSinkFactory, type NatsSink } from '../src/sinks/nats/index.js';
 import { natsSourceFactory } from '../src/sources/nats/index.js';
 import { tempDir, testDeps, TestIngest } from './helpers/ingest.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalize } from '../src/index.js';
 import { loadNormalizer } from '../src/normalize/load.js';
-import { loadDescriptionAdder } from '../src/pipeline/batch.js';
+import { loadDescriptionAdder } from '../src/batch/normalize-lines.js';
 import { corpusLines } from './helpers/corpus.js';
 import type { Normalized } from '../src/normalize/types.js';
 import { toJson } from '../src/serialize.js';

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import ipaddr from 'ipaddr.js';
 import { normalize } from '../src/index.js';
 import type { ProfileName } from '../src/normalize/types.js';
-import type { OutputEvent } from '../src/pipeline/types.js';
+import type { OutputEvent } from '../src/component/types.js';
 import { toJson } from '../src/serialize.js';
 import { opensearchSinkFactory, type ElasticsearchSink } from '../src/sinks/elasticsearch/index.js';
 import { producedDocuments } from './helpers/documents.js';

@@ -5,8 +5,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { normalizeLines, type BatchCounters, type RejectionRecord } from '../src/pipeline/batch.js';
-import { normalizeLinesParallel } from '../src/pipeline/parallel.js';
+import { normalizeLines, type BatchCounters, type RejectionRecord } from '../src/batch/normalize-lines.js';
+import { normalizeLinesParallel } from '../src/batch/parallel.js';
 
 /** The repository root (tests run from dist/test/). */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -13,7 +13,7 @@ import { httpSourceFactory } from '../src/sources/http/index.js';
 import { StdinSource, stdinSourceFactory } from '../src/sources/stdin/index.js';
 import { fileSinkFactory, type FileSink } from '../src/sinks/file/index.js';
 import { StdoutSink, stdoutSinkFactory } from '../src/sinks/stdout/index.js';
-import type { Sink } from '../src/pipeline/types.js';
+import type { Sink } from '../src/component/types.js';
 
 
 sourceConformance('syslog tcp, newline framing', {

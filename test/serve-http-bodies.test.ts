@@ -13,7 +13,7 @@ import { RecordingIngest } from './helpers/conformance.js';
 import { startHttpSource } from './helpers/http-source.js';
 import { memoryPipeline } from './helpers/memory-sink.js';
 import { httpRequest } from './helpers/net.js';
-import type { Origin, RawEvent, Submission } from '../src/pipeline/types.js';
+import type { Origin, RawEvent, Submission } from '../src/component/types.js';
 
 /** Records the size of every submission; bounds like a queue of 160 events (parts of 10). */
 class PartsIngest extends RecordingIngest {

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import { Pipeline, type PipelineOptions } from '../src/pipeline/runner.js';
-import type { RawEvent } from '../src/pipeline/types.js';
+import { Pipeline, type PipelineOptions } from '../src/runtime/runner.js';
+import type { RawEvent } from '../src/component/types.js';
 import { MemorySink } from './helpers/memory-sink.js';
 
 const logger = pino({ level: 'silent' });

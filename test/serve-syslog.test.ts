@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { SyslogFramer } from '../src/sources/syslog/framing.js';
 import { SyslogSource, syslogSourceSchema } from '../src/sources/syslog/index.js';
 import { RecordingIngest, testDeps } from './helpers/conformance.js';
-import { rawText } from '../src/pipeline/types.js';
+import { rawText } from '../src/component/types.js';
 import { endpoint, tcpSend, udpSend } from './helpers/net.js';
 import { until } from './helpers/ingest.js';
 

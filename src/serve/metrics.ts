@@ -4,8 +4,8 @@
  * bumps plain numbers.
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { Pipeline } from '../pipeline/runner.js';
-import type { Component, ComponentCounters } from '../pipeline/types.js';
+import type { Pipeline } from '../runtime/runner.js';
+import type { Component, ComponentCounters } from '../component/types.js';
 
 export interface MeteredComponent {
   component: Component;

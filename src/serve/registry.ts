@@ -2,7 +2,7 @@
  * Component types known to `serve`: the `type` of a source or sink in the
  * configuration names one of these factories. Adding a type is one line.
  */
-import type { SinkFactory, SourceFactory } from '../pipeline/types.js';
+import type { SinkFactory, SourceFactory } from '../component/types.js';
 import { elasticsearchSinkFactory, opensearchSinkFactory } from '../sinks/elasticsearch/index.js';
 import { deadLetterFileFactory, fileSinkFactory } from '../sinks/file/index.js';
 import { natsSinkFactory } from '../sinks/nats/index.js';

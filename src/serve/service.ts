@@ -5,8 +5,8 @@
  */
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { Pipeline } from '../pipeline/runner.js';
-import type { Component, ComponentDeps, Sink, Source } from '../pipeline/types.js';
+import { Pipeline } from '../runtime/runner.js';
+import type { Component, ComponentDeps, Sink, Source } from '../component/types.js';
 import { AdminServer, type HealthReport } from './admin.js';
 import type { ServeConfig } from './config.js';
 import { createMetrics, type MeteredComponent } from './metrics.js';

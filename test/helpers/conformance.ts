@@ -1,5 +1,5 @@
 /**
- * Shared conformance tests of the component contract (src/pipeline/types.ts),
+ * Shared conformance tests of the component contract (src/component/types.ts),
  * run against every source and sink: configuration through the factory
  * schema, start/stop idempotence, counters, health, delivery of exactly the
  * events sent (sources) and durability of written batches (sinks).
@@ -25,7 +25,7 @@ import {
   type Source,
   type SourceFactory,
   type Submission,
-} from '../../src/pipeline/types.js';
+} from '../../src/component/types.js';
 
 export function testDeps(): ComponentDeps {
   return { logger: pino({ level: 'silent' }), dataDir: mkdtempSync(join(tmpdir(), 'jizo-conf-')) };

@@ -1,6 +1,6 @@
 /** An HTTP source on a free loopback port, for the HTTP source tests. */
 import { HttpSource, httpSourceSchema } from '../../src/sources/http/index.js';
-import type { Ingest } from '../../src/pipeline/types.js';
+import type { Ingest } from '../../src/component/types.js';
 import { RecordingIngest, testDeps } from './conformance.js';
 import { endpoint } from './net.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { rawText, type ComponentDeps, type Ingest, type Origin, type RawEvent, type Submission } from '../../src/pipeline/types.js';
+import { rawText, type ComponentDeps, type Ingest, type Origin, type RawEvent, type Submission } from '../../src/component/types.js';
 
 export interface Recorded {
   events: RawEvent[];

@@ -1,7 +1,7 @@
 /** An in-memory sink for pipeline tests: slow, failing or refusing on demand. */
 import { pino } from 'pino';
-import { Pipeline } from '../../src/pipeline/runner.js';
-import { newComponentCounters, type OutputEvent, type Sink, type WriteResult } from '../../src/pipeline/types.js';
+import { Pipeline } from '../../src/runtime/runner.js';
+import { newComponentCounters, type OutputEvent, type Sink, type WriteResult } from '../../src/component/types.js';
 
 export class MemorySink implements Sink {
   readonly type = 'memory';

@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { request } from 'node:http';
-import type { Component } from '../../src/pipeline/types.js';
+import type { Component } from '../../src/component/types.js';
 
 /** Host and port of the endpoint of `c` with this scheme (`tcp`, `udp`, `tls`, `http`). */
 export function endpoint(c: Component, scheme: string): { host: string; port: number } {

@@ -8,7 +8,7 @@
 import { appendFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { newComponentCounters, type OutputEvent, type Sink, type WriteResult } from '../../src/pipeline/types.js';
+import { newComponentCounters, type OutputEvent, type Sink, type WriteResult } from '../../src/component/types.js';
 import { validateConfig } from '../../src/serve/config.js';
 import { defaultRegistry } from '../../src/serve/registry.js';
 import { Service } from '../../src/serve/service.js';

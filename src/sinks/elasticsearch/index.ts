@@ -1,4 +1,4 @@
-import type { SinkFactory } from '../../pipeline/types.js';
+import type { SinkFactory } from '../../component/types.js';
 import { elasticsearchSinkSchema, type ElasticsearchSinkConfig } from './config.js';
 import { ElasticsearchSink, type TemplateProvider } from './sink.js';
 import { catalogTemplate } from './template.js';

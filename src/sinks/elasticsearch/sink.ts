@@ -7,7 +7,7 @@ import {
   type OutputEvent,
   type Sink,
   type WriteResult,
-} from '../../pipeline/types.js';
+} from '../../component/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
 import { backoffOf } from '../../config/retry.js';
 import { createClient, RequestError, type BulkClient, type BulkResponse } from './client.js';

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { duration, path, size } from '../../config/values.js';
-import { newComponentCounters, type ComponentDeps, type Health, type OutputEvent, type Sink, type SinkFactory, type WriteResult } from '../../pipeline/types.js';
+import { newComponentCounters, type ComponentDeps, type Health, type OutputEvent, type Sink, type SinkFactory, type WriteResult } from '../../component/types.js';
 import { RotatingFile } from './rotating.js';
 import { encodeLines } from '../../io/utf8-chunks.js';
 import { resolve } from 'node:path';

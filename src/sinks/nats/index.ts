@@ -1,4 +1,4 @@
-import type { SinkFactory } from '../../pipeline/types.js';
+import type { SinkFactory } from '../../component/types.js';
 import { natsSinkSchema, type NatsSinkConfig } from './config.js';
 import { NatsSink } from './sink.js';
 

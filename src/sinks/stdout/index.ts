@@ -4,7 +4,7 @@
  */
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
-import { newComponentCounters, type Health, type OutputEvent, type Sink, type SinkFactory, type WriteResult } from '../../pipeline/types.js';
+import { newComponentCounters, type Health, type OutputEvent, type Sink, type SinkFactory, type WriteResult } from '../../component/types.js';
 import { encodeLines } from '../../io/utf8-chunks.js';
 
 const stdoutSinkSchema = z.object({}).strict();

@@ -1,4 +1,4 @@
-import type { SourceFactory } from '../../pipeline/types.js';
+import type { SourceFactory } from '../../component/types.js';
 import { fileSourceSchema, type FileSourceConfig } from './config.js';
 import { FileSource } from './source.js';
 

@@ -7,7 +7,7 @@ import {
   type Health,
   type Ingest,
   type Source,
-} from '../../pipeline/types.js';
+} from '../../component/types.js';
 import { CheckpointStore } from './checkpoints.js';
 import { ReplayWindow } from './replay.js';
 import type { FileSourceConfig } from './config.js';

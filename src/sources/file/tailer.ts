@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { LineSplitter } from '../../io/lines.js';
-import type { RawEvent, Submission } from '../../pipeline/types.js';
+import type { RawEvent, Submission } from '../../component/types.js';
 
 /** What a tailer needs from its source. */
 export interface TailerHooks {

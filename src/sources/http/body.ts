@@ -10,7 +10,7 @@
  * they cost no room in the queue and do not count against a body's event limit.
  */
 import { isBlank, LineSplitter } from '../../io/lines.js';
-import type { RawEvent } from '../../pipeline/types.js';
+import type { RawEvent } from '../../component/types.js';
 import { ArrayItems } from './array-items.js';
 
 export interface BodySink {

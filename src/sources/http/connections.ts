@@ -17,7 +17,7 @@
  * which a sender sees as a reset with no reason, and cannot free an idle slot.
  */
 import type { Socket } from 'node:net';
-import type { ConnectionCounters } from '../../pipeline/types.js';
+import type { ConnectionCounters } from '../../component/types.js';
 
 interface Slot {
   /** The TCP socket. */

@@ -18,7 +18,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_MAX_LINE_BYTES } from '../../decode/index.js';
 import { duration, host, intRange, path, port, secret, size } from '../../config/values.js';
-import { newComponentCounters, type ComponentDeps, type ConnectionCounters, type Health, type Ingest, type Source, type SourceFactory } from '../../pipeline/types.js';
+import { newComponentCounters, type ComponentDeps, type ConnectionCounters, type Health, type Ingest, type Source, type SourceFactory } from '../../component/types.js';
 import { BearerAuth } from './auth.js';
 import { ConnectionSlots } from './connections.js';
 import { bodyCoding } from './content.js';

@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { Ingest, Origin } from '../../pipeline/types.js';
+import type { Ingest, Origin } from '../../component/types.js';
 import { BodyParser } from './body.js';
 import { PartedSubmission, type PartLimits } from './submit.js';
 

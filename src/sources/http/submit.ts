@@ -11,7 +11,7 @@
  * the service stopping), those parts are still delivered, and the answer says
  * how many leading lines or array items they held (`accepted.received`).
  */
-import { rawSize, type Ingest, type Origin, type RawEvent, type Submission, type SubmissionCounts } from '../../pipeline/types.js';
+import { rawSize, type Ingest, type Origin, type RawEvent, type Submission, type SubmissionCounts } from '../../component/types.js';
 import type { BodySink } from './body.js';
 
 export interface PartLimits {

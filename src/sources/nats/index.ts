@@ -1,4 +1,4 @@
-import type { SourceFactory } from '../../pipeline/types.js';
+import type { SourceFactory } from '../../component/types.js';
 import { natsSourceSchema, type NatsSourceConfig } from './config.js';
 import { NatsSource } from './source.js';
 

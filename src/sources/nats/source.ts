@@ -1,6 +1,6 @@
 import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import { newComponentCounters, type ComponentDeps, type Health, type Ingest, type Source } from '../../pipeline/types.js';
+import { newComponentCounters, type ComponentDeps, type Health, type Ingest, type Source } from '../../component/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
 import { connectUntil } from '../../nats/connection.js';
 import type { NatsSourceConfig } from './config.js';

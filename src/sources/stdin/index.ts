@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { DEFAULT_MAX_LINE_BYTES } from '../../decode/index.js';
 import { LineSplitter } from '../../io/lines.js';
 import { size } from '../../config/values.js';
-import { newComponentCounters, type Health, type Ingest, type RawEvent, type Source, type SourceFactory } from '../../pipeline/types.js';
+import { newComponentCounters, type Health, type Ingest, type RawEvent, type Source, type SourceFactory } from '../../component/types.js';
 
 const stdinSourceSchema = z.object({ max_line_bytes: size(1, DEFAULT_MAX_LINE_BYTES) }).strict();
 export type StdinSourceConfig = z.output<typeof stdinSourceSchema>;

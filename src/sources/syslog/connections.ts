@@ -13,7 +13,7 @@
  *   (ECONNRESET) instead of a connect and send that seem to succeed.
  */
 import type { Socket } from 'node:net';
-import type { ConnectionCounters } from '../../pipeline/types.js';
+import type { ConnectionCounters } from '../../component/types.js';
 
 /** A connection that completed a message this recently is busy, and is never evicted for a newcomer. */
 const EVICT_QUIET_MS = 1000;

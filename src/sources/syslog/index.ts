@@ -11,7 +11,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { z } from 'zod';
 import { EXCERPT_CHARS } from '../../io/lines.js';
 import { duration, host, intRange, path, port, size } from '../../config/values.js';
-import { newComponentCounters, type ComponentDeps, type ConnectionCounters, type Health, type Ingest, type RawEvent, type Source, type SourceFactory } from '../../pipeline/types.js';
+import { newComponentCounters, type ComponentDeps, type ConnectionCounters, type Health, type Ingest, type RawEvent, type Source, type SourceFactory } from '../../component/types.js';
 import { ConnectionSlots } from './connections.js';
 import { handleConnection, type Connection, type StreamContext } from './stream.js';
 

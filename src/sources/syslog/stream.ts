@@ -5,7 +5,7 @@
  * through TCP flow control).
  */
 import type { Socket } from 'node:net';
-import type { ComponentCounters, Ingest, Origin, RawEvent } from '../../pipeline/types.js';
+import type { ComponentCounters, Ingest, Origin, RawEvent } from '../../component/types.js';
 import { peerKey, type ConnectionSlots } from './connections.js';
 import { SyslogFramer } from './framing.js';
 

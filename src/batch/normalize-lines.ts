@@ -3,24 +3,21 @@
  * one document, one rejection record, or one counted blank line.
  */
 import type { RejectReason } from '../decode/index.js';
-import { EXCERPT_CHARS, LineSplitter, isBlank, type LineSink } from '../io/lines.js';
+import { EXCERPT_CHARS, LineSplitter, type LineSink } from '../io/lines.js';
+import { routeLine, type LineRoutes, type RejectedLine } from '../normalize/outcome.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { loadNormalizer, type LineNormalizer } from '../normalize/load.js';
 import type { DescriptionAdder } from '../normalize/core.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
 
-/** What a rejected line becomes in the dead-letter output. */
-export interface RejectionRecord {
+/** What a rejected line becomes in the `--errors` output (its raw line cut to a few KB). */
+export interface RejectionRecord extends RejectedLine {
   /** Input name (file path, or "-" for stdin). */
   input?: string;
   /** 1-based line number in its input. */
   line: number;
   reason: RejectReason;
-  /** Human message. */
-  error: string;
-  /** The line, cut to a few KB. */
-  raw: string;
 }
 
 export interface BatchCounters {
@@ -71,27 +68,28 @@ export function lineHandler(
   const max = normOptions.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   // The splitter already enforced the limit: decode need not measure again.
   const options: NormalizeOptions = { ...normOptions, maxLineBytes: Infinity };
+  // the routes read the line being handled from here: no closure per line
+  let text = '';
+  let lineNo = 0;
+  const routes: LineRoutes = {
+    blank() {
+      counters.blank++;
+    },
+    document(r) {
+      counters.documents++;
+      handling.onDocument(toJson(r.document, r.lossless, indent));
+    },
+    rejected(reason, error) {
+      counters.rejected++;
+      handling.onRejection({ input: handling.input, line: lineNo, reason, error, raw: text.length > EXCERPT_CHARS ? text.slice(0, EXCERPT_CHARS) : text });
+    },
+  };
   return {
-    line(text, lineNo) {
+    line(t, n) {
       counters.lines++;
-      if (isBlank(text)) {
-        counters.blank++;
-        return;
-      }
-      const r = normalize(text, options);
-      if (r.ok) {
-        counters.documents++;
-        handling.onDocument(toJson(r.document, r.lossless, indent));
-      } else {
-        counters.rejected++;
-        handling.onRejection({
-          input: handling.input,
-          line: lineNo,
-          reason: r.reason,
-          error: r.message,
-          raw: text.length > EXCERPT_CHARS ? text.slice(0, EXCERPT_CHARS) : text,
-        });
-      }
+      text = t;
+      lineNo = n;
+      routeLine(t, normalize, options, routes);
     },
     tooLong(excerpt, bytes, lineNo) {
       counters.lines++;

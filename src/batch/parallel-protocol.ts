@@ -1,6 +1,6 @@
 /** Messages between {@link normalizeLinesParallel} and its workers. */
 import type { NormalizeOptions } from '../normalize/types.js';
-import type { BatchCounters, RejectionRecord } from './batch.js';
+import type { BatchCounters, RejectionRecord } from './normalize-lines.js';
 
 export interface WorkerSetup {
   /** Normalize options without functions (structured-cloned). */

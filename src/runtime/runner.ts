@@ -10,9 +10,9 @@
 import type { Logger } from 'pino';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { Capacity } from './capacity.js';
-import { normalizeSegments, type Segment } from './normalize-batch.js';
+import { normalizeSegments, type Segment } from './normalize-segments.js';
 import { backoffDelay, sleep } from '../io/backoff.js';
-import { rawSize, type DeadLetter, type Ingest, type Origin, type OutputEvent, type RawEvent, type Sink, type Submission, type SubmissionCounts, type WriteResult } from './types.js';
+import { rawSize, type DeadLetter, type Ingest, type Origin, type OutputEvent, type RawEvent, type Sink, type Submission, type SubmissionCounts, type WriteResult } from '../component/types.js';
 
 export interface PipelineOptions {
   normalize: NormalizeOptions;

@@ -2,12 +2,12 @@
  * Normalization step of the pipeline: raw events -> output events for the
  * sinks and dead letters for rejections, one outcome per event.
  */
-import { isBlank } from '../io/lines.js';
 import { normalizeLine } from '../normalize/index.js';
+import { routeLine, type LineRoutes } from '../normalize/outcome.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
 import { eventId } from './event-id.js';
-import { rawText, type DeadLetter, type Origin, type OutputEvent, type RawEvent, type SubmissionCounts } from './types.js';
+import { rawText, type DeadLetter, type Origin, type OutputEvent, type RawEvent, type SubmissionCounts } from '../component/types.js';
 
 /** A run of consecutive events of one submission inside a batch. */
 export interface Segment {
@@ -30,6 +30,30 @@ export interface NormalizedBatch {
 export function normalizeSegments(segments: Segment[], options: NormalizeOptions, ids = false): NormalizedBatch {
   const out: NormalizedBatch = { outputs: [], origins: [], deadLetters: [], normalized: 0, rejected: 0, blank: 0 };
   const opts: NormalizeOptions = { ...options };
+  // the routes read the event being handled from here: no closure per event
+  let seg0: Segment;
+  let ev0: RawEvent;
+  let raw = '';
+  const routes: LineRoutes = {
+    blank() {
+      seg0.counts.blank++;
+      out.blank++;
+    },
+    document(r) {
+      seg0.counts.normalized++;
+      out.normalized++;
+      const ts = r.document['@timestamp'];
+      const o: OutputEvent = { json: toJson(r.document, r.lossless), timestamp: typeof ts === 'string' ? ts : undefined };
+      if (ids) o.id = eventId(seg0.origin.source, ev0);
+      out.outputs.push(o);
+      out.origins.push(seg0.origin);
+    },
+    rejected(reason, error) {
+      seg0.counts.rejected++;
+      out.rejected++;
+      out.deadLetters.push(rejection(seg0.origin, ev0, reason, error, raw));
+    },
+  };
   for (const seg of segments) {
     const c = seg.counts;
     for (const ev of seg.events) {
@@ -39,27 +63,11 @@ export function normalizeSegments(segments: Segment[], options: NormalizeOptions
         out.deadLetters.push(rejection(seg.origin, ev, ev.reject.reason, ev.reject.message));
         continue;
       }
-      const raw = rawText(ev);
-      if (isBlank(raw)) {
-        c.blank++;
-        out.blank++;
-        continue;
-      }
+      seg0 = seg;
+      ev0 = ev;
+      raw = rawText(ev);
       opts.receivedAt = ev.receivedAt;
-      const r = normalizeLine(raw, opts);
-      if (r.ok) {
-        c.normalized++;
-        out.normalized++;
-        const ts = r.document['@timestamp'];
-        const o: OutputEvent = { json: toJson(r.document, r.lossless), timestamp: typeof ts === 'string' ? ts : undefined };
-        if (ids) o.id = eventId(seg.origin.source, ev);
-        out.outputs.push(o);
-        out.origins.push(seg.origin);
-      } else {
-        c.rejected++;
-        out.rejected++;
-        out.deadLetters.push(rejection(seg.origin, ev, r.reason, r.message, raw));
-      }
+      routeLine(raw, normalizeLine, opts, routes);
     }
   }
   return out;

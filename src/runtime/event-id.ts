@@ -11,7 +11,7 @@
  * user agents), and a crafted collision would let one event hide another.
  */
 import { createHash } from 'node:crypto';
-import type { RawEvent } from './types.js';
+import type { RawEvent } from '../component/types.js';
 
 export function eventId(source: string, ev: RawEvent): string {
   const h = createHash('sha256');

@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { RejectReason } from '../decode/index.js';
+import type { RejectedLine } from '../normalize/outcome.js';
 
 /** Standard counters every component keeps (exported as Prometheus metrics). */
 export interface ComponentCounters {
@@ -113,17 +114,12 @@ export interface OutputEvent {
   id?: string;
 }
 
-/** A record of the dead-letter output. */
-export interface DeadLetter {
+/** A record of the dead-letter output: a rejected line (bad input) or a refused document. */
+export interface DeadLetter extends RejectedLine {
   /** `rejected`: bad input; `refused`: a sink refused the event permanently. */
   kind: 'rejected' | 'refused';
   source: string;
   detail?: string;
-  /** Rejection reason code, or the sink's error type. */
-  reason: RejectReason | string;
-  error: string;
-  /** The raw event (cut to a few KB) or, for refused events, the document JSON. */
-  raw: string;
   sink?: string;
   at: string;
 }

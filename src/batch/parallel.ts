@@ -15,7 +15,7 @@
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { LineSplitter } from '../io/lines.js';
-import { lineHandler, loadDescriptionAdder, newCounters, type BatchCounters, type BatchOptions } from './batch.js';
+import { lineHandler, loadDescriptionAdder, newCounters, type BatchCounters, type BatchOptions } from './normalize-lines.js';
 import { loadNormalizer, type LineNormalizer } from '../normalize/load.js';
 import type { ChunkRequest, ChunkResult, WorkerSetup } from './parallel-protocol.js';
 

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { LineSplitter } from '../io/lines.js';
 import { Utf8Chunks } from '../io/utf8-chunks.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
-import { lineHandler, loadDescriptionAdder, newCounters, type RejectionRecord } from './batch.js';
+import { lineHandler, loadDescriptionAdder, newCounters, type RejectionRecord } from './normalize-lines.js';
 import { loadNormalizer } from '../normalize/load.js';
 import type { ChunkRequest, ChunkResult, WorkerSetup } from './parallel-protocol.js';
 
