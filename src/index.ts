@@ -9,6 +9,9 @@ export type {
   NormalizeResult,
   Normalized,
   ProfileName,
+  EcsEventFields,
+  EcsFieldSet,
+  EcsFieldSetName,
 } from './normalize/types.js';
 export { PROFILES } from './normalize/types.js';
 export { decode, DEFAULT_MAX_LINE_BYTES, REJECT_REASONS } from './decode/index.js';

@@ -9,6 +9,7 @@ import { PROFILES, type ProfileName } from '../normalize/types.js';
 import { FIELDS_FORMATS, TEMPLATE_TARGETS, type FieldsFormat, type TemplateTarget } from '../schema/choices.js';
 import { EXIT } from './exit.js';
 import { toUtc } from '../normalize/time.js';
+import { packageVersion } from './version.js';
 
 function profileArg(v: string): ProfileName {
   if (!(PROFILES as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${PROFILES.join(', ')}`);
@@ -38,7 +39,7 @@ const program = new Command();
 program
   .name('jizo-intake')
   .description('Decode, normalize to ECS and ship the EVE events of Jizo NDR sensors')
-  .version('0.1.0')
+  .version(packageVersion())
   .exitOverride()
   .showHelpAfterError('(run with --help for usage)');
 
