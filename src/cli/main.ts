@@ -48,6 +48,7 @@ program
   .argument('[files...]', 'input files; none or "-" reads stdin')
   .option('-o, --output <file>', 'write documents to FILE instead of stdout')
   .option('--errors <file>', 'write one JSON line per rejected line to FILE (default: report on stderr)')
+  .option('--warnings <file>', 'write one JSON line per document written with warnings, e.g. no valid timestamp (default: only counted in the summary)')
   .option('-p, --profile <profile>', `output profile: ${PROFILES.join(' or ')}`, profileArg, 'sekoia')
   .option('--pretty', 'indent output documents')
   .option('--max-line-bytes <n>', 'reject lines longer than N bytes', positiveInt, 1024 * 1024)

@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { readChunks } from '../io/read.js';
 import { BufferedWriter } from '../io/writer.js';
-import { newCounters, normalizeLines, type BatchOptions, type RejectionRecord } from '../pipeline/batch.js';
+import { newCounters, normalizeLines, type BatchOptions, type RejectionRecord, type WarningRecord } from '../pipeline/batch.js';
 import { normalizeLinesParallel } from '../pipeline/parallel.js';
 import { checkProfileName } from '../normalize/load.js';
 import type { ProfileName } from '../normalize/types.js';
@@ -14,6 +14,8 @@ import { Progress } from './progress.js';
 export interface NormalizeCliOptions {
   output?: string;
   errors?: string;
+  /** Write one JSON line per document written with warnings (e.g. no valid timestamp). */
+  warnings?: string;
   profile: ProfileName;
   pretty?: boolean;
   maxLineBytes: number;
@@ -53,8 +55,10 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
   const started = process.hrtime.bigint();
   const outStream: Writable = opts.output ? createWriteStream(opts.output) : process.stdout;
   const errStream: Writable | undefined = opts.errors ? createWriteStream(opts.errors) : undefined;
+  const warnStream: Writable | undefined = opts.warnings ? createWriteStream(opts.warnings) : undefined;
   const out = new BufferedWriter(outStream);
   const errOut = errStream ? new BufferedWriter(errStream) : undefined;
+  const warnOut = warnStream ? new BufferedWriter(warnStream) : undefined;
   const counters = newCounters();
   let ioError: Error | undefined;
   const onStreamError = (e: Error) => {
@@ -62,6 +66,7 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
   };
   outStream.on('error', onStreamError);
   errStream?.on('error', onStreamError);
+  warnStream?.on('error', onStreamError);
 
   let progress: Progress | undefined;
   if (opts.progress && process.stderr.isTTY && !inputs.includes('-')) {
@@ -80,6 +85,9 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
     if (errOut) errOut.writeLine(JSON.stringify(rec));
     else process.stderr.write(`${rec.input}:${rec.line}: ${rec.reason}: ${rec.error}\n`);
   };
+  // Warnings are only counted in the summary unless asked for: a file of
+  // events without timestamps would otherwise bury the rejections on stderr.
+  const onWarnings = warnOut && ((rec: WarningRecord) => warnOut.writeLine(JSON.stringify(rec)));
 
   try {
     for (const input of inputs) {
@@ -95,11 +103,13 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
         input,
         onDocument: (json) => out.writeLine(json),
         onRejection,
+        onWarnings,
         afterChunk: async () => {
           if (ioError) throw ioError;
           progress?.update(counters.bytes, counters.lines);
           if (out.full) await out.flush();
           if (errOut?.full) await errOut.flush();
+          if (warnOut?.full) await warnOut.flush();
         },
       };
       if (workers > 1) {
@@ -114,14 +124,16 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
     }
     await out.flush();
     await errOut?.flush();
+    await warnOut?.flush();
     if (ioError) throw ioError;
     if (opts.output) {
       outStream.end();
       await finished(outStream);
     }
-    if (errStream) {
-      errStream.end();
-      await finished(errStream);
+    for (const stream of [errStream, warnStream]) {
+      if (!stream) continue;
+      stream.end();
+      await finished(stream);
     }
   } catch (e) {
     progress?.done();
@@ -134,7 +146,7 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
     const rate = seconds > 0 ? Math.round((counters.documents + counters.rejected) / seconds) : 0;
     process.stderr.write(
       `jizo-intake normalize: ${counters.lines} lines: ${counters.documents} documents, ${counters.rejected} rejected, ` +
-        `${counters.blank} blank in ${seconds.toFixed(2)} s (${rate} events/s)\n`,
+        `${counters.blank} blank, ${counters.warned} with warnings in ${seconds.toFixed(2)} s (${rate} events/s)\n`,
     );
   }
   return opts.strict && counters.rejected > 0 ? EXIT.rejected : EXIT.ok;

@@ -6,7 +6,7 @@
 import { LineSplitter } from '../io/lines.js';
 import { Utf8Chunks } from '../io/utf8-chunks.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
-import { lineHandler, newCounters, type RejectionRecord } from './batch.js';
+import { lineHandler, newCounters, type RejectionRecord, type WarningRecord } from './batch.js';
 import type { LineNormalizer } from '../normalize/load.js';
 import type { ChunkResult, WorkerSetup } from './parallel-protocol.js';
 
@@ -20,10 +20,11 @@ export function normalizeChunk(
   setup: WorkerSetup,
   normalize: LineNormalizer,
   output?: ArrayBuffer,
-): Pick<ChunkResult, 'data' | 'counters' | 'rejections'> {
+): Pick<ChunkResult, 'data' | 'counters' | 'rejections' | 'warnings'> {
   const max = setup.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const counters = newCounters();
   const rejections: RejectionRecord[] = [];
+  const warnings: WarningRecord[] = [];
   const size = 3 * data.byteLength + 4096;
   const out = new Utf8Chunks(size, output !== undefined && output.byteLength >= size ? Buffer.from(output) : undefined);
   const sink = lineHandler(
@@ -34,6 +35,9 @@ export function normalizeChunk(
       },
       onRejection(record) {
         rejections.push(record);
+      },
+      onWarnings(record) {
+        warnings.push(record);
       },
     },
     { ...setup.options, maxLineBytes: max },
@@ -46,7 +50,7 @@ export function normalizeChunk(
   let result = oneBuffer(out.take());
   // No documents: the output buffer goes back unused.
   if (result.length === 0 && output !== undefined) result = new Uint8Array(output, 0, 0);
-  return { data: result, counters, rejections };
+  return { data: result, counters, rejections, warnings };
 }
 
 /** The parts in one buffer that owns its memory (transferable; never a pooled slice). */

@@ -245,7 +245,7 @@ class ParallelRun {
   private startLongLine(): void {
     const seq = this.nextSeq++;
     const counters = newCounters();
-    const result: ChunkResult = { seq, data: new Uint8Array(0), counters, rejections: [] };
+    const result: ChunkResult = { seq, data: new Uint8Array(0), counters, rejections: [], warnings: [] };
     const sink = lineHandler(
       { onDocument() {}, onRejection: (r) => result.rejections.push(r) },
       { ...plainOptions(this.options), maxLineBytes: this.max },
@@ -294,6 +294,7 @@ class ParallelRun {
     c.documents += r.counters.documents;
     c.rejected += r.counters.rejected;
     c.blank += r.counters.blank;
+    c.warned += r.counters.warned;
     const output = r.data.buffer as ArrayBuffer;
     const recycle = () => {
       if (this.freeOutputs.length < this.maxInFlight) this.freeOutputs.push(output);
@@ -309,6 +310,7 @@ class ParallelRun {
         raw: rec.raw,
       });
     }
+    for (const rec of r.warnings) this.options.onWarnings?.({ input: this.options.input, line: this.lineBase + rec.line, warnings: rec.warnings });
     this.lineBase += r.counters.lines;
   }
 
