@@ -121,3 +121,14 @@ test('normalize: documents without a valid timestamp are counted in the summary 
     assert.match(records[1].warnings[0], /no timestamp/);
   }
 });
+
+test('normalize: a directory given as input is an I/O error that names it', () => {
+  const r = run(['normalize', tmp]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, `jizo-intake normalize: ${tmp}: EISDIR: illegal operation on a directory, read\n`);
+  const missing = join(tmp, 'missing.ndjson');
+  const m = run(['normalize', missing]);
+  assert.equal(m.code, 1);
+  // ENOENT names the path itself: not twice
+  assert.equal(m.stderr.split(missing).length, 2, m.stderr);
+});

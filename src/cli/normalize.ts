@@ -89,8 +89,11 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
   // events without timestamps would otherwise bury the rejections on stderr.
   const onWarnings = warnOut && ((rec: WarningRecord) => warnOut.writeLine(JSON.stringify(rec)));
 
+  /** The input being read: named in a read error that does not name it (EISDIR does not). */
+  let reading: string | undefined;
   try {
     for (const input of inputs) {
+      reading = input;
       // 64 KiB reads into two reused buffers (src/io/read.ts): 1 MiB reads measured
       // the same speed, and buffers allocated per read only added to peak RSS.
       const stream = input === '-' ? process.stdin : readChunks(input);
@@ -122,6 +125,7 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
         await normalizeLines(stream, batch, counters);
       }
     }
+    reading = undefined;
     await out.flush();
     await errOut?.flush();
     await warnOut?.flush();
@@ -137,7 +141,9 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
     }
   } catch (e) {
     progress?.done();
-    process.stderr.write(`jizo-intake normalize: ${(e as Error).message}\n`);
+    const message = (e as Error).message;
+    const input = e !== ioError && reading !== undefined && reading !== '-' && !message.includes(reading) ? `${reading}: ` : '';
+    process.stderr.write(`jizo-intake normalize: ${input}${message}\n`);
     return EXIT.io;
   }
   progress?.done();
