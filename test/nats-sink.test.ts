@@ -173,3 +173,25 @@ describe('nats sink (real nats-server)', () => {
     await s.stop();
   });
 });
+
+describe('nats startup lines (no server needed)', () => {
+  it('source and sink name their servers (without credentials) and what they read or publish', async () => {
+    const { dir, cleanup } = await tempDir('jizo-nats-endpoints-');
+    try {
+      const servers = ['nats://user:secret@192.0.2.1:4222', 'nats://192.0.2.2:4222'];
+      const sink = natsSinkFactory.create('out', natsSinkFactory.schema.parse({ servers, subject: 'jizo.events', id: 'hash' }), testDeps(dir));
+      assert.deepEqual(sink.endpoints?.(), [
+        'nats://***@192.0.2.1:4222 publish to jizo.events, Nats-Msg-Id from event hashes',
+        'nats://192.0.2.2:4222 publish to jizo.events, Nats-Msg-Id from event hashes',
+      ]);
+      const source = natsSourceFactory.create(
+        'in',
+        natsSourceFactory.schema.parse({ servers: servers.slice(1), stream: 'EVE', filter_subject: 'eve.>' }),
+        testDeps(dir),
+      );
+      assert.deepEqual(source.endpoints?.(), ['nats://192.0.2.2:4222 stream EVE, consumer jizo-intake, subjects eve.>']);
+    } finally {
+      await cleanup();
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { path } from '../serve/schema-helpers.js';
 import type { ConnectionOptions, NatsConnection } from 'nats';
 import { backoffDelay, sleep } from '../io/backoff.js';
 import { importOptional } from '../io/optional-package.js';
+import { hideUserInfo } from '../io/redact.js';
 
 /** The NATS client: an optional peer dependency, loaded when a NATS source or sink starts. */
 export type NatsModule = typeof import('nats');
@@ -40,6 +41,11 @@ export const natsConnectionSchema = {
 
 const connectionObject = z.object(natsConnectionSchema);
 export type NatsConnectionConfig = z.output<typeof connectionObject>;
+
+/** The servers, each followed by `what` (what is read or written there), for the startup summary. */
+export function natsEndpoints(c: NatsConnectionConfig, what: string): string[] {
+  return c.servers.map((s) => `${hideUserInfo(s)} ${what}`);
+}
 
 /** One connection attempt; once connected, the client reconnects for ever (and buffers meanwhile). */
 function connectOnce(nats: NatsModule, c: NatsConnectionConfig, name: string): Promise<NatsConnection> {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ElasticsearchSinkConfig } from './config.js';
 import { importOptional } from '../../io/optional-package.js';
+import { hideUserInfo } from '../../io/redact.js';
 
 /** What the sink needs from a cluster, whichever client speaks to it. */
 export interface BulkClient {
@@ -128,7 +129,7 @@ function toRequestError(e: unknown, secrets: string[]): RequestError {
     detail = err.message ?? String(e);
   }
   let msg = `${err.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}${detail ? `: ${detail}` : ''}`;
-  msg = msg.replace(/\/\/[^/@\s]*@/g, '//***@');
+  msg = hideUserInfo(msg);
   for (const s of secrets) msg = msg.split(s).join('***');
   return new RequestError(msg.slice(0, 1000), status);
 }

@@ -10,7 +10,7 @@ import {
 } from '../../pipeline/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
 import { backoffOf } from '../../io/retry-config.js';
-import { connectUntil, loadNats, type NatsModule } from '../../nats/connection.js';
+import { connectUntil, loadNats, natsEndpoints, type NatsModule } from '../../nats/connection.js';
 import type { NatsSinkConfig } from './config.js';
 
 const encoder = new TextEncoder();
@@ -79,6 +79,11 @@ export class NatsSink implements Sink {
         if (!this.abort.signal.aborted) this.failing = `nats sink: ${(err as Error).message}`;
       },
     );
+  }
+
+  endpoints(): string[] {
+    const ids = this.wantsIds ? ', Nats-Msg-Id from event hashes' : '';
+    return natsEndpoints(this.config, `publish to ${this.config.subject}${ids}`);
   }
 
   health(): Health {

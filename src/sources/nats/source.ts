@@ -2,7 +2,7 @@ import type { ConsumerMessages, JsMsg, NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { newComponentCounters, type ComponentDeps, type Health, type Ingest, type Source } from '../../pipeline/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
-import { connectUntil, loadNats, type NatsModule } from '../../nats/connection.js';
+import { connectUntil, loadNats, natsEndpoints, type NatsModule } from '../../nats/connection.js';
 import type { NatsSourceConfig } from './config.js';
 
 const decoder = new TextDecoder();
@@ -50,6 +50,11 @@ export class NatsSource implements Source {
     this.keepAlive = setInterval(() => {
       for (const msgs of this.outstanding) for (const m of msgs) m.working();
     }, Math.max(500, this.config.ack_wait / 2));
+  }
+
+  endpoints(): string[] {
+    const { stream, consumer, filter_subject } = this.config;
+    return natsEndpoints(this.config, `stream ${stream}, consumer ${consumer}${filter_subject ? `, subjects ${filter_subject}` : ''}`);
   }
 
   health(): Health {
