@@ -13,6 +13,9 @@
  *   --file F     measure an existing file instead of a generated one
  *   --big-mb M   also normalize a generated file of about M MB once per worker
  *                setting and report peak RSS (the file is deleted afterwards)
+ *   --only RE    run only the cases whose name matches RE (and the yardstick)
+ *   --serve-pipeline '{ max_events: 4000 }'   pipeline settings of the serve case
+ *   --serve-node-options '--max-semi-space-size=4'   adds a serve case run with these Node options
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,6 +23,8 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateFile } from './generate.mjs';
+import { TIME_BIN, parseTime } from './gnu-time.mjs';
+import { findRsyslog, measureRsyslog } from './rsyslog.mjs';
 import { measureServe } from './serve-syslog-tcp.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,7 +32,7 @@ const root = join(here, '..');
 const cli = join(root, 'dist/cli/jizo-intake.js');
 
 function parseArgs(argv) {
-  const a = { lines: 200_000, runs: 5, seed: 42, workers: availableParallelism(), quick: false, write: undefined, build: true, file: undefined, bigMb: 0 };
+  const a = { lines: 200_000, runs: 5, seed: 42, workers: availableParallelism(), quick: false, write: undefined, build: true, file: undefined, bigMb: 0, only: undefined, servePipeline: undefined, serveNodeOptions: undefined };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = () => argv[++i];
@@ -37,6 +42,9 @@ function parseArgs(argv) {
     else if (k === '--workers') a.workers = Number(v());
     else if (k === '--file') a.file = v();
     else if (k === '--big-mb') a.bigMb = Number(v());
+    else if (k === '--only') a.only = new RegExp(v());
+    else if (k === '--serve-pipeline') a.servePipeline = v();
+    else if (k === '--serve-node-options') a.serveNodeOptions = v();
     else if (k === '--quick') a.quick = true;
     else if (k === '--write') a.write = true;
     else if (k === '--no-write') a.write = false;
@@ -55,8 +63,7 @@ function parseArgs(argv) {
 
 /** Runs a command, returning wall seconds, peak RSS (KB, from GNU time) and output. */
 function measure(cmd, args) {
-  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
-  const [bin, argv] = timeBin ? [timeBin, ['-v', cmd, ...args]] : [cmd, args];
+  const [bin, argv] = TIME_BIN ? [TIME_BIN, ['-v', cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const child = spawn(bin, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -65,12 +72,8 @@ function measure(cmd, args) {
     child.on('error', reject);
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
-      const status = /Exit status: (\d+)/.exec(err);
-      const user = /User time \(seconds\): ([\d.]+)/.exec(err);
-      const sys = /System time \(seconds\): ([\d.]+)/.exec(err);
-      const cpu = user && sys ? Number(user[1]) + Number(sys[1]) : undefined;
-      resolve({ seconds, cpu, rssKb: m ? Number(m[1]) : undefined, code: status ? Number(status[1]) : code, stderr: err });
+      const t = parseTime(err);
+      resolve({ seconds, cpu: t.cpu, rssKb: t.rssKb, code: t.status ?? code, stderr: err });
     });
   });
 }
@@ -132,7 +135,7 @@ async function probeProfiles(sample) {
   return { ok, skipped };
 }
 
-function cases(file, profiles, workers, jq, parts, events) {
+function cases(file, profiles, workers, jq, parts, events, rsyslog, servePipeline, serveNodeOptions) {
   const node = process.execPath;
   const base = join(here, 'baselines.mjs');
   const list = [
@@ -168,16 +171,26 @@ function cases(file, profiles, workers, jq, parts, events) {
   if (profiles.includes('sekoia')) {
     // The service: the same lines as RFC 5424 messages over 4 TCP connections
     // into a file sink (fsync always, its default), default pipeline settings.
-    list.push({
-      name: 'serve: syslog TCP -> file sink (sekoia)',
-      kind: 'serve',
-      profile: 'sekoia',
-      run: async () => {
-        const r = await measureServe({ file, events, connections: 4, fsync: 'always' });
-        if (r.finished !== r.received) throw new Error(`serve finished ${r.finished} of ${r.received} events`);
-        return { seconds: r.seconds, rssKb: r.rssKb, code: 0 };
-      },
-    });
+    for (const nodeOptions of [undefined, ...(serveNodeOptions ? [serveNodeOptions] : [])]) {
+      list.push({
+        name: `serve: syslog TCP -> file sink (sekoia)${servePipeline ? `, pipeline ${servePipeline}` : ''}${nodeOptions ? `, NODE_OPTIONS=${nodeOptions}` : ''}`,
+        kind: nodeOptions ? 'serve-variant' : 'serve',
+        profile: 'sekoia',
+        run: async () => {
+          const r = await measureServe({ file, events, connections: 4, fsync: 'always', pipeline: servePipeline, nodeOptions });
+          if (r.finished !== r.received) throw new Error(`serve finished ${r.finished} of ${r.received} events`);
+          return { seconds: r.seconds, rssKb: r.rssKb, cpu: r.cpu, code: 0 };
+        },
+      });
+    }
+    // The peer: rsyslog on the same input over the same connections (bench/rsyslog.conf).
+    if (rsyslog.bin) {
+      list.push({
+        name: `rsyslog ${rsyslog.version}: imptcp + mmjsonparse + omfile`,
+        kind: 'rsyslog',
+        run: async () => ({ ...(await measureRsyslog({ file, events, connections: 4 })), code: 0 }),
+      });
+    }
   }
   return list;
 }
@@ -239,7 +252,17 @@ function targets(results, yard, big = []) {
   const serve = results.find((r) => r.kind === 'serve');
   if (serve && s1) {
     check('serve syslog TCP -> file × normalize --workers 1 (sekoia)', speedup(serve, s1), '≥ 0.5');
-    if (serve.rssMb !== undefined) lines.push(`| serve syslog TCP -> file, peak RSS (MB) | ${fmt(serve.rssMb, 0)} | ≤ 250 | ${serve.rssMb <= 250 ? 'met' : 'not met'} |`);
+    if (serve.rssMb !== undefined) lines.push(`| serve syslog TCP -> file, peak RSS (MB) | ${fmt(serve.rssMb, 0)} | ≤ 150 | ${serve.rssMb <= 150 ? 'met' : 'not met'} |`);
+  }
+  const rsyslog = results.find((r) => r.kind === 'rsyslog');
+  for (const sv of rsyslog ? results.filter((r) => r.kind === 'serve' || r.kind === 'serve-variant') : []) {
+    const label = sv.kind === 'serve' ? 'serve' : `serve (${sv.name.split(', ').pop()})`;
+    check(`${label} × rsyslog, events/s (same input, same connections)`, speedup(sv, rsyslog), '≥ 1.0');
+    // CPU: lower is better, so this one is serve's CPU time over rsyslog's.
+    const cpu = speedup(sv, rsyslog, true);
+    const ratio = cpu === undefined ? undefined : 1 / cpu;
+    lines.push(`| ${label} × rsyslog, CPU time | ${fmt(ratio, 2)} | ≤ 0.7 | ${ratio === undefined ? 'n/a' : ratio <= 0.7 ? 'met' : 'not met'} |`);
+    if (sv.rssMb !== undefined) lines.push(`| ${label}, peak RSS (MB); rsyslog: ${fmt(rsyslog.rssMb, 0)} | ${fmt(sv.rssMb, 0)} | ≤ 150 | ${sv.rssMb <= 150 ? 'met' : 'not met'} |`);
   }
   for (const b of big) lines.push(`| peak RSS (MB), ${b.name}, ${fmt(b.mb, 0)} MB file | ${fmt(b.rssMb, 0)} | ≤ 150 | ${b.rssMb <= 150 ? 'met' : 'not met'} |`);
   return ['| target | measured | goal | |', '|---|---:|---|---|', ...lines].join('\n');
@@ -290,7 +313,9 @@ async function main() {
     const jq = whichJq();
     const parts = args.workers > 1 ? splitFile(file, args.workers) : [];
     cleanup.push(...parts);
-    const list = cases(file, profiles, args.workers, jq, parts, events);
+    const rsyslog = findRsyslog();
+    if (rsyslog.skip) process.stderr.write(`rsyslog case skipped: ${rsyslog.skip}\n`);
+    const list = cases(file, profiles, args.workers, jq, parts, events, rsyslog, args.servePipeline, args.serveNodeOptions).filter((c) => !args.only || c.kind === 'yardstick' || args.only.test(c.name));
     for (const c of list) c.samples = [];
     for (let run = 0; run < args.runs; run++) {
       for (const c of list) {
@@ -323,6 +348,7 @@ async function main() {
       `- input: ${generated ? `generated, seed ${args.seed}, ` : ''}${fmt(args.file ? events : args.lines)} lines, ${fmt(bytes / 1e6, 1)} MB, ${fmt(events)} non-blank lines (events/s counts these)`,
       `- ${args.runs} run(s) per case (jq: 1 run), cases interleaved round by round; events/s from the median whole-process wall time (start-up included); CPU s = median user+system time; serve: from the first byte sent to the last event durable, the service started beforehand; every ratio is the median of the per-round ratios (runs of one round are seconds apart, so drifts of the shared machine's speed cancel out); peak RSS is the largest of the runs`,
       ...skipped.map((s) => `- skipped profile \`${s.profile}\`: ${s.reason}`),
+      rsyslog.skip ? `- rsyslog case skipped: ${rsyslog.skip}` : `- rsyslog ${rsyslog.version} (bench/rsyslog.conf): no fsync (omfile's default), serve: fsync after every batch (its default)`,
     ].join('\n');
     let big = { data: [], text: '' };
     if (args.bigMb > 0) big = await bigFileRss(args, profiles.includes('sekoia') ? 'sekoia' : profiles[0]);

@@ -3,7 +3,7 @@
  * Throughput of `serve`, syslog over TCP -> file sink, on loopback.
  *
  *   node bench/serve-syslog-tcp.mjs [file] [--connections N] [--fsync always|interval|never] [--lines N]
- *                                   [--pipeline '{ max_events: 4000 }']
+ *                                   [--pipeline '{ max_events: 4000 }'] [--node-options '--max-semi-space-size=4']
  *
  * Starts `jizo-intake serve` (its default pipeline settings; file sink with
  * the given fsync policy, default `always`, the sink's own default) as a child
@@ -18,7 +18,8 @@
  * suite.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { TIME_BIN, parseTime, timedPid } from './gnu-time.mjs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ const cli = join(root, 'dist/cli/jizo-intake.js');
 const POLL_MS = 50;
 
 /** The lines of `file` as RFC 5424 messages, in `conns` groups of ~64 KiB buffers. */
-function payloads(file, conns) {
+export function payloads(file, conns) {
   const lines = readFileSync(file, 'utf8').split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const per = Math.ceil(lines.length / conns);
@@ -51,7 +52,7 @@ function payloads(file, conns) {
   return out;
 }
 
-function send(port, bufs) {
+export function send(port, bufs) {
   return new Promise((resolve, reject) => {
     const sock = connect({ host: '127.0.0.1', port }, async () => {
       for (const b of bufs) if (!sock.write(b)) await new Promise((r) => sock.once('drain', r));
@@ -71,7 +72,7 @@ async function pipelineCounters(url) {
  * One measure. `events` is what events/s counts (the file's non-blank lines,
  * as for the other cases). Resolves with { seconds, rssKb, received, finished }.
  */
-export async function measureServe({ file, events, connections = 4, fsync = 'always', pipeline }) {
+export async function measureServe({ file, events, connections = 4, fsync = 'always', pipeline, nodeOptions }) {
   const dir = mkdtempSync(join(tmpdir(), 'jizo-bench-serve-'));
   try {
     writeFileSync(
@@ -79,9 +80,9 @@ export async function measureServe({ file, events, connections = 4, fsync = 'alw
       `data_dir: ${dir}/data\nlog_level: warn\n${pipeline ? `pipeline: ${pipeline}\n` : ''}admin: { port: 0 }\nsources:\n  syslog: { type: syslog, port: 0, protocols: [tcp] }\nsinks:\n  file: { type: file, fsync: ${fsync}, max_bytes: 0 }\n`,
     );
     const bufs = payloads(file, connections);
-    const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
     const argv = [process.execPath, cli, 'serve', '--config', join(dir, 'serve.yaml')];
-    const server = timeBin ? spawn(timeBin, ['-v', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+    const opts = { stdio: ['ignore', 'ignore', 'pipe'], env: nodeOptions ? { ...process.env, NODE_OPTIONS: nodeOptions } : process.env };
+    const server = TIME_BIN ? spawn(TIME_BIN, ['-v', ...argv], opts) : spawn(argv[0], argv.slice(1), opts);
     let stderr = '';
     server.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     const closed = new Promise((r) => server.on('close', r));
@@ -111,11 +112,10 @@ export async function measureServe({ file, events, connections = 4, fsync = 'alw
     await sending;
     const seconds = Number(tLast - t0) / 1e9;
     // SIGTERM to serve itself (the child of GNU time), which then reports.
-    const pid = timeBin ? Number(readFileSync(`/proc/${server.pid}/task/${server.pid}/children`, 'utf8').trim().split(' ')[0]) : server.pid;
-    process.kill(pid, 'SIGTERM');
+    process.kill(timedPid(server.pid), 'SIGTERM');
     await closed;
-    const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1];
-    return { seconds, rssKb: rss ? Number(rss) : undefined, received: last.received, finished: last.finished, eventsPerSec: events / seconds };
+    const { rssKb, cpu } = parseTime(stderr);
+    return { seconds, rssKb, cpu, received: last.received, finished: last.finished, eventsPerSec: events / seconds };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -133,7 +133,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   try {
     const events = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
-    const r = await measureServe({ file, events, connections: Number(opt('--connections', 4)), fsync: opt('--fsync', 'always'), pipeline: opt('--pipeline') });
+    const r = await measureServe({ file, events, connections: Number(opt('--connections', 4)), fsync: opt('--fsync', 'always'), pipeline: opt('--pipeline'), nodeOptions: opt('--node-options') });
     console.log(JSON.stringify({ events, ...r, seconds: +r.seconds.toFixed(2), eventsPerSec: Math.round(r.eventsPerSec), peakRssMiB: r.rssKb ? +(r.rssKb / 1024).toFixed(1) : null }));
   } finally {
     if (generated) rmSync(generated, { force: true });

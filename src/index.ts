@@ -2,12 +2,30 @@
  * jizo-intake: decode, normalize to ECS and describe the EVE events of Jizo NDR
  * sensors. Importing this module has no side effects.
  */
-export { normalize, getProfile } from './normalize/index.js';
+import { addDescription } from './describe/index.js';
+import { normalizeLine } from './normalize/index.js';
+import type { NormalizeOptions, NormalizeResult } from './normalize/types.js';
+
+export { getProfile } from './normalize/index.js';
+
+/**
+ * Normalizes one raw line (bare EVE JSON, syslog line carrying it, or an
+ * intake envelope `{"message": ...}`) to an ECS document, with a one-sentence
+ * description when `options.describe` is set.
+ *
+ * Never throws on any input string: a line that cannot be used is returned as
+ * a rejection `{ ok: false, reason, message }`. Only an unknown profile name in
+ * `options` throws (a programming error, not bad input).
+ */
+export function normalize(raw: string, options: NormalizeOptions = {}): NormalizeResult {
+  return normalizeLine(raw, options, addDescription);
+}
 export type {
   JizoDocument,
   NormalizeOptions,
   NormalizeResult,
   Normalized,
+  ObserverOptions,
   ProfileName,
   EcsEventFields,
   EcsFieldSet,

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { normalize } from '../src/normalize/index.js';
+import { normalize } from '../src/index.js';
 import { corpusLines } from './helpers/corpus.js';
 import { CORPUS } from './helpers/paths.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { describeLine } from '../src/describe/line.js';
-import { normalize } from '../src/normalize/index.js';
+import { normalize } from '../src/index.js';
 import { diffDocuments } from '../src/testing/intake-test.js';
 import { validateDocument } from '../src/schema/validate.js';
 import { ROOT, SHARED } from './helpers/documents.js';

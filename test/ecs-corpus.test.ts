@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ipaddr from 'ipaddr.js';
 import { decode } from '../src/decode/index.js';
-import { normalize } from '../src/normalize/index.js';
+import { normalize } from '../src/index.js';
 import { toJson } from '../src/serialize.js';
 import { corpusLines } from './helpers/corpus.js';
 

@@ -2,7 +2,7 @@
 import { READ_BY_MAP_COMMON, readByMapCommon } from '../src/normalize/ecs/common.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalize } from '../src/normalize/index.js';
+import { normalize } from '../src/index.js';
 import { toJson } from '../src/serialize.js';
 import { mac } from '../src/normalize/ecs/build.js';
 import { cveId } from '../src/normalize/ecs/alert.js';
@@ -161,11 +161,12 @@ test('app_proto: failed omitted (kept as jizo.app_proto.name), ftp-data is ftp, 
   assert.equal(ecs(ev('krb5', { krb5: { cname: 'a' } })).doc.network.protocol, 'krb5');
 });
 
-test('event.original is the payload, unless keepOriginal is false', () => {
+test('event.original: off by default, the payload with keepOriginal', () => {
   const line = JSON.stringify(ev('flow', {}));
-  assert.equal(ecs(line).doc.event.original, line);
+  assert.equal(ecs(line).doc.event.original, undefined);
   assert.equal(ecs(line, { keepOriginal: false }).doc.event.original, undefined);
-  const wrapped = ecs(JSON.stringify({ message: line })).doc;
+  assert.equal(ecs(line, { keepOriginal: true }).doc.event.original, line);
+  const wrapped = ecs(JSON.stringify({ message: line }), { keepOriginal: true }).doc;
   assert.equal(wrapped.event.original, line);
 });
 

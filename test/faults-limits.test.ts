@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { request as httpsRequest } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
 import { describe, it } from 'node:test';
 import { generate } from 'selfsigned';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,8 @@ import { HttpSource, httpSourceSchema } from '../src/sources/http/index.js';
 import { SyslogSource, syslogSourceSchema } from '../src/sources/syslog/index.js';
 import { RecordingIngest, testDeps } from './helpers/conformance.js';
 import { rawText } from '../src/pipeline/types.js';
-import { endpoint, httpRequest, tcpSend } from './helpers/net.js';
+import { endpoint, httpRequest, tcpSend, tlsSend } from './helpers/net.js';
+import { makeTestCert } from './helpers/tls-cert.js';
 import { until } from './helpers/ingest.js';
 
 const dns = '<14>1 2024-05-01T10:00:00Z h jizo - - - {"timestamp":"2024-05-01T10:00:00Z","event_type":"dns"}';
@@ -83,20 +85,85 @@ describe('faults: limits', () => {
     }
   });
 
-  it('syslog: past max_connections a new connection is closed at once and counted; room comes back', async () => {
+  it('syslog: with every slot held by quiet connections, a new sender takes the least recently active one and is delivered', async () => {
     const { s, ingest, port } = await syslog({ max_connections: 3 });
     try {
-      const held = await Promise.all([open(port), open(port), open(port)]);
+      const held = [await open(port), await open(port), await open(port)];
+      const firstClosed = closed(held[0]!);
       await until(() => s.health().detail === '3 connections', 3000, 'three connections');
-      const extra = await open(port);
-      const r = await closed(extra);
-      assert.ok(r.ms < 2000);
-      assert.equal(s.counters.errors, 1);
-      held[0]!.destroy();
-      await until(() => s.health().detail === '2 connections', 3000, 'a slot freed');
+      // Quiet for longer than EVICT_QUIET_MS (1 s): the slots are idle, not busy.
+      await new Promise((r) => setTimeout(r, 1100));
       await tcpSend(port, dns + '\n');
       await ingest.waitFor(1);
+      assert.deepEqual(ingest.raws, [dns]);
+      await firstClosed; // the oldest held connection made room
+      assert.deepEqual(s.connections, { refused: 0, evicted: 1, timedOut: 0 });
       for (const h of held) h.destroy();
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('syslog: with every slot busy, a new connection is reset at accept (the sender gets an error) and counted', async () => {
+    const { s, ingest, port } = await syslog({ max_connections: 2 });
+    try {
+      const held = [await open(port), await open(port)];
+      for (const h of held) h.write(dns + '\n');
+      await ingest.waitFor(2);
+      const extra = connect({ host: '127.0.0.1', port });
+      const error = await new Promise<NodeJS.ErrnoException | undefined>((r) => {
+        extra.once('error', r).once('close', () => r(undefined));
+        extra.write(dns + '\n');
+      });
+      assert.equal(error?.code, 'ECONNRESET');
+      assert.deepEqual(s.connections, { refused: 1, evicted: 0, timedOut: 0 });
+      assert.equal(ingest.events.length, 2);
+      for (const h of held) h.destroy();
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('syslog TLS: a slot is taken at TCP accept; a busy listener resets a new sender, a quiet one gives its slot to it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jizo-tls-slots-'));
+    const cert = await makeTestCert(dir);
+    const ingest = new RecordingIngest();
+    const s = new SyslogSource('syslog', syslogSourceSchema.parse({ port: 0, protocols: ['tcp'], max_connections: 1, tls: { cert_file: cert.certFile, key_file: cert.keyFile } }), testDeps());
+    await s.start(ingest);
+    try {
+      const port = endpoint(s, 'tls').port;
+      const ca = cert.cert.toString();
+      const held = tlsConnect({ host: '127.0.0.1', port, ca, servername: 'localhost' });
+      await new Promise<void>((r, j) => held.once('secureConnect', () => r()).once('error', j));
+      held.on('error', () => undefined);
+      held.write(dns + '\n');
+      await ingest.waitFor(1);
+      // Busy (a message within the last second): the new TLS sender fails.
+      await assert.rejects(tlsSend(port, ca, dns + '\n'));
+      assert.equal(s.connections?.refused, 1);
+      // Quiet: the new sender takes the slot and is delivered.
+      await new Promise((r) => setTimeout(r, 1100));
+      await tlsSend(port, ca, dns + '\n');
+      await ingest.waitFor(2);
+      assert.equal(s.connections?.evicted, 1);
+      held.destroy();
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('syslog: a 1 byte trickle that never completes a message is closed after idle_timeout', async () => {
+    const { s, port } = await syslog({ idle_timeout: '500ms' });
+    try {
+      const sock = await open(port);
+      const done = closed(sock);
+      sock.write('<14>1 2024-05-01T10:00:00Z h app - - - {"x":"');
+      const trickle = setInterval(() => !sock.destroyed && sock.write('y'), 50);
+      const { ms } = await Promise.race([done, new Promise<{ ms: number }>((r) => setTimeout(() => r({ ms: -1 }), 3000))]);
+      clearInterval(trickle);
+      sock.destroy();
+      assert.ok(ms >= 400, `closed after ${ms} ms (-1: still open after 3 s)`);
+      assert.equal(s.connections?.timedOut, 1);
     } finally {
       await s.stop();
     }
@@ -137,17 +204,22 @@ describe('faults: limits', () => {
     }
   });
 
-  it('http: past max_connections a new connection is closed at once and counted', async () => {
-    const { s } = await http({ max_connections: 2 });
+  it('http: past max_connections the least recently active idle connection is closed to make room, and counted', async () => {
+    const { s, ingest } = await http({ max_connections: 2 });
     try {
       const port = endpoint(s, 'http').port;
-      const held = await Promise.all([open(port), open(port)]);
-      await new Promise((r) => setTimeout(r, 50));
-      const r = await closed(await open(port));
-      assert.ok(r.ms < 2000);
-      assert.equal(r.data, '');
-      assert.equal(s.counters.errors, 1);
-      for (const h of held) h.destroy();
+      const first = await open(port);
+      const firstClosed = closed(first);
+      const second = await open(port);
+      await until(() => s.health().detail === '2 connections', 2000, 'two connections');
+      const r = await httpRequest(port, { body: dns });
+      assert.equal(r.status, 202, 'the new sender is served');
+      const { ms } = await firstClosed;
+      assert.ok(ms < 2000);
+      assert.equal(s.connections.evicted, 1);
+      assert.equal(second.destroyed, false, 'the more recent idle connection is kept');
+      assert.deepEqual(ingest.raws, [dns]);
+      second.destroy();
     } finally {
       await s.stop();
     }

@@ -47,7 +47,7 @@ describe('faults: crash into a real OpenSearch', () => {
       }),
     );
     const random = rng(20261204);
-    let duplicates = 0;
+    let duplicates: number;
     const kills = 3;
     for (let run = 0; ; run++) {
       const child = spawn(process.execPath, [CLI, 'serve', '-c', config, '--exit-on-eof'], { stdio: ['ignore', 'ignore', 'pipe'] });

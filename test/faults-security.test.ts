@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import type * as Crypto from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -48,7 +49,7 @@ function adminPort(service: Service): number {
 
 describe('faults: security', () => {
   it('bearer token: timingSafeEqual on every path (missing, short, long, right), no early exit on length', () => {
-    const crypto = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+    const crypto = createRequire(import.meta.url)('node:crypto') as typeof Crypto;
     const real = crypto.timingSafeEqual;
     const calls: number[] = [];
     crypto.timingSafeEqual = (a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { findTestFiles, runIntakeTest } from '../src/testing/intake-test.js';
-import { normalize } from '../src/normalize/index.js';
+import { normalize } from '../src/index.js';
 import { toJson } from '../src/serialize.js';
 import { parseJson } from '../src/eve/json.js';
 import { GOLDEN, SEED } from './helpers/paths.js';

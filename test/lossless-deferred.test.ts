@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decode } from '../src/decode/index.js';
-import { normalize, getProfile } from '../src/normalize/index.js';
+import { normalize, getProfile } from '../src/index.js';
 import type { ProfileName } from '../src/normalize/types.js';
 import { toJson, resultToJson } from '../src/serialize.js';
 import { corpusLines } from './helpers/corpus.js';

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalize } from '../src/normalize/index.js';
+import { normalize } from '../src/index.js';
 import { loadNormalizer } from '../src/normalize/load.js';
+import { loadDescriptionAdder } from '../src/pipeline/batch.js';
 import { corpusLines } from './helpers/corpus.js';
 import type { Normalized } from '../src/normalize/types.js';
 import { toJson } from '../src/serialize.js';
@@ -81,6 +82,11 @@ test('input keys such as __proto__ and constructor do not touch any prototype', 
   assert.equal(r.document.event?.start, undefined);
 });
 
+test('descriptions asked for without the describe module passed in are a clear error, not a silent omission', async () => {
+  const loaded = await loadNormalizer({ describe: true });
+  assert.throws(() => loaded('{"timestamp":"2024-01-01T00:00:00Z","event_type":"flow"}', { describe: true }), /needs the description adder/);
+});
+
 test('an unknown profile is a clear error', () => {
   assert.throws(() => normalize('{}', { profile: 'nope' as never }), /unknown profile "nope"/);
 });
@@ -90,7 +96,7 @@ test('loadNormalizer (the CLI and worker path) gives what normalize() gives, for
   for (const profile of ['sekoia', 'ecs'] as const) {
     for (const describe of [false, true]) {
       const options = { profile, describe, receivedAt: '2026-01-01T00:00:00.000Z' };
-      const loaded = await loadNormalizer(options);
+      const loaded = await loadNormalizer(options, loadDescriptionAdder);
       let documents = 0;
       for (const line of lines) {
         const a = loaded(line, options);

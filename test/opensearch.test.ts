@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ipaddr from 'ipaddr.js';
-import { normalize } from '../src/normalize/index.js';
+import { normalize } from '../src/index.js';
 import type { ProfileName } from '../src/normalize/types.js';
 import type { OutputEvent } from '../src/pipeline/types.js';
 import { toJson } from '../src/serialize.js';

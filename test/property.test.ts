@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { normalize } from '../src/normalize/index.js';
+import { normalize } from '../src/index.js';
 import { REJECT_REASONS } from '../src/decode/index.js';
 import { toJson } from '../src/serialize.js';
 import { parseJson } from '../src/eve/json.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig, validateConfig } from '../src/serve/config.js';
 import { defaultRegistry } from '../src/serve/registry.js';
-import { parseDuration, parseSize } from '../src/serve/schema-helpers.js';
+import { parseDuration, parseSize } from '../src/config/values.js';
 
 const registry = defaultRegistry();
 

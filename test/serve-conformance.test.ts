@@ -11,7 +11,7 @@ import { makeTestCert } from './helpers/tls-cert.js';
 import { syslogSourceFactory } from '../src/sources/syslog/index.js';
 import { httpSourceFactory } from '../src/sources/http/index.js';
 import { StdinSource, stdinSourceFactory } from '../src/sources/stdin/index.js';
-import { FileSink, fileSinkFactory } from '../src/sinks/file/index.js';
+import { fileSinkFactory, type FileSink } from '../src/sinks/file/index.js';
 import { StdoutSink, stdoutSinkFactory } from '../src/sinks/stdout/index.js';
 import type { Sink } from '../src/pipeline/types.js';
 

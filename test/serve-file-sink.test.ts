@@ -115,4 +115,31 @@ describe('file sink', () => {
     assert.equal(s.health().ok, false);
     assert.match(s.health().detail ?? '', /jizo-not-a-dir/);
   });
+  it('cuts a torn last line (a crash mid-append) before appending, so no line is glued to it', async () => {
+    const { s, dir } = sink({});
+    const path = join(dir, 'events.ndjson');
+    // Two complete lines, then the first 20 bytes of a line (longer than one read step below it: 70 KiB).
+    const whole = outputEvents(2, 'old').map((e) => e.json + '\n').join('');
+    writeFileSync(path, whole + 'x'.repeat(70 * 1024) + '{"@timestamp":"2024-');
+    await s.start();
+    const fresh = outputEvents(2, 'new');
+    await s.write(fresh);
+    await s.stop();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    assert.equal(lines.pop(), '', 'the file ends with a newline');
+    assert.deepEqual(lines, [...whole.split('\n').filter(Boolean), ...fresh.map((e) => e.json)]);
+  });
+
+  it('cuts a file holding no newline at all to empty, and leaves a clean file as it is', async () => {
+    const { s, dir } = sink({});
+    const path = join(dir, 'events.ndjson');
+    writeFileSync(path, '{"cut":');
+    await s.start();
+    await s.stop();
+    assert.equal(readFileSync(path, 'utf8'), '');
+    writeFileSync(path, '{"a":1}\n');
+    await s.start();
+    await s.stop();
+    assert.equal(readFileSync(path, 'utf8'), '{"a":1}\n');
+  });
 });

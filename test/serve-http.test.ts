@@ -1,24 +1,18 @@
 /** HTTP source: formats, bearer auth, 413, 503 on saturation, 202 only once durable. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HttpSource, httpSourceSchema } from '../src/sources/http/index.js';
-import { RecordingIngest, testDeps } from './helpers/conformance.js';
+import { RecordingIngest } from './helpers/conformance.js';
+import { startHttpSource } from './helpers/http-source.js';
 import { memoryPipeline } from './helpers/memory-sink.js';
-import { endpoint, httpRequest } from './helpers/net.js';
-import type { Ingest } from '../src/pipeline/types.js';
+import { httpRequest } from './helpers/net.js';
 
-async function started(config: Record<string, unknown>, ingest: Ingest = new RecordingIngest()) {
-  const s = new HttpSource('http', httpSourceSchema.parse({ port: 0, ...config }), testDeps());
-  await s.start(ingest);
-  return { s, port: endpoint(s, 'http').port };
-}
 
 const dns = (i: number) => `{"timestamp":"2024-05-01T10:00:00.00000${i}+0000","event_type":"dns","src_ip":"192.0.2.${i}"}`;
 
 describe('http source', () => {
   it('takes NDJSON, a JSON array of events and a JSON array of strings', async () => {
     const ingest = new RecordingIngest();
-    const { s, port } = await started({}, ingest);
+    const { s, port } = await startHttpSource({}, ingest);
     try {
       assert.equal((await httpRequest(port, { body: `${dns(1)}\n${dns(2)}\n` })).status, 202);
       assert.equal((await httpRequest(port, { body: `[${dns(3)}, {"timestamp":"2024-05-01T10:00:00Z","event_type":"flow","flow_id":18446744073709551615,"__proto__":{"x":1}}]` })).status, 202);
@@ -39,7 +33,7 @@ describe('http source', () => {
 
   it('requires the bearer token when configured, and never echoes it', async () => {
     const ingest = new RecordingIngest();
-    const { s, port } = await started({ token: 'correct-horse' }, ingest);
+    const { s, port } = await startHttpSource({ token: 'correct-horse' }, ingest);
     try {
       const none = await httpRequest(port, { body: dns(1) });
       assert.equal(none.status, 401);
@@ -58,7 +52,7 @@ describe('http source', () => {
 
   it('reads the token from token_env', async () => {
     process.env.JIZO_TEST_TOKEN = 'from-env';
-    const { s, port } = await started({ token_env: 'JIZO_TEST_TOKEN' });
+    const { s, port } = await startHttpSource({ token_env: 'JIZO_TEST_TOKEN' });
     try {
       assert.equal((await httpRequest(port, { body: dns(1), headers: { authorization: 'Bearer from-env' } })).status, 202);
       assert.equal((await httpRequest(port, { body: dns(1) })).status, 401);
@@ -70,7 +64,7 @@ describe('http source', () => {
 
   it('answers 413 beyond max_body_bytes, by Content-Length or while streaming, and takes nothing', async () => {
     const ingest = new RecordingIngest();
-    const { s, port } = await started({ max_body_bytes: 1000 }, ingest);
+    const { s, port } = await startHttpSource({ max_body_bytes: 1000 }, ingest);
     try {
       const declared = await httpRequest(port, { body: 'a'.repeat(5000) });
       assert.equal(declared.status, 413);
@@ -87,7 +81,7 @@ describe('http source', () => {
   it('answers 503 with Retry-After when the pipeline is saturated', async () => {
     const ingest = new RecordingIngest();
     ingest.saturated = true;
-    const { s, port } = await started({}, ingest);
+    const { s, port } = await startHttpSource({}, ingest);
     try {
       const r = await httpRequest(port, { body: dns(1) });
       assert.equal(r.status, 503);
@@ -102,7 +96,7 @@ describe('http source', () => {
   it('answers 202 only once the events are durable', async () => {
     const ingest = new RecordingIngest();
     ingest.hold = true;
-    const { s, port } = await started({}, ingest);
+    const { s, port } = await startHttpSource({}, ingest);
     try {
       let answered = false;
       const pending = httpRequest(port, { body: dns(1) }).then((r) => ((answered = true), r));
@@ -119,7 +113,7 @@ describe('http source', () => {
   it('202 carries the counts from a real pipeline (normalized, rejected, blank)', async () => {
     const { pipeline: p, out: sink, dead: dl } = memoryPipeline();
 
-    const { s, port } = await started({}, p);
+    const { s, port } = await startHttpSource({}, p);
     try {
       const r = await httpRequest(port, { body: `${dns(1)}\n\nnot json\n${dns(2)}\n` });
       assert.equal(r.status, 202);

@@ -7,6 +7,7 @@ import { SyslogSource, syslogSourceSchema } from '../src/sources/syslog/index.js
 import { RecordingIngest, testDeps } from './helpers/conformance.js';
 import { rawText } from '../src/pipeline/types.js';
 import { endpoint, tcpSend, udpSend } from './helpers/net.js';
+import { until } from './helpers/ingest.js';
 
 function frame(chunks: Buffer[], max = 1000) {
   const out: string[] = [];
@@ -184,6 +185,27 @@ describe('syslog source', () => {
     } finally {
       await s.stop();
     }
+  });
+
+  it('TCP: on stop, reads what open connections already sent (held back by backpressure) before closing', async () => {
+    const ingest = new RecordingIngest();
+    ingest.saturated = true;
+    const { s } = await started({ port: 0, protocols: ['tcp'], drain_timeout: '5s' }, ingest);
+    const sock = connect({ host: '127.0.0.1', port: endpoint(s, 'tcp').port });
+    await new Promise((r) => sock.once('connect', r));
+    sock.on('error', () => undefined);
+    const line = '<14>1 2024-05-01T10:00:00Z h app - - - ' + 'z'.repeat(200) + '\n';
+    const lines = 2000;
+    for (let i = 0; i < lines; i++) sock.write(line);
+    // Everything is handed to the kernel (none left in the sender's buffer), none read yet.
+    await until(() => sock.writableLength === 0, 5000, 'the sender to hand everything over');
+    assert.equal(ingest.events.length, 0);
+    const stopped = s.stop();
+    // The pipeline keeps running while sources stop: room comes back.
+    setTimeout(() => ingest.unsaturate(), 100);
+    await stopped;
+    assert.equal(ingest.events.length, lines);
+    sock.destroy();
   });
 
   it('UDP: counts datagrams dropped when the pipeline is saturated', async () => {

@@ -28,6 +28,11 @@ function positiveInt(v: string): number {
   return n;
 }
 
+function nonEmpty(v: string): string {
+  if (v.trim() === '') throw new InvalidArgumentError('expected a non-empty name');
+  return v;
+}
+
 function receivedAtArg(v: string): string {
   const utc = toUtc(v);
   if (utc === undefined) throw new InvalidArgumentError('expected an RFC 3339 date-time, e.g. 2024-06-27T12:00:00Z');
@@ -58,6 +63,9 @@ program
   .option('--no-progress', 'never show a progress bar')
   .option('-q, --quiet', 'no summary line')
   .option('--describe', 'add a one-sentence description of each event as jizo.description')
+  .option('--keep-original', 'ecs profile: keep the raw event in event.original')
+  .option('--observer-vendor <name>', 'ecs profile: observer.vendor (default: Sesame IT)', nonEmpty)
+  .option('--observer-product <name>', 'ecs profile: observer.product (default: Jizo)', nonEmpty)
   .action(async (files: string[], opts) => {
     process.exitCode = await (await import('./normalize.js')).runNormalize(files, opts);
   });

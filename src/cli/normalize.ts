@@ -31,6 +31,11 @@ export interface NormalizeCliOptions {
   workers?: number;
   /** Time of reception for events without a valid timestamp (RFC 3339). */
   receivedAt?: string;
+  /** `ecs` profile: keep the raw payload in event.original. */
+  keepOriginal?: boolean;
+  /** `ecs` profile: observer.vendor / observer.product. */
+  observerVendor?: string;
+  observerProduct?: string;
 }
 
 /**
@@ -103,6 +108,8 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
         pretty: opts.pretty,
         describe: opts.describe,
         receivedAt: opts.receivedAt,
+        keepOriginal: opts.keepOriginal,
+        observer: { vendor: opts.observerVendor, product: opts.observerProduct },
         input,
         onDocument: (json) => out.writeLine(json),
         onRejection,

@@ -56,12 +56,12 @@ export interface DecodeOptions {
 
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 
-export function reject(reason: RejectReason, message: string): Rejection {
+function reject(reason: RejectReason, message: string): Rejection {
   return { ok: false, reason, message };
 }
 
 /** Removes one trailing line terminator (LF, CRLF or CR). */
-export function stripTerminator(raw: string): string {
+function stripTerminator(raw: string): string {
   let end = raw.length;
   if (end > 0 && raw.charCodeAt(end - 1) === 10) end--;
   if (end > 0 && raw.charCodeAt(end - 1) === 13) end--;

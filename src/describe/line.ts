@@ -1,6 +1,6 @@
 /** Describing one input line: a normalized document (NDJSON), or a raw event to normalize first. */
 import { isObject, parseJson } from '../eve/json.js';
-import { normalize } from '../normalize/index.js';
+import { normalizeLine } from '../normalize/index.js';
 import type { ProfileName } from '../normalize/types.js';
 import type { RejectReason } from '../decode/index.js';
 import type { Description } from './engine.js';
@@ -29,7 +29,7 @@ export type DescribedLine =
 /** Describes one line; never throws on any input string. */
 export function describeLine(text: string, options: DescribeLineOptions = {}): DescribedLine {
   if (options.raw === true) {
-    const r = normalize(text, { profile: options.profile ?? 'sekoia' });
+    const r = normalizeLine(text, { profile: options.profile ?? 'sekoia' });
     return r.ok ? { ok: true, description: describe(r.document) } : { ok: false, reason: r.reason, message: r.message };
   }
   let value;
@@ -54,6 +54,6 @@ export function describeLine(text: string, options: DescribeLineOptions = {}): D
 
 /** The description of `text` as a raw event, or undefined when it is none. */
 function describeRaw(text: string, options: DescribeLineOptions): DescribedLine | undefined {
-  const r = normalize(text, { profile: options.profile ?? 'sekoia' });
+  const r = normalizeLine(text, { profile: options.profile ?? 'sekoia' });
   return r.ok ? { ok: true, description: describe(r.document), raw: true } : undefined;
 }

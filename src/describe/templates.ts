@@ -308,14 +308,15 @@ export const DESCRIPTION_TEMPLATES: readonly DescriptionTemplate[] = [
     id: 'network',
     eventTypes: ['any'],
     when: [],
-    text: `Traffic${OVER} from ${SRC}[ to ${DST}].`,
+    // jizo.event_type (ecs profile) names what kind of record it was: frame, stream_tcp, packet ...
+    text: `Traffic${OVER} from ${SRC}[ to ${DST}][ (EVE {jizo.event_type} event)].`,
     relationships: [CONNECTED],
   },
   {
     id: 'generic',
     eventTypes: ['any'],
     when: [],
-    text: 'Sensor event[ of {observer.hostname}][ on interface {observer.ingress.interface.name}][ at {@timestamp}].',
+    text: 'Sensor event[ ({jizo.event_type})][ of {observer.hostname}][ on interface {observer.ingress.interface.name}][ at {@timestamp}].',
   },
 ];
 

@@ -1,4 +1,4 @@
-/** Exponential backoff with jitter, shared by the sinks that retry. */
+/** Exponential backoff with jitter, abortable: the one used by every component that retries. */
 export interface BackoffOptions {
   /** First delay in ms. */
   initialMs: number;
@@ -16,18 +16,23 @@ export function backoffDelay(attempt: number, o: BackoffOptions): number {
   return exp / 2 + Math.random() * (exp / 2);
 }
 
-/** Sleeps `ms`, or less when `signal` aborts (then rejects). */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/**
+ * Sleeps `ms`, or less when `signal` aborts (shutdown must not wait out a long
+ * delay): then rejects with the abort's reason when it is an error of its own,
+ * else with "stopping".
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  const reason = () => (signal!.reason instanceof Error && signal!.reason.name !== 'AbortError' ? signal!.reason : new Error('stopping'));
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new Error('stopping'));
+    if (signal?.aborted) return reject(reason());
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new Error('stopping'));
+      reject(reason());
     };
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

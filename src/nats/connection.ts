@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { path } from '../serve/schema-helpers.js';
+import { path } from '../config/values.js';
+import type * as Nats from 'nats';
 import type { ConnectionOptions, NatsConnection } from 'nats';
 import { backoffDelay, sleep } from '../io/backoff.js';
 import { importOptional } from '../io/optional-package.js';
 import { hideUserInfo } from '../io/redact.js';
 
 /** The NATS client: an optional peer dependency, loaded when a NATS source or sink starts. */
-export type NatsModule = typeof import('nats');
+export type NatsModule = typeof Nats;
 
 /** Loads the NATS client for `user` (e.g. 'the nats sink "out"'); names the package to install when it is missing. */
 export function loadNats(user: string): Promise<NatsModule> {
@@ -39,8 +40,8 @@ export const natsConnectionSchema = {
   connection_name: z.string().optional(),
 };
 
-const connectionObject = z.object(natsConnectionSchema);
-export type NatsConnectionConfig = z.output<typeof connectionObject>;
+// a type, from the schema the sources and sinks spread into theirs
+export type NatsConnectionConfig = z.output<z.ZodObject<typeof natsConnectionSchema>>;
 
 /** The servers, each followed by `what` (what is read or written there), for the startup summary. */
 export function natsEndpoints(c: NatsConnectionConfig, what: string): string[] {
@@ -94,7 +95,7 @@ export async function connectUntil(
       }
       return nc;
     } catch (e) {
-      if (signal.aborted) throw new Error('stopping');
+      if (signal.aborted) throw new Error('stopping', { cause: e });
       onError(e as Error);
       await sleep(backoffDelay(attempt, { initialMs: 500, maxMs: 30000 }), signal);
     }

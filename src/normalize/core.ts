@@ -6,11 +6,15 @@
 import { decodeLine } from '../decode/index.js';
 import type { Context, JizoDocument, NormalizeOptions, NormalizeResult, Profile } from './types.js';
 
-/** Adds jizo.description to a document (the describe module, loaded when asked for). */
-export type Describer = (doc: JizoDocument) => void;
+/**
+ * Adds `jizo.description` to a document. The describe module sits above this
+ * one (it reads normalized documents): callers that want descriptions pass
+ * its `addDescription` in.
+ */
+export type DescriptionAdder = (doc: JizoDocument) => void;
 
-/** {@link normalize} with the profile (and the describer, when descriptions are asked for) given. */
-export function normalizeWith(profile: Profile, raw: string, options: NormalizeOptions, describe?: Describer): NormalizeResult {
+/** {@link normalize} with the profile (and the description adder, when descriptions are asked for) given. */
+export function normalizeWith(profile: Profile, raw: string, options: NormalizeOptions, describe?: DescriptionAdder): NormalizeResult {
   const checks = profile.readsUnsafeInteger;
   let decoded = decodeLine(raw, options, checks === undefined ? 'scan' : 'fast');
   if (!decoded.ok) return decoded;
@@ -18,6 +22,9 @@ export function normalizeWith(profile: Profile, raw: string, options: NormalizeO
     // A value the profile reads was rounded by JSON.parse: parse again, keeping every digit.
     decoded = decodeLine(raw, options, 'lossless');
     if (!decoded.ok) return decoded;
+  }
+  if (options.describe === true && describe === undefined) {
+    throw new TypeError('describe: true needs the description adder (addDescription of the describe module)');
   }
   const ctx: Context = { decoded, options, warnings: [] };
   try {

@@ -1,7 +1,6 @@
-import { addDescription } from '../describe/index.js';
 import { ecsProfile } from './ecs/index.js';
 import { sekoiaProfile } from './sekoia.js';
-import { normalizeWith } from './core.js';
+import { normalizeWith, type DescriptionAdder } from './core.js';
 import { checkProfileName } from './load.js';
 import type { NormalizeOptions, NormalizeResult, Profile, ProfileName } from './types.js';
 
@@ -17,13 +16,10 @@ export function getProfile(name: ProfileName): Profile {
 }
 
 /**
- * Normalizes one raw line (bare EVE JSON, syslog line carrying it, or an
- * intake envelope `{"message": ...}`) to an ECS document.
- *
- * Never throws on any input string: a line that cannot be used is returned as
- * a rejection `{ ok: false, reason, message }`. Only an unknown profile name in
- * `options` throws (a programming error, not bad input).
+ * Normalizes one raw line with every profile at hand. `options.describe`
+ * needs `addDescription` (the library's `normalize` passes it; see
+ * src/index.ts). Never throws on any input string.
  */
-export function normalize(raw: string, options: NormalizeOptions = {}): NormalizeResult {
+export function normalizeLine(raw: string, options: NormalizeOptions = {}, addDescription?: DescriptionAdder): NormalizeResult {
   return normalizeWith(getProfile(options.profile ?? 'sekoia'), raw, options, options.describe === true ? addDescription : undefined);
 }

@@ -1,10 +1,11 @@
 /**
- * Profiles loaded on demand. `normalize()` (./index.ts) holds every profile;
- * the batch pipeline and its worker threads load only the one they run (and
- * the describe module only when descriptions are asked for): fewer modules to
- * load at start, which every `normalize` run and every worker pays.
+ * Profiles loaded on demand. `normalizeLine()` (./index.ts) holds every
+ * profile; the batch pipeline and its worker threads load only the one they
+ * run (and the describe module only when descriptions are asked for, through
+ * the loader they pass): fewer modules to load at start, which every
+ * `normalize` run and every worker pays.
  */
-import { normalizeWith, type Describer } from './core.js';
+import { normalizeWith, type DescriptionAdder } from './core.js';
 import { PROFILES, type NormalizeOptions, type NormalizeResult, type Profile, type ProfileName } from './types.js';
 
 const loaders: Record<ProfileName, () => Promise<Profile>> = {
@@ -22,11 +23,15 @@ export function checkProfileName(name: string): asserts name is ProfileName {
 /** normalize() with its profile loaded. */
 export type LineNormalizer = (raw: string, options: NormalizeOptions) => NormalizeResult;
 
-/** normalize(raw, options) with the profile of `options` (default sekoia) loaded first. */
-export async function loadNormalizer(options: NormalizeOptions): Promise<LineNormalizer> {
+/**
+ * normalize(raw, options) with the profile of `options` (default sekoia)
+ * loaded first, and, when `options.describe` is set, the description adder
+ * that `loadDescriptionAdder` gives.
+ */
+export async function loadNormalizer(options: NormalizeOptions, loadDescriptionAdder?: () => Promise<DescriptionAdder>): Promise<LineNormalizer> {
   const name = options.profile ?? 'sekoia';
   checkProfileName(name);
   const profile = await loaders[name]();
-  const describe: Describer | undefined = options.describe === true ? (await import('../describe/index.js')).addDescription : undefined;
+  const describe = options.describe === true && loadDescriptionAdder !== undefined ? await loadDescriptionAdder() : undefined;
   return (raw, opts) => normalizeWith(profile, raw, opts, describe);
 }

@@ -59,10 +59,22 @@ export interface NormalizeOptions {
    * no valid `timestamp`. Default: now.
    */
   receivedAt?: string;
-  /** `ecs` profile: keep the raw payload in `event.original` (default true). */
+  /**
+   * `ecs` profile: keep the raw payload in `event.original` (default false:
+   * every EVE value is mapped, so the copy only doubles the document; Elastic's
+   * Suricata integration keeps it only with `preserve_original_event`).
+   */
   keepOriginal?: boolean;
+  /** `ecs` profile: `observer.vendor` / `observer.product` (default Sesame IT / Jizo). */
+  observer?: ObserverOptions;
   /** Add a one-sentence description under the custom field `jizo.description` (default false). */
   describe?: boolean;
+}
+
+/** Who the sensor is, for `observer.*`: the same intake then serves any Suricata. */
+export interface ObserverOptions {
+  vendor?: string;
+  product?: string;
 }
 
 export interface Normalized {

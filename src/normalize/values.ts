@@ -20,17 +20,6 @@ export function long(v: JsonValue | undefined): number | bigint | undefined {
   return undefined;
 }
 
-/** A number (integer or not); numeric strings are accepted. */
-export function num(v: JsonValue | undefined): number | bigint | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'bigint') return v;
-  if (typeof v === 'string' && v.trim() !== '') {
-    const n = Number(v);
-    return Number.isFinite(n) ? n : undefined;
-  }
-  return undefined;
-}
-
 /** An ECS `keyword`: strings as they are, numbers and booleans as their text. */
 export function keyword(v: JsonValue | undefined): string | undefined {
   switch (typeof v) {
@@ -115,11 +104,6 @@ export function obj(o: JsonObject | undefined, key: string): JsonObject | undefi
 /** The first element of an array value, or the value itself when scalar. */
 export function first(v: JsonValue | undefined): JsonValue | undefined {
   return Array.isArray(v) ? v[0] : v;
-}
-
-/** Pushes `v` into `list` unless already there (lists stay small: linear scan). */
-export function addUnique<T>(list: T[], v: T | undefined): void {
-  if (v !== undefined && !list.includes(v)) list.push(v);
 }
 
 /** Sets `o[k] = v` only when v is defined. */

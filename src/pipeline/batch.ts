@@ -6,6 +6,7 @@ import type { RejectReason } from '../decode/index.js';
 import { EXCERPT_CHARS, LineSplitter, isBlank, type LineSink } from '../io/lines.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { loadNormalizer, type LineNormalizer } from '../normalize/load.js';
+import type { DescriptionAdder } from '../normalize/core.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
 
@@ -124,6 +125,11 @@ export function lineHandler(
   };
 }
 
+/** The describe module's adder, loaded only by runs that ask for descriptions. */
+export async function loadDescriptionAdder(): Promise<DescriptionAdder> {
+  return (await import('../describe/index.js')).addDescription;
+}
+
 /** Normalizes every line of `input`, adding to `counters`. */
 export async function normalizeLines(
   input: AsyncIterable<Buffer | string>,
@@ -131,7 +137,7 @@ export async function normalizeLines(
   counters: BatchCounters = newCounters(),
 ): Promise<BatchCounters> {
   const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const normalize = await loadNormalizer(options);
+  const normalize = await loadNormalizer(options, loadDescriptionAdder);
   const splitter = new LineSplitter(max, lineHandler(options, { ...options, maxLineBytes: max }, counters, normalize));
   for await (const chunk of input) {
     counters.bytes += chunk.length;

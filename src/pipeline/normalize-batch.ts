@@ -3,7 +3,7 @@
  * sinks and dead letters for rejections, one outcome per event.
  */
 import { isBlank } from '../io/lines.js';
-import { normalize } from '../normalize/index.js';
+import { normalizeLine } from '../normalize/index.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
 import { eventId } from './event-id.js';
@@ -46,7 +46,7 @@ export function normalizeSegments(segments: Segment[], options: NormalizeOptions
         continue;
       }
       opts.receivedAt = ev.receivedAt;
-      const r = normalize(raw, opts);
+      const r = normalizeLine(raw, opts);
       if (r.ok) {
         c.normalized++;
         out.normalized++;

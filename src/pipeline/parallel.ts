@@ -15,7 +15,7 @@
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { LineSplitter } from '../io/lines.js';
-import { lineHandler, newCounters, type BatchCounters, type BatchOptions } from './batch.js';
+import { lineHandler, loadDescriptionAdder, newCounters, type BatchCounters, type BatchOptions } from './batch.js';
 import { loadNormalizer, type LineNormalizer } from '../normalize/load.js';
 import type { ChunkRequest, ChunkResult, WorkerSetup } from './parallel-protocol.js';
 import { normalizeChunk } from './chunk.js';
@@ -64,7 +64,7 @@ export async function normalizeLinesParallel(
   counters: BatchCounters = newCounters(),
 ): Promise<BatchCounters> {
   // The main thread normalizes nothing but may have to count a line it skips: same code as the workers.
-  const run = new ParallelRun(options, counters, await loadNormalizer(options));
+  const run = new ParallelRun(options, counters, await loadNormalizer(options, loadDescriptionAdder));
   try {
     for await (const chunk of input) {
       counters.bytes += chunk.length;

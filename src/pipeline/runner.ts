@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { Capacity } from './capacity.js';
 import { normalizeSegments, type Segment } from './normalize-batch.js';
-import { backoffDelay, sleep } from './retry.js';
+import { backoffDelay, sleep } from '../io/backoff.js';
 import { rawSize, type DeadLetter, type Ingest, type Origin, type OutputEvent, type RawEvent, type Sink, type Submission, type SubmissionCounts, type WriteResult } from './types.js';
 
 export interface PipelineOptions {
@@ -122,6 +122,16 @@ export class Pipeline implements Ingest {
     const bytes = rawBytes(events);
     if (!this.capacity.tryTake(events.length, bytes)) return undefined;
     return this.accept(events, origin, bytes);
+  }
+
+  get limits(): { maxEvents: number; maxBytes: number } {
+    return { maxEvents: this.capacity.maxEvents, maxBytes: this.capacity.maxBytes };
+  }
+
+  countBlank(n: number): void {
+    this.stats.received += n;
+    this.stats.blank += n;
+    this.stats.finished += n;
   }
 
   private accept(events: RawEvent[], origin: Origin, bytes: number): Submission {

@@ -6,6 +6,8 @@
  * answers an HTTP request) only once every sink has made it durable or it has
  * been written to the dead-letter output.
  */
+import type { Logger } from 'pino';
+import type { ZodType, ZodTypeDef } from 'zod';
 import type { RejectReason } from '../decode/index.js';
 
 /** Standard counters every component keeps (exported as Prometheus metrics). */
@@ -40,6 +42,16 @@ export interface Health {
   detail?: string;
 }
 
+/** Connections a connection-oriented source closed on its own initiative (metrics). */
+export interface ConnectionCounters {
+  /** Refused at accept time: every slot held by a connection with a request in progress. */
+  refused: number;
+  /** Closed to make room for a new connection: the least recently active idle one. */
+  evicted: number;
+  /** Closed because a request (HTTP) or a complete message (syslog) did not arrive in time. */
+  timedOut: number;
+}
+
 export interface Component {
   /** Instance name from the configuration (`syslog`, `es-main` ...). */
   readonly name: string;
@@ -49,6 +61,8 @@ export interface Component {
   health(): Health;
   /** Stops taking work and releases resources; resolves when done. */
   stop(): Promise<void>;
+  /** Connection-oriented sources: connections closed by the source (metrics). */
+  readonly connections?: ConnectionCounters;
   /** Where the component listens or writes (URLs, paths), for the startup summary; valid after start. */
   endpoints?(): string[];
   /** After stop() on a failed service start: removes what start() created and nothing used (an empty output file). */
@@ -180,6 +194,13 @@ export interface Ingest {
   submit(events: RawEvent[], origin: Origin): Promise<Submission>;
   /** Enqueues events only if there is room now; undefined when saturated (HTTP answers 503). */
   trySubmit(events: RawEvent[], origin: Origin): Submission | undefined;
+  /** The queue's bounds, for a source that cuts a large input into submissions (HTTP bodies). */
+  readonly limits?: { maxEvents: number; maxBytes: number };
+  /**
+   * Counts blank lines a source skipped instead of submitting them: they take
+   * no room in the queue but are still accounted for.
+   */
+  countBlank?(n: number): void;
 }
 
 export interface Source extends Component {
@@ -199,7 +220,7 @@ export interface Source extends Component {
 /** What the service hands to every component it creates. */
 export interface ComponentDeps {
   /** Structured JSON logger (pino), already bound to the component name. */
-  logger: import('pino').Logger;
+  logger: Logger;
   /** Directory for state (checkpoints) and default outputs. */
   dataDir: string;
 }
@@ -210,13 +231,13 @@ export interface ComponentDeps {
  */
 export interface SourceFactory<C = unknown> {
   type: string;
-  schema: import('zod').ZodType<C, import('zod').ZodTypeDef, unknown>;
+  schema: ZodType<C, ZodTypeDef, unknown>;
   create(name: string, config: C, deps: ComponentDeps): Source;
 }
 
 export interface SinkFactory<C = unknown> {
   type: string;
-  schema: import('zod').ZodType<C, import('zod').ZodTypeDef, unknown>;
+  schema: ZodType<C, ZodTypeDef, unknown>;
   create(name: string, config: C, deps: ComponentDeps): Sink;
 }
 

@@ -5,13 +5,14 @@
  * rejection records (line numbers relative to the chunk).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { loadDescriptionAdder } from './batch.js';
 import { loadNormalizer } from '../normalize/load.js';
 import { normalizeChunk } from './chunk.js';
 import type { ChunkRequest, ChunkResult, WorkerSetup } from './parallel-protocol.js';
 
 const setup = workerData as WorkerSetup;
 // Only the profile this run uses is loaded (messages wait in the port meanwhile).
-const normalize = await loadNormalizer(setup.options);
+const normalize = await loadNormalizer(setup.options, loadDescriptionAdder);
 
 parentPort!.on('message', (req: ChunkRequest) => {
   // Output buffers go back and forth with the main thread: no new memory per chunk.

@@ -23,7 +23,7 @@ export interface FieldSource {
 }
 
 /** The lists the catalog is built from. */
-export const FIELD_SOURCES: readonly FieldSource[] = [
+const FIELD_SOURCES: readonly FieldSource[] = [
   { profiles: ['sekoia'], fields: SEKOIA_FIELDS },
   { profiles: ['ecs'], fields: ECS_PROFILE_FIELDS },
   { profiles: PROFILES, fields: [DESCRIPTION_FIELD] },

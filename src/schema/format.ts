@@ -5,7 +5,7 @@ import { mappedType } from './template.js';
 import type { CatalogField } from './types.js';
 
 import type { FieldsFormat } from './choices.js';
-export { FIELDS_FORMATS, type FieldsFormat } from './choices.js';
+export type { FieldsFormat } from './choices.js';
 
 /** Escapes a table cell. */
 function cell(s: string): string {
@@ -46,7 +46,7 @@ export function fieldsMarkdown(profile?: ProfileName): string {
 }
 
 /** The catalog (or one profile's part of it) as a JSON array. */
-export function fieldsJson(profile?: ProfileName): string {
+function fieldsJson(profile?: ProfileName): string {
   const fields = profileFields(profile).map((f) => ({
     name: f.name,
     type: f.type,

@@ -79,7 +79,7 @@ export function mappedType(field: FieldDef, target: TemplateTarget, dateNanos = 
 }
 
 /** `@timestamp` and the `event.*` dates: the fields `dateNanos` switches to `date_nanos`. */
-export function isEventDate(name: string): boolean {
+function isEventDate(name: string): boolean {
   return name === '@timestamp' || name.startsWith('event.');
 }
 

@@ -11,10 +11,12 @@ import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { getProfile } from '../normalize/index.js';
 import { PROFILES, type ProfileName } from '../normalize/types.js';
 import type { Registry } from './registry.js';
-import { duration, host, intRange, path, port, size } from './schema-helpers.js';
-import { formatIssues } from './config-errors.js';
+import { duration, host, intRange, path, port, size } from '../config/values.js';
+import { ConfigError, formatIssues } from '../config/errors.js';
 
-export const pipelineSchema = z
+export { ConfigError } from '../config/errors.js';
+
+const pipelineSchema = z
   .object({
     /** Events accepted and not yet durable everywhere: past this, sources wait (TCP, stdin) or are refused (HTTP 503, UDP drops). */
     max_events: intRange(1, 100_000_000, 8000),
@@ -43,6 +45,13 @@ export const serveSchema = z
     profile: z
       .enum(PROFILES as [ProfileName, ...ProfileName[]], { errorMap: () => ({ message: `expected one of ${PROFILES.join(', ')}` }) })
       .default('sekoia'),
+    /** `ecs` profile: observer.vendor / observer.product of the documents (any Suricata sensor, not only Jizo). */
+    observer: z
+      .object({ vendor: z.string().min(1).default('Sesame IT'), product: z.string().min(1).default('Jizo') })
+      .strict()
+      .default({}),
+    /** `ecs` profile: keep the raw payload in event.original. */
+    keep_original: z.boolean().default(false),
     log_level: z.enum(LEVELS, { errorMap: () => ({ message: `expected one of ${LEVELS.join(', ')}` }) }).default('info'),
     /** Listener of GET /metrics and GET /healthz; `false` turns it off. */
     admin: z
@@ -59,13 +68,13 @@ export const serveSchema = z
   })
   .strict();
 
-export interface ComponentSpec {
+interface ComponentSpec {
   name: string;
   type: string;
   config: unknown;
 }
 
-export type ServeSettings = Omit<z.output<typeof serveSchema>, 'sources' | 'sinks' | 'dead_letter'>;
+type ServeSettings = Omit<z.output<typeof serveSchema>, 'sources' | 'sinks' | 'dead_letter'>;
 
 export interface ServeConfig extends ServeSettings {
   sources: ComponentSpec[];
@@ -74,18 +83,10 @@ export interface ServeConfig extends ServeSettings {
 }
 
 /** The components of a configuration that names none. */
-export const DEFAULT_SOURCES = { syslog: { type: 'syslog' }, http: { type: 'http' } };
-export const DEFAULT_SINKS = { file: { type: 'file' } };
-export const DEFAULT_DEAD_LETTER = { type: 'file' };
+const DEFAULT_SOURCES = { syslog: { type: 'syslog' }, http: { type: 'http' } };
+const DEFAULT_SINKS = { file: { type: 'file' } };
+const DEFAULT_DEAD_LETTER = { type: 'file' };
 
-export class ConfigError extends Error {
-  constructor(
-    readonly issues: string[],
-    where: string,
-  ) {
-    super(`invalid configuration${where}:\n  ${issues.join('\n  ')}`);
-  }
-}
 
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 

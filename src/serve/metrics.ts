@@ -59,6 +59,22 @@ export function createMetrics(pipeline: Pipeline, components: MeteredComponent[]
     });
   }
   new Counter({
+    name: 'jizo_intake_connections_closed_total',
+    help: 'Connections a source closed on its own: refused at accept, evicted (idle, to make room), timed out',
+    labelNames: ['component', 'type', 'reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { component: c } of components) {
+        const n = c.connections;
+        if (!n) continue;
+        this.inc({ component: c.name, type: c.type, reason: 'refused' }, n.refused);
+        this.inc({ component: c.name, type: c.type, reason: 'evicted' }, n.evicted);
+        this.inc({ component: c.name, type: c.type, reason: 'timed_out' }, n.timedOut);
+      }
+    },
+  });
+  new Counter({
     name: 'jizo_intake_sink_write_retries_total',
     help: 'Failed sink writes retried by the pipeline (the batch is kept)',
     labelNames: ['sink'],

@@ -14,10 +14,10 @@ import { stdinSourceFactory } from '../sources/stdin/index.js';
 import { syslogSourceFactory } from '../sources/syslog/index.js';
 
 export interface Registry {
-  sources: Map<string, SourceFactory<any>>;
-  sinks: Map<string, SinkFactory<any>>;
+  sources: Map<string, SourceFactory<unknown>>;
+  sinks: Map<string, SinkFactory<unknown>>;
   /** Factory of a `file` dead-letter output (its default path differs from the file sink's). */
-  deadLetterFile?: SinkFactory<any>;
+  deadLetterFile?: SinkFactory<unknown>;
 }
 
 function byType<F extends { type: string }>(factories: F[]): Map<string, F> {
@@ -27,14 +27,14 @@ function byType<F extends { type: string }>(factories: F[]): Map<string, F> {
 /** The built-in component types. */
 export function defaultRegistry(): Registry {
   return {
-    sources: byType<SourceFactory<any>>([
+    sources: byType<SourceFactory<unknown>>([
       syslogSourceFactory,
       httpSourceFactory,
       stdinSourceFactory,
       fileSourceFactory,
       natsSourceFactory,
     ]),
-    sinks: byType<SinkFactory<any>>([
+    sinks: byType<SinkFactory<unknown>>([
       fileSinkFactory,
       stdoutSinkFactory,
       elasticsearchSinkFactory,

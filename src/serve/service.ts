@@ -44,7 +44,7 @@ export class Service {
     const p = config.pipeline;
     this.pipeline = new Pipeline(
       {
-        normalize: { profile: config.profile, maxLineBytes: p.max_line_bytes },
+        normalize: { profile: config.profile, maxLineBytes: p.max_line_bytes, observer: config.observer, keepOriginal: config.keep_original },
         maxEvents: p.max_events,
         maxBytes: p.max_bytes,
         batchMaxEvents: p.batch_max_events,
@@ -86,7 +86,7 @@ export class Service {
     try {
       await start();
     } catch (e) {
-      throw new Error(`cannot start ${c.type} ${c.name}: ${(e as Error).message}`);
+      throw new Error(`cannot start ${c.type} ${c.name}: ${(e as Error).message}`, { cause: e });
     }
     this.started.push(c);
   }

@@ -6,7 +6,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isObject, parseJson, type JsonValue } from '../eve/json.js';
-import { normalize } from '../normalize/index.js';
+import { addDescription } from '../describe/index.js';
+import { normalizeLine } from '../normalize/index.js';
 import type { NormalizeOptions, ProfileName } from '../normalize/types.js';
 
 export interface FieldDiff {
@@ -56,7 +57,7 @@ function leaf(v: unknown): string {
 }
 
 /** Flattens a document to dotted paths; `related.*` lists are sorted (their order carries no meaning). */
-export function flatten(doc: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
+function flatten(doc: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
   if (isObject(doc)) {
     for (const k of Object.keys(doc)) flatten(doc[k], prefix === '' ? k : `${prefix}.${k}`, out);
     return out;
@@ -99,7 +100,7 @@ export function runIntakeTest(file: string, text: string, options: NormalizeOpti
   }
   let r;
   try {
-    r = normalize(message, { ...options, profile });
+    r = normalizeLine(message, { ...options, profile }, addDescription);
   } catch (e) {
     return { file, ok: false, profile, diffs: [], error: (e as Error).message };
   }

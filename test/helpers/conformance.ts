@@ -82,7 +82,7 @@ export class RecordingIngest implements Ingest {
 }
 
 export interface SourceCase {
-  factory: SourceFactory<any>;
+  factory: SourceFactory<unknown>;
   /** Configuration as a user writes it (parsed with the factory schema). */
   config: Record<string, unknown>;
   /** Builds the source when it needs more than the factory (an injected stream); default factory.create. */
@@ -193,7 +193,7 @@ export function sourceConformance(label: string, c: SourceCase): void {
 }
 
 export interface SinkCase {
-  factory: SinkFactory<any>;
+  factory: SinkFactory<unknown>;
   config: Record<string, unknown>;
   create?(name: string, config: unknown, deps: ComponentDeps): Sink;
   /** What the sink has made durable, one JSON document per entry, in order. */

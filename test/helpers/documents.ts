@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isObject, parseJson } from '../../src/eve/json.js';
-import { getProfile, normalize } from '../../src/normalize/index.js';
+import { getProfile, normalize } from '../../src/index.js';
 import { PROFILES, type JizoDocument, type ProfileName } from '../../src/normalize/types.js';
 import { corpusLines } from './corpus.js';
 import { GOLDEN, ROOT, SEED, SHARED } from './paths.js';
@@ -21,7 +21,7 @@ export function availableProfiles(): ProfileName[] {
   });
 }
 
-export interface Input {
+interface Input {
   origin: string;
   message: string;
 }
@@ -43,7 +43,7 @@ function jsonFiles(dir: string): string[] {
 }
 
 /** Messages of intake test files (`{input: {message}}`) in the seed and golden directories. */
-export function testFileInputs(): Input[] {
+function testFileInputs(): Input[] {
   const files = [...jsonFiles(SEED), ...jsonFiles(GOLDEN)];
   const out: Input[] = [];
   for (const f of files) {
@@ -55,7 +55,7 @@ export function testFileInputs(): Input[] {
 }
 
 /** Every non-blank line of the shared corpus. */
-export function corpusInputs(): Input[] {
+function corpusInputs(): Input[] {
   return corpusLines()
     .filter((l) => l.text.trim() !== '')
     .map((l) => ({ origin: `${l.file}:${l.line}`, message: l.text }));

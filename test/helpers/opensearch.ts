@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from './paths.js';
 
-export const OPENSEARCH_TEST_PORT = Number(process.env.JIZO_TEST_OPENSEARCH_PORT ?? 9250);
+const OPENSEARCH_TEST_PORT = Number(process.env.JIZO_TEST_OPENSEARCH_PORT ?? 9250);
 export const OPENSEARCH_MAX_CONTENT = 1024 * 1024;
 const SCRIPT = join(ROOT, 'scripts', 'opensearch.sh');
 const run = promisify(execFile);
@@ -35,6 +35,7 @@ export async function openSearch(): Promise<string> {
     const err = e as { stderr?: string; message: string };
     throw new Error(
       `the OpenSearch tests need a real node, started by scripts/opensearch.sh (Java 17, and Maven on first use to fetch it): ${err.stderr || err.message}`,
+      { cause: e },
     );
   }
 }

@@ -5,12 +5,14 @@
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { asObject, ip, keyword, long, str } from '../values.js';
-import { type Ecs, jizo, keepUnmapped, keywords, setKey, sub } from './build.js';
+import { type Ecs, jizo, keywords, sub } from './build.js';
+import { keepUnmapped, pruned, setKey, type KnownKeys, knownKeys } from './keep.js';
 
-const ALERT_KEYS: ReadonlySet<string> = new Set([
-  'action', 'gid', 'signature_id', 'rev', 'signature', 'category', 'severity', 'metadata', 'rule', 'references',
-  'source', 'target', 'xff', 'tenant_id',
-]);
+const ALERT_KEYS: KnownKeys = knownKeys({
+  action: 'str', gid: 'int', signature_id: 'scalar', rev: 'scalar', signature: 'str', category: 'str', severity: 'int',
+  metadata: 'obj', rule: 'str', references: 'words', source: 'obj', target: 'obj', xff: 'str', tenant_id: 'int', context: 'obj',
+  engine: 'str',
+});
 
 /**
  * Metadata keys mapped to ECS (and so not repeated under jizo.alert.metadata).
@@ -39,6 +41,11 @@ export function mapAlert(s: Ecs, a: JsonObject): void {
   if (category !== undefined) rule.category = category;
   const rev = keyword(a.rev);
   if (rev !== undefined) rule.version = rev;
+  // Suricata prints each reference as its reference.config prefix + value
+  // (output-json-alert.c AlertJsonReference): a URL. ECS rule.reference is
+  // one keyword: the first; all of them stay in jizo.alert.references.
+  const refs = keywords(a.references);
+  if (refs !== undefined) rule.reference = refs[0];
   for (const _ in rule) {
     doc.rule = rule;
     break;
@@ -49,8 +56,15 @@ export function mapAlert(s: Ecs, a: JsonObject): void {
   if (gid !== undefined) j.gid = gid;
   const text = str(a.rule);
   if (text !== undefined) j.rule = text;
-  const refs = keywords(a.references);
   if (refs !== undefined) j.references = refs;
+  // Suricata 8: data added by dataset/`pcre ... pkt:` keywords (EVE schema alert.context),
+  // and in firewall mode the engine of the rule (fw, td).
+  const context = asObject(a.context);
+  const ctx = context === undefined ? undefined : pruned(context);
+  if (ctx !== undefined) j.context = ctx;
+  else if (context === undefined && a.context !== undefined && a.context !== null && a.context !== '') setKey(jizo(s, 'unmapped'), 'alert.context', a.context);
+  const engine = str(a.engine);
+  if (engine !== undefined) j.engine = engine;
   const tenant = long(a.tenant_id);
   if (tenant !== undefined) j.tenant_id = tenant;
   endpoint(s, j, 'source', asObject(a.source));
@@ -66,6 +80,8 @@ export function mapAlert(s: Ecs, a: JsonObject): void {
   keepUnmapped(s, 'alert', a, ALERT_KEYS);
 }
 
+const ENDPOINT_KEYS: KnownKeys = knownKeys({ ip: 'ip', port: 'int' });
+
 /** alert.source / alert.target: the attacker and the attacked side of the rule (`target:` keyword). */
 function endpoint(s: Ecs, j: Record<string, unknown>, key: string, o: JsonObject | undefined): void {
   if (o === undefined) return;
@@ -77,7 +93,11 @@ function endpoint(s: Ecs, j: Record<string, unknown>, key: string, o: JsonObject
   }
   const port = long(o.port);
   if (port !== undefined) out.port = port;
-  j[key] = out;
+  for (const _ in out) {
+    j[key] = out;
+    break;
+  }
+  keepUnmapped(s, `alert.${key}`, o, ENDPOINT_KEYS);
 }
 
 /** network.forwarded_ip: the first address of an X-Forwarded-For value. */
@@ -184,7 +204,8 @@ function mapMetadata(s: Ecs, j: Record<string, unknown>, m: JsonObject): void {
   for (const k of Object.keys(m)) {
     if (MAPPED_METADATA.has(k)) continue;
     const v: JsonValue = m[k]!;
-    const list = keywords(v);
+    // Rule metadata is lists of strings (EVE schema alert.metadata); anything else is kept as written.
+    const list = keywords(v) ?? pruned(v);
     if (list === undefined) continue;
     setKey(rest, k, list);
     any = true;

@@ -4,10 +4,11 @@
  */
 import type { JsonObject } from '../../eve/json.js';
 import { keyword, long, str } from '../values.js';
-import { type Ecs, jizo, keepUnmapped, sub } from './build.js';
+import { type Ecs, jizo, sub } from './build.js';
+import { keepUnmapped, type KnownKeys, knownKeys } from './keep.js';
 import { appProtocol } from './common.js';
 
-const ANOMALY_KEYS: ReadonlySet<string> = new Set(['type', 'event', 'code', 'layer', 'app_proto']);
+const ANOMALY_KEYS: KnownKeys = knownKeys({ type: 'str', event: 'str', code: 'int', layer: 'str', app_proto: 'scalar' });
 
 export function mapAnomaly(s: Ecs, a: JsonObject): void {
   const doc = s.doc as Record<string, unknown>;

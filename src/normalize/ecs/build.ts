@@ -51,38 +51,6 @@ export function attachJizo(s: Ecs, key: string, fields: Record<string, unknown>)
   else Object.assign(cur, fields);
 }
 
-/**
- * Sets a property whose name comes from the input. `__proto__` as a key is
- * data: a plain assignment would change the object's prototype instead.
- */
-export function setKey(o: Record<string, unknown>, k: string, v: unknown): void {
-  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else o[k] = v;
-}
-
-/** Copy of `o` without the keys of `skip`; undefined when nothing is left. Prototype-safe. */
-export function without(o: JsonObject, skip: ReadonlySet<string>): Record<string, unknown> | undefined {
-  let out: Record<string, unknown> | undefined;
-  for (const k of Object.keys(o)) {
-    if (skip.has(k)) continue;
-    const v = o[k];
-    if (v === null || v === '') continue;
-    out ??= {};
-    setKey(out, k, v);
-  }
-  return out;
-}
-
-/**
- * Keeps the keys of an EVE object that a mapper does not know under
- * `jizo.unmapped.<eveKey>` (a flattened field), so that a field added by a
- * future Suricata version is never lost.
- */
-export function keepUnmapped(s: Ecs, eveKey: string, o: JsonObject, known: ReadonlySet<string>): void {
-  const rest = without(o, known);
-  if (rest !== undefined) setKey(jizo(s, 'unmapped'), eveKey, rest);
-}
-
 const HEX = '0123456789ABCDEF';
 
 /**

@@ -2,10 +2,12 @@
  * Fields every EVE event may carry: the 5-tuple, network, observer, sensor
  * bookkeeping (flow_id, pcap_cnt ...), the syslog envelope and event.original.
  */
-import type { JsonObject, JsonValue } from '../../eve/json.js';
+import type { JsonValue } from '../../eve/json.js';
 import { asObject, flowIdKeyword, keyword, long, str } from '../values.js';
 import { ipText } from './cached.js';
-import { type Ecs, jizo, keywords, mac, setKey, sub } from './build.js';
+import { type Ecs, jizo, keywords, mac, sub } from './build.js';
+import { pruned, setKey } from './keep.js';
+import { mapEther } from './ether.js';
 
 /** IANA protocol numbers (network.iana_number) of the transports Suricata names. */
 const TRANSPORTS = new Map<string, [string, string]>([
@@ -70,18 +72,7 @@ export function mapCommon(s: Ecs, defaultProtocol: string | undefined): void {
   const ether = asObject(e.ether);
   endpoint(s, 'source', srcIp, e.src_port, ether?.src_mac);
   endpoint(s, 'destination', dstIp, e.dest_port, ether?.dest_mac);
-  if (ether !== undefined) {
-    // Suricata 7 flows list every MAC seen (src_macs/dest_macs): keep them all.
-    const j = keywords(ether.src_macs);
-    const k = keywords(ether.dest_macs);
-    if (j !== undefined || k !== undefined) {
-      const je = jizo(s, 'ether');
-      if (j !== undefined) je.src_macs = j;
-      if (k !== undefined) je.dest_macs = k;
-      if (!(doc.source as Record<string, unknown> | undefined)?.mac && j?.[0] !== undefined) putMac(s, 'source', j[0]);
-      if (!(doc.destination as Record<string, unknown> | undefined)?.mac && k?.[0] !== undefined) putMac(s, 'destination', k[0]);
-    }
-  }
+  if (ether !== undefined) mapEther(s, ether);
 
   const network: Record<string, unknown> = {};
   (doc as Record<string, unknown>).network = network;
@@ -96,7 +87,14 @@ export function mapCommon(s: Ecs, defaultProtocol: string | undefined): void {
   else if (srcIp !== undefined) network.type = srcIp.includes(':') ? 'ipv6' : 'ipv4';
   vlan(s, network, e.vlan);
 
-  const observer: Record<string, unknown> = { vendor: 'Sesame IT', product: 'Jizo', type: 'ids' };
+  const o = s.ctx.options.observer;
+  const observer: Record<string, unknown> = { vendor: o?.vendor ?? 'Sesame IT', product: o?.product ?? 'Jizo', type: 'ids' };
+  // suricata_version (Suricata 8, eve-log `suricata-version: yes`): the
+  // version of the sensor that observed the traffic, so ECS observer.version
+  // ("Observer version"); agent.* is the shipper that collected the line.
+  const sv = keyword(e.suricata_version);
+  if (sv !== undefined) observer.version = sv;
+  else if (e.suricata_version !== undefined) unmapped(s, 'suricata_version', e.suricata_version);
   const host = str(e.host);
   if (host !== undefined) observer.hostname = host;
   else if (e.host !== undefined) unmapped(s, 'host', e.host);
@@ -126,10 +124,6 @@ function endpoint(s: Ecs, side: 'source' | 'destination', addr: string | undefin
   (s.doc as Record<string, unknown>)[side] = o;
 }
 
-function putMac(s: Ecs, side: 'source' | 'destination', m: string): void {
-  const mm = mac(m);
-  if (mm !== undefined) sub(s.doc as Record<string, unknown>, side).mac = mm;
-}
 
 /** EVE `vlan`: a number (older Suricata) or the list of tags, outermost first. */
 function vlan(s: Ecs, network: Record<string, unknown>, v: JsonValue | undefined): void {
@@ -171,7 +165,7 @@ function appProto(name: string): Handler {
 /** Top-level keys {@link mapCommon} reads: nothing is left to do for them when the event's keys are walked. */
 export const READ_BY_MAP_COMMON: readonly string[] = [
   'timestamp', 'event_type', 'flow_id', 'src_ip', 'src_port', 'dest_ip', 'dest_port', 'proto', 'ip_v', 'in_iface', 'vlan',
-  'host', 'community_id', 'app_proto', 'ether',
+  'host', 'community_id', 'app_proto', 'ether', 'suricata_version',
 ];
 
 /**
@@ -196,6 +190,7 @@ export function readByMapCommon(k: string): boolean {
     case 'community_id':
     case 'app_proto':
     case 'ether':
+    case 'suricata_version':
       return true;
     default:
       return false;
@@ -224,6 +219,12 @@ export const COMMON_HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Han
   ['log_level', scalar('log_level', str)],
   ['payload', scalar('payload', str)],
   ['payload_printable', scalar('payload_printable', str)],
+  // Suricata 8 (etc/schema.json).
+  ['payload_length', scalar('payload_length', long)],
+  ['spi', scalar('spi', long)],
+  ['sub_state', scalar('sub_state', str)],
+  ['ts_progress', scalar('ts_progress', str)],
+  ['tc_progress', scalar('tc_progress', str)],
   ['packet', scalar('packet', str)],
   ['app_proto_ts', appProto('ts')],
   ['app_proto_tc', appProto('tc')],
@@ -237,8 +238,8 @@ export const COMMON_HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Han
 
 /** Keeps a top-level value no mapper knows under `jizo.unmapped.<key>`. */
 export function unmapped(s: Ecs, key: string, v: JsonValue): void {
-  if (v === null || v === '') return;
-  setKey(jizo(s, 'unmapped'), key, v);
+  const x = pruned(v);
+  if (x !== undefined) setKey(jizo(s, 'unmapped'), key, x);
 }
 
 const FACILITIES = [
@@ -276,4 +277,3 @@ export function mapSyslog(s: Ecs): void {
   if (h.timestamp !== undefined) jizo(s, 'syslog').timestamp = h.timestamp;
 }
 
-export type { JsonObject };

@@ -8,16 +8,18 @@
  *   `authorities[]`, `additionals[]`.
  * Alerts carry `dns.query[]` / `dns.answer{}` (v2) around the same objects.
  */
-import type { JsonObject, JsonValue } from '../../eve/json.js';
-import { canonicalIp } from '../ip.js';
+import type { JsonObject } from '../../eve/json.js';
 import { asObject, keyword, long, str } from '../values.js';
 import { putDomainParts } from './domain.js';
-import { type Ecs, jizo, keepUnmapped, sub } from './build.js';
+import { type Ecs, jizo, sub } from './build.js';
+import { keepUnmapped, putPruned, without, type KnownKeys, knownKeys } from './keep.js';
+import { answerRecord, collectAnswers } from './dns-answers.js';
 
-const DNS_KEYS: ReadonlySet<string> = new Set([
-  'version', 'type', 'id', 'rrname', 'rrtype', 'rcode', 'ttl', 'rdata', 'flags', 'qr', 'aa', 'tc', 'rd', 'ra', 'z',
-  'ad', 'cd', 'opcode', 'tx_id', 'answers', 'grouped', 'authorities', 'additionals', 'queries', 'query', 'answer',
-]);
+const DNS_KEYS: KnownKeys = knownKeys({
+  version: 'int', type: 'str', id: 'scalar', rrname: 'str', rrtype: 'str', rcode: 'str', ttl: 'int', rdata: 'scalar', flags: 'str',
+  qr: 'bool', aa: 'bool', tc: 'bool', rd: 'bool', ra: 'bool', z: 'bool', ad: 'bool', cd: 'bool', opcode: 'int', tx_id: 'int',
+  answers: 'list', grouped: 'obj', authorities: 'list', additionals: 'list', queries: 'list', query: 'list', answer: 'obj',
+});
 
 // ECS dns.header_flags allowed values, with the bit of each in the DNS header flags word (RFC 1035 §4.1.1, RFC 4035).
 const FLAG_BITS: readonly [string, string, number][] = [
@@ -30,27 +32,46 @@ export function mapDns(s: Ecs, d: JsonObject): void {
   const queries = Array.isArray(d.query) ? d.query : undefined;
   const inner = queries?.[0];
   if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
-    mapDnsTx(s, inner);
+    mapDnsTx(s, inner, 'dns.query');
     const answer = asObject(d.answer);
-    if (answer !== undefined) mapAnswers(s, answer);
-    if (queries!.length > 1) jizo(s, 'dns').queries = queries;
+    if (answer !== undefined) mapAlertAnswer(s, answer);
+    if (queries!.length > 1) putPruned(jizo(s, 'dns'), 'queries', queries);
+    keepUnmapped(s, 'dns', d, ALERT_LAYOUT_KEYS);
     return;
   }
   const answer = asObject(d.answer);
-  mapDnsTx(s, answer ?? d);
+  mapDnsTx(s, answer ?? d, answer === undefined ? 'dns' : 'dns.answer');
+  if (answer !== undefined) keepUnmapped(s, 'dns', d, ALERT_LAYOUT_KEYS);
 }
 
-function mapAnswers(s: Ecs, a: JsonObject): void {
+const ALERT_LAYOUT_KEYS: ReadonlySet<string> = new Set(['query', 'answer']);
+const ANSWER_RECORD_KEYS: ReadonlySet<string> = new Set(['answers', 'grouped', 'authorities', 'additionals']);
+
+/**
+ * The `answer{}` of an alert that also has `query[]`: its records join
+ * dns.answers; its header (version, flags, rcode ...) is the response's, not
+ * the query's, and is kept whole under jizo.dns.answer, as the dns event of
+ * the response would keep it.
+ */
+function mapAlertAnswer(s: Ecs, a: JsonObject): void {
   const dns = sub(s.doc as Record<string, unknown>, 'dns');
   const answers = collectAnswers(s, a);
   if (answers !== undefined) dns.answers = answers;
   const rcode = str(a.rcode);
   if (rcode !== undefined) dns.response_code = rcode;
+  const j = jizo(s, 'dns');
+  const v = long(a.version);
+  if (v !== undefined) j.version = v;
+  if (Array.isArray(a.authorities)) putPruned(j, 'authorities', a.authorities);
+  if (Array.isArray(a.additionals)) putPruned(j, 'additionals', a.additionals);
+  const header = without(a, ANSWER_RECORD_KEYS);
+  if (header !== undefined) j.answer = header;
   for (const _ in dns) return;
   delete s.doc.dns;
 }
 
-function mapDnsTx(s: Ecs, d: JsonObject): void {
+/** One DNS transaction; `key` names where its unmapped keys go (jizo.unmapped.<key>). */
+function mapDnsTx(s: Ecs, d: JsonObject, key = 'dns'): void {
   const dns: Record<string, unknown> = {};
   s.doc.dns = dns as never;
   const version = d.version;
@@ -58,6 +79,8 @@ function mapDnsTx(s: Ecs, d: JsonObject): void {
   // ECS dns.type: "query" or "answer" (v3's request/response are the same thing).
   if (type === 'query' || type === 'request') dns.type = 'query';
   else if (type === 'answer' || type === 'response') dns.type = 'answer';
+  // A type ECS has no value for is kept as written.
+  else if (typeof type === 'string' && type !== '') jizo(s, 'dns').type = type;
   const id = keyword(d.id);
   if (id !== undefined) dns.id = id;
   const rcode = str(d.rcode);
@@ -68,14 +91,15 @@ function mapDnsTx(s: Ecs, d: JsonObject): void {
   const isV1Answer = version === undefined && type === 'answer' && (d.rdata !== undefined || d.ttl !== undefined) && d.answers === undefined;
   if (isV1Answer) {
     // v1: this event is one answer record; rrname is its owner, not necessarily the question.
-    const rr = answerRecord(s, d);
+    // Its other keys are the transaction's (id, rcode ...), mapped below: not record data.
+    const rr = answerRecord(s, d, false);
     if (rr !== undefined) dns.answers = [rr];
   } else {
     let q: JsonObject | undefined = d;
     if (Array.isArray(d.queries)) {
       const first = d.queries[0];
       q = typeof first === 'object' && first !== null && !Array.isArray(first) ? first : undefined;
-      if (d.queries.length > 1) jizo(s, 'dns').queries = d.queries;
+      if (d.queries.length > 1) putPruned(jizo(s, 'dns'), 'queries', d.queries);
     }
     if (q !== undefined) question(s, dns, q);
     const answers = collectAnswers(s, d);
@@ -87,13 +111,22 @@ function mapDnsTx(s: Ecs, d: JsonObject): void {
   const flags = str(d.flags);
   if (flags !== undefined) j.flags = flags;
   if (typeof d.z === 'boolean') j.z = d.z;
+  // The header bits as logged (dns.header_flags lists only the ones set, and has no QR).
+  const { qr, aa, tc, rd, ra, ad, cd } = d;
+  if (typeof qr === 'boolean') j.qr = qr;
+  if (typeof aa === 'boolean') j.aa = aa;
+  if (typeof tc === 'boolean') j.tc = tc;
+  if (typeof rd === 'boolean') j.rd = rd;
+  if (typeof ra === 'boolean') j.ra = ra;
+  if (typeof ad === 'boolean') j.ad = ad;
+  if (typeof cd === 'boolean') j.cd = cd;
   const tx = long(d.tx_id);
   if (tx !== undefined) j.tx_id = tx;
   const v = long(version);
   if (v !== undefined) j.version = v;
-  if (Array.isArray(d.authorities) && d.authorities.length > 0) j.authorities = d.authorities;
-  if (Array.isArray(d.additionals) && d.additionals.length > 0) j.additionals = d.additionals;
-  keepUnmapped(s, 'dns', d, DNS_KEYS);
+  if (Array.isArray(d.authorities)) putPruned(j, 'authorities', d.authorities);
+  if (Array.isArray(d.additionals)) putPruned(j, 'additionals', d.additionals);
+  keepUnmapped(s, key, d, DNS_KEYS);
   for (const _ in dns) return;
   delete s.doc.dns;
 }
@@ -112,86 +145,6 @@ function question(s: Ecs, dns: Record<string, unknown>, q: JsonObject): void {
   const cls = str(q.rrclass);
   if (cls !== undefined) qo.class = cls;
   dns.question = qo;
-}
-
-function collectAnswers(s: Ecs, d: JsonObject): Record<string, unknown>[] | undefined {
-  let out: Record<string, unknown>[] | undefined;
-  if (Array.isArray(d.answers)) {
-    for (const a of d.answers) {
-      if (typeof a !== 'object' || a === null || Array.isArray(a)) continue;
-      const rr = answerRecord(s, a);
-      if (rr !== undefined) (out ??= []).push(rr);
-    }
-  } else {
-    const grouped = asObject(d.grouped);
-    if (grouped !== undefined) {
-      // grouped: rrtype -> list of rdata, without owner names or TTLs.
-      for (const t of Object.keys(grouped)) {
-        const list = grouped[t];
-        if (!Array.isArray(list) || t === '') continue;
-        for (const v of list) {
-          const data = rdataText(v);
-          if (data === undefined) continue;
-          (out ??= []).push({ type: t, data });
-          resolved(s, t, data);
-        }
-      }
-    }
-  }
-  return out;
-}
-
-function answerRecord(s: Ecs, a: JsonObject): Record<string, unknown> | undefined {
-  const rr: Record<string, unknown> = {};
-  const name = str(a.rrname);
-  if (name !== undefined) rr.name = name;
-  const type = str(a.rrtype);
-  if (type !== undefined) rr.type = type;
-  const ttl = long(a.ttl);
-  if (ttl !== undefined) rr.ttl = ttl;
-  const cls = str(a.rrclass);
-  if (cls !== undefined) rr.class = cls;
-  const data = rdataText(a.rdata) ?? structuredData(a);
-  if (data !== undefined) {
-    rr.data = data;
-    if (type !== undefined) resolved(s, type, data);
-  }
-  for (const _ in rr) return rr;
-  return undefined;
-}
-
-function resolved(s: Ecs, type: string, data: string): void {
-  if (type !== 'A' && type !== 'AAAA') return;
-  const addr = canonicalIp(data);
-  if (addr === undefined) return;
-  const dns = s.doc.dns as Record<string, unknown>;
-  const list = (dns.resolved_ip ??= []) as string[];
-  list.push(addr);
-  s.ips.push(addr);
-}
-
-function rdataText(v: JsonValue | undefined): string | undefined {
-  return typeof v === 'string' ? (v === '' ? undefined : v) : keyword(v);
-}
-
-/** SOA/SRV/SSHFP records come as objects: their zone-file presentation (RFC 1035 §5.1) is the data. */
-function structuredData(a: JsonObject): string | undefined {
-  const soa = asObject(a.soa);
-  if (soa !== undefined) return join([soa.mname, soa.rname, soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum]);
-  const srv = asObject(a.srv);
-  if (srv !== undefined) return join([srv.priority, srv.weight, srv.port, srv.name]);
-  const sshfp = asObject(a.sshfp);
-  if (sshfp !== undefined) return join([sshfp.algo, sshfp.type, sshfp.fingerprint]);
-  return undefined;
-}
-
-function join(parts: (JsonValue | undefined)[]): string | undefined {
-  const out: string[] = [];
-  for (const p of parts) {
-    const k = keyword(p);
-    if (k !== undefined) out.push(k);
-  }
-  return out.length > 0 ? out.join(' ') : undefined;
 }
 
 /** dns.header_flags from the per-flag booleans, else from the hex flags word. */

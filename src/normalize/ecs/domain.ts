@@ -6,10 +6,12 @@
  */
 import { lazyModule } from './lazy.js';
 import { Lru } from './lru.js';
+// a type only: the module itself is loaded on first use
+import type * as Tldts from 'tldts';
 
-const tldts = lazyModule<typeof import('tldts')>('tldts');
+const tldts = lazyModule<typeof Tldts>('tldts');
 
-export interface DomainParts {
+interface DomainParts {
   registered_domain?: string;
   subdomain?: string;
   top_level_domain?: string;
@@ -28,7 +30,7 @@ function compute(host: string): DomainParts {
 }
 
 /** The public-suffix split of a lower-case host name (cached). Empty for IPs and unknown suffixes. */
-export function domainParts(host: string): DomainParts {
+function domainParts(host: string): DomainParts {
   return cache.get(host, compute);
 }
 

@@ -4,10 +4,11 @@
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { put, str } from '../values.js';
-import { type Ecs, jizo, keepUnmapped, keywords, sub } from './build.js';
+import { type Ecs, jizo, keywords, sub } from './build.js';
+import { keepUnmapped, type KnownKeys, knownKeys } from './keep.js';
 
 /** The address of "Name <user@example.com>" or "<user@example.com>". */
-export function address(v: string): string {
+function address(v: string): string {
   const lt = v.lastIndexOf('<');
   const gt = v.lastIndexOf('>');
   return lt !== -1 && gt > lt ? v.slice(lt + 1, gt).trim() : v.trim();
@@ -24,16 +25,23 @@ function addresses(v: JsonValue | undefined): string[] | undefined {
   return out.length > 0 ? out : undefined;
 }
 
-const EMAIL_KEYS: ReadonlySet<string> = new Set([
-  'from', 'to', 'cc', 'bcc', 'subject', 'message_id', 'x_mailer', 'attachment', 'status', 'url', 'body_md5',
-  'subject_md5', 'date', 'reply_to', 'content_type', 'has_ipv6_url', 'has_ipv4_url', 'has_exe_url', 'received',
-]);
+const EMAIL_KEYS: KnownKeys = knownKeys({
+  from: 'words', to: 'words', cc: 'words', bcc: 'words', reply_to: 'words', subject: 'str', message_id: 'str', x_mailer: 'str',
+  attachment: 'words', status: 'str', url: 'words', body_md5: 'str', subject_md5: 'str', date: 'str', content_type: 'str',
+  has_ipv6_url: 'bool', has_ipv4_url: 'bool', has_exe_url: 'bool', received: 'words',
+});
 
 export function mapEmail(s: Ecs, m: JsonObject): void {
   const email: Record<string, unknown> = {};
+  let named: Record<string, unknown> | undefined;
   for (const k of ['from', 'to', 'cc', 'bcc', 'reply_to'] as const) {
     const list = addresses(m[k]);
-    if (list !== undefined) email[k] = { address: list };
+    if (list === undefined) continue;
+    email[k] = { address: list };
+    // ECS email.*.address holds the address only: a header with a display
+    // name ("Name" <user@example.com>) is kept as written under jizo.email.
+    const raw = keywords(m[k])!;
+    if (raw.length !== list.length || raw.some((x, i) => x !== list[i])) (named ??= {})[k] = raw;
   }
   const subject = str(m.subject);
   if (subject !== undefined) email.subject = subject;
@@ -51,6 +59,7 @@ export function mapEmail(s: Ecs, m: JsonObject): void {
     break;
   }
   const j = jizo(s, 'email');
+  if (named !== undefined) Object.assign(j, named);
   put(j, 'status', str(m.status));
   put(j, 'url', keywords(m.url));
   put(j, 'date', str(m.date));
@@ -66,7 +75,7 @@ export function mapEmail(s: Ecs, m: JsonObject): void {
   keepUnmapped(s, 'email', m, EMAIL_KEYS);
 }
 
-const SMTP_KEYS: ReadonlySet<string> = new Set(['helo', 'mail_from', 'rcpt_to']);
+const SMTP_KEYS: KnownKeys = knownKeys({ helo: 'str', mail_from: 'str', rcpt_to: 'words' });
 
 export function mapSmtp(s: Ecs, m: JsonObject): void {
   const j = jizo(s, 'smtp');

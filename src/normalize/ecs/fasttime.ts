@@ -63,7 +63,7 @@ function parse(s: string): boolean {
     if (n === 0 || n > 9) return false;
     nanos = v * POW10[9 - n]!;
   }
-  let offset = 0;
+  let offset: number;
   const rest = s.length - i;
   const c = s.charCodeAt(i);
   if (rest === 1 && c === 90 /* Z */) offset = 0;

@@ -5,12 +5,13 @@
  */
 import type { JsonObject } from '../../eve/json.js';
 import { long, put, str } from '../values.js';
-import { type Ecs, basename, bool, extension, jizo, keepUnmapped, keywords } from './build.js';
+import { type Ecs, basename, bool, extension, jizo, keywords } from './build.js';
+import { keepUnmapped, type KnownKeys, knownKeys } from './keep.js';
 
-const FILE_KEYS: ReadonlySet<string> = new Set([
-  'filename', 'magic', 'mimetype', 'gaps', 'state', 'md5', 'sha1', 'sha256', 'stored', 'storing', 'file_id', 'size',
-  'start', 'end', 'sid', 'tx_id',
-]);
+const FILE_KEYS: KnownKeys = knownKeys({
+  filename: 'str', magic: 'str', mimetype: 'str', gaps: 'bool', state: 'str', md5: 'str', sha1: 'str', sha256: 'str', stored: 'bool',
+  storing: 'bool', file_id: 'int', size: 'int', start: 'int', end: 'int', sid: 'words', tx_id: 'int',
+});
 
 const HASHES = ['md5', 'sha1', 'sha256'] as const;
 

@@ -5,23 +5,25 @@
  */
 import type { JsonObject } from '../../eve/json.js';
 import { ip, keyword, long, put, str } from '../values.js';
-import { utcDate } from './cached.js';
+import { ipText, utcDate } from './cached.js';
 import { nanosBetween } from './fasttime.js';
-import { type Ecs, type Objects, bool, exact, jizo, keepUnmapped, setKey, sum, without } from './build.js';
+import { type Ecs, type Objects, bool, exact, jizo, sum } from './build.js';
+import { keepUnmapped, pruned, setKey, without, fits, type KnownKeys, knownKeys } from './keep.js';
 
-const FLOW_KEYS: ReadonlySet<string> = new Set([
-  'pkts_toserver', 'pkts_toclient', 'bytes_toserver', 'bytes_toclient', 'start', 'end', 'age', 'state', 'reason',
-  'alerted', 'action', 'bypass', 'bypassed', 'tx_cnt', 'exception_policy', 'elephant', 'wrong_thread', 'emergency',
-  'src_ip', 'dest_ip', 'src_port', 'dest_port', 'dir_flow_reversed',
-]);
+// The keys the switch of mapFlow leaves to the default branch, with the kind they map.
+const FLOW_KEYS: KnownKeys = knownKeys({
+  pkts_toserver: 'int', pkts_toclient: 'int', bytes_toserver: 'int', bytes_toclient: 'int', start: 'str', end: 'str',
+  reason: 'str', src_ip: 'str', dest_ip: 'str', src_port: 'int', dest_port: 'int',
+});
 
-function counters(s: Ecs, toServerPkts: unknown, toServerBytes: unknown, toClientPkts: unknown, toClientBytes: unknown): void {
+/** Counters of the source side (sent by source.*) and of the destination side. */
+function counters(s: Ecs, srcPkts: unknown, srcBytes: unknown, dstPkts: unknown, dstBytes: unknown): void {
   // Named accesses (not sub(doc, key)): this runs for every flow and alert.
   const doc = s.doc as Objects;
-  const sp = long(toServerPkts as never);
-  const sb = long(toServerBytes as never);
-  const dp = long(toClientPkts as never);
-  const db = long(toClientBytes as never);
+  const sp = long(srcPkts as never);
+  const sb = long(srcBytes as never);
+  const dp = long(dstPkts as never);
+  const db = long(dstBytes as never);
   if (sp !== undefined || sb !== undefined) {
     const src = (doc.source ??= {});
     if (sb !== undefined) src.bytes = sb;
@@ -56,8 +58,31 @@ function times(s: Ecs, startV: unknown, endV: unknown): void {
   event.duration = typeof ns === 'bigint' ? exact(s, ns) : ns;
 }
 
+/**
+ * True when the event's source is the flow's server: an alert on a packet
+ * going server -> client (`direction: to_client`) has src_ip = the server,
+ * while the flow counters are per flow direction (EVE doc, alert "flow").
+ * Decided from the flow's own 5-tuple (Suricata 7+) when it tells, else
+ * from `direction`. Flow events are always written client -> server.
+ */
+function sourceIsServer(s: Ecs, f: JsonObject): boolean {
+  if (s.type === 'flow') return false;
+  const e = s.e;
+  const src = ipText(e.src_ip);
+  const fSrc = ipText(f.src_ip);
+  const fDst = ipText(f.dest_ip);
+  if (src !== undefined && fSrc !== undefined && fDst !== undefined) {
+    const asClient = src === fSrc && (f.src_port === undefined || e.src_port === f.src_port);
+    const asServer = src === fDst && (f.dest_port === undefined || e.src_port === f.dest_port);
+    if (asClient !== asServer) return asServer;
+  }
+  return e.direction === 'to_client';
+}
+
 export function mapFlow(s: Ecs, f: JsonObject): void {
-  counters(s, f.pkts_toserver, f.bytes_toserver, f.pkts_toclient, f.bytes_toclient);
+  // source.* / destination.* counters describe source.* / destination.* as mapped.
+  if (sourceIsServer(s, f)) counters(s, f.pkts_toclient, f.bytes_toclient, f.pkts_toserver, f.bytes_toserver);
+  else counters(s, f.pkts_toserver, f.bytes_toserver, f.pkts_toclient, f.bytes_toclient);
   times(s, f.start, f.end);
   const event = s.doc.event as Record<string, unknown>;
   const reason = str(f.reason);
@@ -92,10 +117,13 @@ export function mapFlow(s: Ecs, f: JsonObject): void {
         x = typeof v === 'object' && v !== null && !Array.isArray(v) ? without(v, EMPTY) : undefined;
         break;
       case 'exception_policy':
-        x = Array.isArray(v) && v.length > 0 ? v : undefined;
+        x = Array.isArray(v) ? pruned(v) : undefined;
         break;
       default:
-        if (!FLOW_KEYS.has(k) && v !== null && v !== '') setKey((rest ??= {}), k, v);
+        if (!fits(v, FLOW_KEYS.get(k) ?? 'none')) {
+          const p = pruned(v);
+          if (p !== undefined) setKey((rest ??= {}), k, p);
+        }
         continue;
     }
     if (x !== undefined) j[k] = x;
@@ -125,7 +153,9 @@ function clientServer(s: Ecs, side: 'client' | 'server', addr: string | undefine
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
-const NETFLOW_KEYS: ReadonlySet<string> = new Set(['pkts', 'bytes', 'start', 'end', 'age', 'min_ttl', 'max_ttl', 'tx_cnt']);
+const NETFLOW_KEYS: KnownKeys = knownKeys({
+  pkts: 'int', bytes: 'int', start: 'str', end: 'str', age: 'int', min_ttl: 'int', max_ttl: 'int', tx_cnt: 'int',
+});
 
 /** netflow: one direction of a flow, src to dest (EVE doc, "Event type: Netflow"). */
 export function mapNetflow(s: Ecs, n: JsonObject): void {
@@ -164,11 +194,13 @@ export function mapTcp(s: Ecs, t: JsonObject): void {
       case 'cwr':
       case 'ns':
         if (typeof v === 'boolean') j[k] = v;
+        else if (v !== null && v !== '') setKey((rest ??= {}), k, v);
         break;
       case 'ts_max_regions':
       case 'tc_max_regions': {
         const x = long(v);
         if (x !== undefined) j[k] = x;
+        else if (v !== null && v !== '') setKey((rest ??= {}), k, v);
         break;
       }
       default:

@@ -6,7 +6,8 @@ import type { JsonObject } from '../../eve/json.js';
 import { splitUrl } from '../url.js';
 import { asObject, long, str } from '../values.js';
 import { forwardedIp } from './alert.js';
-import { type Ecs, type Objects, attachJizo, jizo, setKey } from './build.js';
+import { type Ecs, type Objects, attachJizo, jizo } from './build.js';
+import { type KnownKeys, fits, knownKeys, putPruned, setKey } from './keep.js';
 import { putDomainParts } from './domain.js';
 import { userAgent } from './useragent.js';
 
@@ -25,13 +26,13 @@ const CUSTOM_HEADERS: ReadonlySet<string> = new Set([
   'www_authenticate', 'x_bluecoat_via',
 ]);
 
-const HTTP_KEYS: ReadonlySet<string> = new Set([
-  'hostname', 'url', 'http_user_agent', 'http_content_type', 'http_refer', 'http_method', 'protocol', 'status',
-  'length', 'redirect', 'http_port', 'xff', 'content_range', 'request_headers', 'response_headers',
-  'http_request_body', 'http_request_body_printable', 'http_response_body', 'http_response_body_printable',
-  'http2', 'version', 'request_length', 'response_length', 'http_server_agent', 'server', 'true_client_ip',
-  'org_src_ip',
-]);
+const HTTP_KEYS: KnownKeys = knownKeys({
+  hostname: 'str', url: 'str', http_user_agent: 'str', http_content_type: 'str', http_refer: 'str', http_method: 'str',
+  protocol: 'str', status: 'int', length: 'int', redirect: 'str', http_port: 'int', xff: 'str', content_range: 'obj',
+  request_headers: 'list', response_headers: 'list', http_request_body: 'str', http_request_body_printable: 'str',
+  http_response_body: 'str', http_response_body_printable: 'str', http2: 'obj', version: 'str', request_length: 'int',
+  response_length: 'int', http_server_agent: 'str', server: 'str', true_client_ip: 'str', org_src_ip: 'str',
+});
 
 // "HTTP/1.1" -> "1.1" (ECS http.version: "HTTP version").
 const versions = new Map<string, string>();
@@ -125,7 +126,10 @@ export function mapHttp(s: Ecs, h: JsonObject): void {
     break;
   }
   const protocol = str(h.protocol);
+  // EVE `version`: "HTTP major version: 2 when HTTP/2 is used" (EVE schema http.version).
+  const major = str(h.version);
   if (protocol !== undefined) http.version = httpVersion(protocol);
+  else if (major !== undefined) http.version = major;
   else if (asObject(h.http2) !== undefined) http.version = '2';
 
   const ua = str(h.http_user_agent);
@@ -156,16 +160,19 @@ function custom(s: Ecs, h: JsonObject): void {
   if (serverAgent !== undefined) j.server_agent = serverAgent;
   const trueClientIp = str(h.true_client_ip);
   if (trueClientIp !== undefined) j.true_client_ip = trueClientIp;
+  // The major version when http.version came from `protocol` and says otherwise.
+  const major = str(h.version);
+  if (major !== undefined && typeof h.protocol === 'string' && h.protocol !== '' && httpVersion(h.protocol) !== major) j.version = major;
   const orgSrcIp = str(h.org_src_ip);
   if (orgSrcIp !== undefined) j.org_src_ip = orgSrcIp;
   const requestBody = str(h.http_request_body);
   if (requestBody !== undefined) j.request_body = requestBody;
   const responseBody = str(h.http_response_body);
   if (responseBody !== undefined) j.response_body = responseBody;
-  if (Array.isArray(h.request_headers) && h.request_headers.length > 0) j.request_headers = h.request_headers;
-  if (Array.isArray(h.response_headers) && h.response_headers.length > 0) j.response_headers = h.response_headers;
+  if (Array.isArray(h.request_headers)) putPruned(j, 'request_headers', h.request_headers);
+  if (Array.isArray(h.response_headers)) putPruned(j, 'response_headers', h.response_headers);
   const cr = asObject(h.content_range);
-  if (cr !== undefined) j.content_range = cr;
+  if (cr !== undefined) putPruned(j, 'content_range', cr);
   // One pass over the keys: custom headers, and the keys no mapping knows.
   let headers: Record<string, unknown> | undefined;
   let rest: Record<string, unknown> | undefined;
@@ -173,16 +180,16 @@ function custom(s: Ecs, h: JsonObject): void {
     if (CUSTOM_HEADERS.has(k) || (k === 'content_range' && cr === undefined)) {
       const v = str(h[k]);
       if (v !== undefined) (headers ??= {})[k] = v;
-      else if (h[k] !== null && h[k] !== '') setKey((rest ??= {}), k, h[k]);
-    } else if (!HTTP_KEYS.has(k)) {
-      const v = h[k];
-      if (v !== null && v !== '') setKey((rest ??= {}), k, v);
-    }
+      else putPruned((rest ??= {}), k, h[k]);
+    } else if (!fits(h[k]!, HTTP_KEYS.get(k) ?? 'none')) putPruned((rest ??= {}), k, h[k]);
   }
   if (headers !== undefined) j.headers = headers;
-  if (rest !== undefined) setKey(jizo(s, 'unmapped'), 'http', rest);
+  if (rest !== undefined) for (const _ in rest) {
+    setKey(jizo(s, 'unmapped'), 'http', rest);
+    break;
+  }
   const h2 = asObject(h.http2);
-  if (h2 !== undefined) j.http2 = h2;
+  if (h2 !== undefined) putPruned(j, 'http2', h2);
   for (const _ in j) {
     attachJizo(s, 'http', j);
     break;

@@ -21,7 +21,7 @@ import { mapHttp } from './http.js';
 import { WHOLE_KEYS, mapWhole } from './protocols.js';
 import { mapQuic, mapTls } from './tls.js';
 
-/** ECS version of the field set (the @elastic/ecs types this intake is built on). */
+/** ECS version of the field set this mapping follows (`ecs.version`). */
 export const ECS_VERSION = '9.4.0';
 
 type Mapper = (s: Ecs, o: JsonObject) => void;
@@ -65,8 +65,19 @@ export function ecsProfile(ctx: Context): JizoDocument {
   const s: Ecs = { ctx, doc, e, type, ips: [], hosts: undefined, hashes: undefined, users: undefined };
   const event = categorize(s);
   doc.event = event;
+  // The EVE event type as logged: event.type says "connection" for flow and
+  // netflow alike, "info" for frame, stats, stream_tcp ... (issue 14, item 2).
+  const jz: Record<string, unknown> = {};
+  doc.jizo = jz;
+  if (type !== '') jz.event_type = type;
+  else if (e.event_type !== undefined) unmapped(s, 'event_type', e.event_type);
+  // An unreadable timestamp: @timestamp is the time of reception, the text stays.
+  if (ts === undefined && e.timestamp !== undefined) {
+    if (typeof e.timestamp === 'string') {
+      if (e.timestamp !== '') jz.timestamp_raw = e.timestamp;
+    } else unmapped(s, 'timestamp', e.timestamp);
+  }
   mapCommon(s, defaultProtocol(type));
-  if (type === '' && e.event_type !== undefined) unmapped(s, 'event_type', e.event_type);
 
   for (const key of Object.keys(e)) {
     if (readByMapCommon(key)) continue;
@@ -79,7 +90,7 @@ export function ecsProfile(ctx: Context): JizoDocument {
   }
 
   mapSyslog(s);
-  if (ctx.options.keepOriginal !== false) event.original = ctx.decoded.payload;
+  if (ctx.options.keepOriginal === true) event.original = ctx.decoded.payload;
   finish(s);
   return doc;
 }
@@ -106,6 +117,7 @@ function finish(s: Ecs): void {
   let any = false;
   for (const k in j) {
     const v = j[k];
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- pruning empty objects of a document this module built
     if (typeof v === 'object' && v !== null && !Array.isArray(v) && isEmpty(v)) delete j[k];
     else any = true;
   }

@@ -6,7 +6,8 @@
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { ip, obj, str } from '../values.js';
-import { type Ecs, basename, jizo, mac, setKey, sub } from './build.js';
+import { type Ecs, basename, jizo, mac, sub } from './build.js';
+import { pruned, setKey } from './keep.js';
 
 type Extract = (s: Ecs, o: JsonObject) => void;
 
@@ -109,23 +110,20 @@ export const WHOLE_KEYS: readonly string[] = [
   'ike', 'ikev2', 'ldap', 'dcerpc', 'dnp3', 'modbus', 'enip', 'arp', 'diameter', 'pop3', 'imap', 'mdns', 'llmnr',
   'websocket', 'bittorrent_dht', 'doh2', 'telnet', 'ntp', 'template', 'frame', 'drop', 'stats', 'metadata', 'tunnel',
   'packet_info', 'files', 'engine', 'verdict', 'vars',
+  // Suricata 8 (etc/schema.json): firewall mode, IGMP/RGMP, SCTP, the nDPI
+  // plugin, stream_tcp events, traffic id/label.
+  'firewall', 'igmp', 'rgmp', 'sctp', 'ndpi', 'stream_tcp', 'traffic',
 ];
 
 /** Keeps `o` whole under jizo.<key> and copies out what ECS has a field for. */
-export function mapWhole(s: Ecs, o: JsonValue, key: string): void {
-  if (o === null || o === '') return;
-  if (typeof o === 'object' && !Array.isArray(o)) {
-    let empty = true;
-    for (const _ in o) {
-      empty = false;
-      break;
-    }
-    if (empty) return;
+export function mapWhole(s: Ecs, raw: JsonValue, key: string): void {
+  // Empty values inside are dropped too (docs/ecs-profile.md).
+  const o = pruned(raw);
+  if (o === undefined) return;
+  if (typeof o === 'object' && o !== null && !Array.isArray(o)) {
     const x = Object.hasOwn(EXTRACT, key) ? EXTRACT[key] : undefined;
     if (x !== undefined) x(s, o);
-  } else if (Array.isArray(o)) {
-    if (o.length === 0) return;
-  } else {
+  } else if (!Array.isArray(o)) {
     // A scalar where EVE has an object: kept, but not in the flattened field declared for objects.
     setKey(jizo(s, 'unmapped'), key, o);
     return;

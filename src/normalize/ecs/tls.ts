@@ -3,16 +3,50 @@
  * SNI, server (and client) certificate, JA3/JA3S hashes, JA4 and ALPN.
  */
 import type { JsonObject, JsonValue } from '../../eve/json.js';
-import { asObject, str } from '../values.js';
-import { type Ecs, type Objects, jizo, keepUnmapped, keywords, sub } from './build.js';
+import { asObject, keyword, long, str } from '../values.js';
+import { type Ecs, type Objects, jizo, keywords, sub } from './build.js';
+import { keepUnmapped, pruned, putPruned, setKey, type KnownKeys, knownKeys } from './keep.js';
 import { certificate } from './x509.js';
 import { userAgent } from './useragent.js';
 
-const TLS_KEYS: ReadonlySet<string> = new Set([
-  'version', 'sni', 'subject', 'issuerdn', 'serial', 'fingerprint', 'notbefore', 'notafter', 'session_resumed',
-  'ja3', 'ja3s', 'ja4', 'certificate', 'chain', 'subjectaltname', 'client', 'client_alpns', 'server_alpns', 'alpn_ts',
-  'alpn_tc', 'client_handshake', 'server_handshake',
-]);
+const TLS_KEYS: KnownKeys = knownKeys({
+  version: 'str', sni: 'str', subject: 'str', issuerdn: 'str', serial: 'str', fingerprint: 'str', notbefore: 'str', notafter: 'str',
+  session_resumed: 'bool', ja3: 'any', ja3s: 'any', ja4: 'any', certificate: 'str', chain: 'words', subjectaltname: 'words',
+  client: 'obj', client_alpns: 'words', server_alpns: 'words', alpn_ts: 'words', alpn_tc: 'words', client_handshake: 'obj',
+  server_handshake: 'obj', from_proto: 'str',
+});
+
+type Kind = 'keyword' | 'long' | 'longs';
+// Suricata 8 hello details (etc/schema.json tls.client_handshake / server_handshake):
+// IANA numbers of ciphers, extensions and signature algorithms. ECS
+// tls.cipher / tls.client.supported_ciphers hold cipher names, which EVE does
+// not log: the numbers are kept, typed, under jizo.tls.
+const CLIENT_HELLO: Readonly<Record<string, Kind>> = { version: 'keyword', ciphers: 'longs', exts: 'longs', sig_algs: 'longs' };
+const SERVER_HELLO: Readonly<Record<string, Kind>> = { version: 'keyword', cipher: 'long', exts: 'longs' };
+
+function handshake(s: Ecs, key: string, o: JsonObject, kinds: Readonly<Record<string, Kind>>): void {
+  let out: Record<string, unknown> | undefined;
+  let rest: Record<string, unknown> | undefined;
+  for (const k of Object.keys(o)) {
+    const v = o[k]!;
+    const kind = Object.hasOwn(kinds, k) ? kinds[k] : undefined;
+    const x = kind === 'keyword' ? keyword(v) : kind === 'long' ? long(v) : kind === 'longs' ? longs(v) : undefined;
+    if (x !== undefined) (out ??= {})[k] = x;
+    else {
+      const p = pruned(v);
+      if (p !== undefined) setKey((rest ??= {}), k, p);
+    }
+  }
+  if (out !== undefined) jizo(s, 'tls')[key] = out;
+  if (rest !== undefined) setKey(jizo(s, 'unmapped'), `tls.${key}`, rest);
+}
+
+/** A non-empty array of integers, or undefined. */
+function longs(v: JsonValue): (number | bigint)[] | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  for (const x of v) if (long(x) === undefined || typeof x === 'string') return undefined;
+  return v as (number | bigint)[];
+}
 
 /** "TLS 1.2" -> ["tls", "1.2"]; "SSLv3" -> ["ssl", "3"]; "TLSv1" -> ["tls", "1"] (ECS tls.version, tls.version_protocol). */
 const VERSION = /^(TLS|SSL|DTLS)\s?v?(\d+(?:\.\d+)?)$/i;
@@ -55,11 +89,12 @@ export function mapTls(s: Ecs, t: JsonObject): void {
   if (clientCert !== undefined) certificate(s, clientCert, client);
   hashes(s, t, client, server);
   alpn(s, t);
-  const j = jizo(s, 'tls');
   const ch = asObject(t.client_handshake);
-  if (ch !== undefined) j.client_handshake = ch;
+  if (ch !== undefined) handshake(s, 'client_handshake', ch, CLIENT_HELLO);
   const sh = asObject(t.server_handshake);
-  if (sh !== undefined) j.server_handshake = sh;
+  if (sh !== undefined) handshake(s, 'server_handshake', sh, SERVER_HELLO);
+  const from = str(t.from_proto);
+  if (from !== undefined) jizo(s, 'tls').from_proto = from;
   for (const _ in server) {
     tls.server = server;
     break;
@@ -123,7 +158,9 @@ function alpn(s: Ecs, t: JsonObject): void {
   if (serverList !== undefined) j.server_alpns = serverList;
 }
 
-const QUIC_KEYS: ReadonlySet<string> = new Set(['version', 'sni', 'ua', 'cyu', 'ja3', 'ja3s', 'ja4', 'extensions']);
+const QUIC_KEYS: KnownKeys = knownKeys({
+  version: 'scalar', sni: 'str', ua: 'str', cyu: 'list', ja3: 'any', ja3s: 'any', ja4: 'any', extensions: 'list',
+});
 
 /** quic: QUIC carries a TLS 1.3 handshake; its SNI/JA3/JA4 go where TLS's go. */
 export function mapQuic(s: Ecs, q: JsonObject): void {
@@ -144,7 +181,7 @@ export function mapQuic(s: Ecs, q: JsonObject): void {
   const j = jizo(s, 'quic');
   const version = str(q.version) ?? (typeof q.version === 'number' ? String(q.version) : undefined);
   if (version !== undefined) j.version = version;
-  if (Array.isArray(q.cyu) && q.cyu.length > 0) j.cyu = q.cyu;
-  if (Array.isArray(q.extensions) && q.extensions.length > 0) j.extensions = q.extensions;
+  if (Array.isArray(q.cyu)) putPruned(j, 'cyu', q.cyu);
+  if (Array.isArray(q.extensions)) putPruned(j, 'extensions', q.extensions);
   keepUnmapped(s, 'quic', q, QUIC_KEYS);
 }

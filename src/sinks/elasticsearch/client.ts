@@ -11,7 +11,7 @@ export interface BulkClient {
   close(): Promise<void>;
 }
 
-export interface BulkItemResult {
+interface BulkItemResult {
   status: number;
   error?: { type?: string; reason?: string; caused_by?: { type?: string; reason?: string } };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { duration, intRange, path, secret, size } from '../../serve/schema-helpers.js';
-import { retrySchema } from '../../io/retry-config.js';
+import { duration, intRange, path, secret, size } from '../../config/values.js';
+import { retrySchema } from '../../config/retry.js';
 import { PROFILES, type ProfileName } from '../../normalize/types.js';
 
 

@@ -3,9 +3,8 @@ import { elasticsearchSinkSchema, type ElasticsearchSinkConfig } from './config.
 import { ElasticsearchSink, type TemplateProvider } from './sink.js';
 import { catalogTemplate } from './template.js';
 
-export { elasticsearchSinkSchema, type ElasticsearchSinkConfig } from './config.js';
-export { ElasticsearchSink, type TemplateOptions, type TemplateProvider } from './sink.js';
-export { catalogTemplate } from './template.js';
+export type { ElasticsearchSinkConfig } from './config.js';
+export { ElasticsearchSink, type TemplateProvider } from './sink.js';
 
 /**
  * A sink factory for `elasticsearch` or `opensearch`; `provider` builds the

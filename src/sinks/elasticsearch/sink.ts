@@ -9,14 +9,14 @@ import {
   type WriteResult,
 } from '../../pipeline/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
-import { backoffOf } from '../../io/retry-config.js';
+import { backoffOf } from '../../config/retry.js';
 import { hideUserInfo } from '../../io/redact.js';
 import { createClient, RequestError, type BulkClient, type BulkResponse } from './client.js';
 import type { ElasticsearchSinkConfig } from './config.js';
 import { IndexNamer } from './index-name.js';
 
 /** What the index template builder (src/schema/template.ts) is given. */
-export interface TemplateOptions {
+interface TemplateOptions {
   /** Template name from the configuration. */
   name: string;
   /** Index patterns the template applies to (`jizo-*`). */
@@ -122,7 +122,7 @@ export class ElasticsearchSink implements Sink {
         this.counters.errors++;
         const err = e as RequestError;
         if (!err.transient || attempt >= TEMPLATE_ATTEMPTS) {
-          throw new Error(`sink ${this.name}: installing index template ${t.name} failed: ${err.message}`);
+          throw new Error(`sink ${this.name}: installing index template ${t.name} failed: ${err.message}`, { cause: e });
         }
         await sleep(backoffDelay(attempt, backoffOf(this.config.retry)), this.abort.signal);
       }

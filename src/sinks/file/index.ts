@@ -6,7 +6,7 @@
  * power cut). Also the default dead-letter output.
  */
 import { z } from 'zod';
-import { duration, path, size } from '../../serve/schema-helpers.js';
+import { duration, path, size } from '../../config/values.js';
 import { newComponentCounters, type ComponentDeps, type Health, type OutputEvent, type Sink, type SinkFactory, type WriteResult } from '../../pipeline/types.js';
 import { RotatingFile } from './rotating.js';
 import { encodeLines } from '../../io/utf8-chunks.js';

@@ -6,6 +6,7 @@
  */
 import { mkdir, open, rename, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { cutTornTail } from './torn-tail.js';
 
 export interface RotationOptions {
   path: string;
@@ -37,6 +38,7 @@ export class RotatingFile {
     const first = this.created === undefined;
     const existed = first && (await stat(this.o.path).then(() => true, () => false));
     const dir = await mkdir(dirname(this.o.path), { recursive: true });
+    await cutTornTail(this.o.path);
     this.fh = await open(this.o.path, 'a', 0o640);
     if (first) this.created = { file: !existed, dir };
     const st = await this.fh.stat();

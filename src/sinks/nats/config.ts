@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { duration, intRange } from '../../serve/schema-helpers.js';
-import { retrySchema } from '../../io/retry-config.js';
+import { duration, intRange } from '../../config/values.js';
+import { retrySchema } from '../../config/retry.js';
 import { natsConnectionSchema } from '../../nats/connection.js';
 
 /** Configuration of a `nats` sink (see docs/nats.md). */

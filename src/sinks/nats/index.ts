@@ -2,7 +2,7 @@ import type { SinkFactory } from '../../pipeline/types.js';
 import { natsSinkSchema, type NatsSinkConfig } from './config.js';
 import { NatsSink } from './sink.js';
 
-export { natsSinkSchema, type NatsSinkConfig } from './config.js';
+export type { NatsSinkConfig } from './config.js';
 export { NatsSink } from './sink.js';
 
 /** The `nats` sink type: JetStream publish with acknowledgement. */

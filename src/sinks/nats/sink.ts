@@ -9,7 +9,7 @@ import {
   type WriteResult,
 } from '../../pipeline/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
-import { backoffOf } from '../../io/retry-config.js';
+import { backoffOf } from '../../config/retry.js';
 import { connectUntil, loadNats, natsEndpoints, type NatsModule } from '../../nats/connection.js';
 import type { NatsSinkConfig } from './config.js';
 

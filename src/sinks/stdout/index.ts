@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { newComponentCounters, type Health, type OutputEvent, type Sink, type SinkFactory, type WriteResult } from '../../pipeline/types.js';
 import { encodeLines } from '../../io/utf8-chunks.js';
 
-export const stdoutSinkSchema = z.object({}).strict();
+const stdoutSinkSchema = z.object({}).strict();
 export type StdoutSinkConfig = z.output<typeof stdoutSinkSchema>;
 
 export class StdoutSink implements Sink {

@@ -47,7 +47,7 @@ export class CheckpointStore {
     try {
       parsed = JSON.parse(text) as CheckpointFile;
     } catch (e) {
-      throw new Error(`checkpoint file ${this.file} is not valid JSON (${(e as Error).message}); repair or remove it`);
+      throw new Error(`checkpoint file ${this.file} is not valid JSON (${(e as Error).message}); repair or remove it`, { cause: e });
     }
     if (parsed?.version !== 1 || !Array.isArray(parsed.files)) {
       throw new Error(`checkpoint file ${this.file} has an unknown format; repair or remove it`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, intRange, path, size } from '../../serve/schema-helpers.js';
+import { duration, intRange, path, size } from '../../config/values.js';
 
 /** Configuration of a `file` source (see docs/sources-file.md). */
 export const fileSourceSchema = z
@@ -29,7 +29,12 @@ export const fileSourceSchema = z
     /** How long a rotated-away (renamed or deleted) file stays open after its last growth. */
     rotate_grace: duration(0, '5s'),
     /** Shortest time between two checkpoint writes (0: after every durable batch). */
-    checkpoint_min_interval: duration(0, '100ms'),
+    checkpoint_min_interval: duration(0, '0s'),
+    /**
+     * Most lines submitted and not yet covered by the checkpoint on disk: what
+     * a crash can make the source send again. Reading waits past it.
+     */
+    max_replay_events: intRange(1, 100_000_000, 4000),
     /** How long stop() waits for submitted lines to become durable before writing the last checkpoint. */
     stop_timeout: duration(0, '10s'),
   })

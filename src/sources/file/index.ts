@@ -2,7 +2,7 @@ import type { SourceFactory } from '../../pipeline/types.js';
 import { fileSourceSchema, type FileSourceConfig } from './config.js';
 import { FileSource } from './source.js';
 
-export { fileSourceSchema, type FileSourceConfig } from './config.js';
+export type { FileSourceConfig } from './config.js';
 export { FileSource } from './source.js';
 
 /** The `file` source type: tails files and globs with on-disk checkpoints. */

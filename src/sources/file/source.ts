@@ -9,6 +9,7 @@ import {
   type Source,
 } from '../../pipeline/types.js';
 import { CheckpointStore } from './checkpoints.js';
+import { ReplayWindow } from './replay.js';
 import type { FileSourceConfig } from './config.js';
 import { baseDir, DirWatcher, findFiles, type Found } from './discovery.js';
 import { fingerprint, lastLineBoundary } from './fingerprint.js';
@@ -32,6 +33,7 @@ export class FileSource implements Source {
   private readonly store: CheckpointStore;
   private readonly watcher: DirWatcher;
   private readonly tailers = new Set<Tailer>();
+  private readonly replay: ReplayWindow;
   private ingest: Ingest | undefined;
   private firstScan = true;
   private stopping = false;
@@ -61,6 +63,7 @@ export class FileSource implements Source {
       maxBatchEvents: config.max_batch_events,
     };
     this.log = deps.logger;
+    this.replay = new ReplayWindow(config.max_replay_events);
     this.store = new CheckpointStore(join(deps.dataDir, 'checkpoints', `file-${encodeURIComponent(name)}.json`));
     this.watcher = new DirWatcher([...new Set(config.paths.map(baseDir))], () => this.wake());
   }
@@ -99,6 +102,7 @@ export class FileSource implements Source {
 
   private async shutdown(): Promise<void> {
     this.stopping = true;
+    this.replay.close();
     this.wake();
     await this.loop;
     this.watcher.close();
@@ -191,7 +195,11 @@ export class FileSource implements Source {
 
     for (const t of [...this.tailers]) {
       if (t.closed) {
-        if (!t.busy) this.tailers.delete(t);
+        if (!t.busy) {
+          this.tailers.delete(t);
+          // Everything it submitted is acknowledged, and its checkpoint write is scheduled.
+          this.replay.saved(t, t.committed);
+        }
         continue;
       }
       const f = byInode.get(key(t.dev, t.ino));
@@ -282,11 +290,12 @@ export class FileSource implements Source {
   }
 
   private readonly hooks: TailerHooks = {
-    submit: async (events, path) => {
+    submit: async (events, t, end) => {
+      await this.replay.take(t, end, events.length);
       let refused = 0;
       for (const e of events) if (e.reject) refused++;
       this.counters.received += events.length;
-      const sub = await this.ingest!.submit(events, { source: this.name, detail: path });
+      const sub = await this.ingest!.submit(events, { source: this.name, detail: t.path });
       this.counters.sent += events.length - refused;
       this.counters.rejected += refused;
       return sub;
@@ -318,8 +327,13 @@ export class FileSource implements Source {
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       this.lastSave = Date.now();
+      // What this write covers at least (it may write newer offsets, never older ones).
+      const covered = [...this.tailers].map((c) => [c, c.committed] as const);
       this.store.save().then(
-        () => (this.checkpointError = undefined),
+        () => {
+          this.checkpointError = undefined;
+          for (const [c, offset] of covered) this.replay.saved(c, offset);
+        },
         (err: unknown) => {
           this.counters.errors++;
           // Kept apart from lastError (cleared by every read pass): shown until a save succeeds.

@@ -4,7 +4,8 @@ import type { RawEvent, Submission } from '../../pipeline/types.js';
 
 /** What a tailer needs from its source. */
 export interface TailerHooks {
-  submit(events: RawEvent[], path: string): Promise<Submission>;
+  /** Submits the lines of a batch that ends at byte offset `end`. */
+  submit(events: RawEvent[], t: Tailer, end: number): Promise<Submission>;
   /** The durable offset of the tailer advanced. */
   committed(t: Tailer): void;
   /**
@@ -158,7 +159,7 @@ export class Tailer {
       this.advance();
       return;
     }
-    const sub = await this.hooks.submit(events, this.path);
+    const sub = await this.hooks.submit(events, this, end);
     entry.durable = sub.durable.then(
       () => {
         entry.done = true;

@@ -1,23 +1,28 @@
 /**
  * HTTP source: `POST` of NDJSON, of a JSON array of events or of a JSON array
- * of raw lines. The answer waits until the events are durable in every sink
- * or dead-lettered (202 with counts); 503 when the pipeline is saturated (the
- * sender retries), 413 beyond the body limit, 401 without the bearer token.
+ * of raw lines, plain or gzip. The body is parsed as it arrives and taken in
+ * parts no larger than a slice of the queue (./request.ts); the answer waits
+ * until the events are durable in every sink or dead-lettered (202 with
+ * counts); 503 when the pipeline is saturated (the sender retries), 413 beyond
+ * the body or event limit, 415 for a type or coding not read, 401 without the
+ * bearer token.
  *
- * Built on node:http: three answers and a size-limited body read do not need a
- * framework, and reading the body ourselves keeps the limit exact.
+ * Built on node:http: a few answers and a streamed body do not need a
+ * framework, and reading the body ourselves keeps the limits exact.
  */
 import { listen } from '../listen.js';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_MAX_LINE_BYTES } from '../../decode/index.js';
-import { duration, host, intRange, path, port, secret, size } from '../../serve/schema-helpers.js';
-import { newComponentCounters, type ComponentDeps, type Health, type Ingest, type Source, type SourceFactory } from '../../pipeline/types.js';
+import { duration, host, intRange, path, port, secret, size } from '../../config/values.js';
+import { newComponentCounters, type ComponentDeps, type ConnectionCounters, type Health, type Ingest, type Source, type SourceFactory } from '../../pipeline/types.js';
 import { BearerAuth } from './auth.js';
-import { parseBody } from './body.js';
+import { ConnectionSlots } from './connections.js';
+import { bodyCoding } from './content.js';
+import { takeBody, type BodyOptions } from './request.js';
 
 export const httpSourceSchema = z
   .object({
@@ -31,6 +36,8 @@ export const httpSourceSchema = z
     token_env: z.string({ invalid_type_error: 'expected an environment variable name' }).min(1).optional(),
     max_body_bytes: size(1, '10MiB'),
     max_line_bytes: size(1, DEFAULT_MAX_LINE_BYTES),
+    /** Non-blank events (lines, array items) a body may hold; past it the answer is 413. */
+    max_body_events: intRange(1, 100_000_000, 100_000),
     max_connections: intRange(1, 100_000, 256),
     /** Longest time to receive a whole request. */
     request_timeout: duration(1, '60s'),
@@ -55,7 +62,9 @@ function send(res: ServerResponse, status: number, body: object, headers: Record
 export class HttpSource implements Source {
   readonly type = 'http';
   readonly counters = newComponentCounters();
+  readonly connections: ConnectionCounters = { refused: 0, evicted: 0, timedOut: 0 };
   private server: Server | undefined;
+  private slots: ConnectionSlots | undefined;
   private auth: BearerAuth | undefined;
   private running = false;
   private lastError: string | undefined;
@@ -81,13 +90,19 @@ export class HttpSource implements Source {
     const server = c.tls
       ? createHttpsServer({ ...timing, cert: readFileSync(c.tls.cert_file), key: readFileSync(c.tls.key_file) }, handler)
       : createHttpServer(timing, handler);
-    server.maxConnections = c.max_connections;
     server.requestTimeout = c.request_timeout;
     server.headersTimeout = Math.min(c.headers_timeout, c.request_timeout);
-    server.on('drop', () => {
-      this.counters.errors++;
-      this.deps.logger.debug({ max_connections: c.max_connections }, 'connection refused: too many connections');
+    const slots = new ConnectionSlots(c.max_connections, this.connections, !c.tls);
+    this.slots = slots;
+    // Before Node's own listener: a refused connection is answered before anything else happens on it.
+    server.prependListener('connection', (socket: Socket) => {
+      slots.admit(socket);
+      if (slots.refused(socket)) {
+        this.counters.errors++;
+        this.deps.logger.debug({ max_connections: c.max_connections }, 'connection refused: every slot has a request in progress');
+      } else if (!c.tls) this.watchTimeouts(socket);
     });
+    if (c.tls) server.on('secureConnection', (socket: Socket) => this.watchTimeouts(socket));
     await listen(server, c.port, c.host, (e) => {
       this.counters.errors++;
       this.lastError = e.message;
@@ -96,7 +111,19 @@ export class HttpSource implements Source {
     this.running = true;
   }
 
+  /** Node answers 408 and destroys the socket with this error when headers_timeout or request_timeout passes. */
+  private watchTimeouts(socket: Socket): void {
+    socket.once('close', () => {
+      if ((socket.errored as { code?: string } | null)?.code === 'ERR_HTTP_REQUEST_TIMEOUT') this.connections.timedOut++;
+    });
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse, ingest: Ingest): void {
+    const slots = this.slots!;
+    // Answered with 503 at accept time: whatever it sends is not read.
+    if (slots.refused(req.socket)) return void req.resume();
+    slots.begin(req.socket);
+    res.once('close', () => slots.end(req.socket));
     const c = this.config;
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -106,59 +133,45 @@ export class HttpSource implements Source {
       this.counters.errors++;
       return send(res, 401, { error: 'missing or wrong bearer token' }, { 'www-authenticate': 'Bearer' });
     }
+    const coding = bodyCoding(req.headers);
+    if (!coding.ok) return this.refuseUnread(req, res, 415, coding.error);
     const declared = Number(req.headers['content-length']);
-    if (declared > c.max_body_bytes) return this.tooLarge(req, res);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > c.max_body_bytes) {
-        over = true;
-        chunks.length = 0;
-        this.tooLarge(req, res);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('error', () => {
-      this.counters.errors++;
-    });
-    req.on('end', () => {
-      if (over) return;
-      this.accept(Buffer.concat(chunks, size).toString('utf8'), req, res, ingest).catch((e: Error) => {
+    if (declared > c.max_body_bytes) return this.refuseUnread(req, res, 413, `body exceeds the limit of ${c.max_body_bytes} bytes`);
+    const origin = { source: this.name, detail: `http://${req.socket.remoteAddress}:${req.socket.remotePort}` };
+    takeBody(req, coding.gzip, ingest, origin, this.bodyOptions(ingest), (events, blank) => {
+      this.counters.received += events + blank;
+      this.counters.sent += events + blank;
+    }).then(
+      (answer) => {
+        if (!answer) return void this.counters.errors++;
+        if (answer.status !== 202) this.counters.errors++;
+        send(res, answer.status, answer.body, answer.headers);
+      },
+      (e: Error) => {
         this.counters.errors++;
         send(res, 500, { error: e.message });
-      });
-    });
+      },
+    );
   }
 
-  /** 413, then the rest of the body is read and thrown away (never kept) so the client sees the answer. */
-  private tooLarge(req: IncomingMessage, res: ServerResponse): void {
+  private bodyOptions(ingest: Ingest): BodyOptions {
+    const c = this.config;
+    // A part is a sixteenth of the queue: several bodies interleave, and a part never waits for the whole queue to empty.
+    const q = ingest.limits ?? { maxEvents: 8000, maxBytes: 16 * 1024 * 1024 };
+    return {
+      maxBodyBytes: c.max_body_bytes,
+      maxLineBytes: c.max_line_bytes,
+      maxBodyEvents: c.max_body_events,
+      partEvents: Math.max(1, Math.floor(q.maxEvents / 16)),
+      partBytes: Math.max(1, Math.floor(q.maxBytes / 16)),
+    };
+  }
+
+  /** Answered before the body is read; the body is then read and thrown away (never kept) so the client sees the answer. */
+  private refuseUnread(req: IncomingMessage, res: ServerResponse, status: number, error: string): void {
     this.counters.errors++;
-    send(res, 413, { error: `body exceeds the limit of ${this.config.max_body_bytes} bytes` }, { connection: 'close' });
+    send(res, status, { error }, { connection: 'close' });
     req.resume();
-  }
-
-  private async accept(text: string, req: IncomingMessage, res: ServerResponse, ingest: Ingest): Promise<void> {
-    const parsed = parseBody(text, new Date().toISOString(), this.config.max_line_bytes);
-    if (!parsed.ok) {
-      this.counters.errors++;
-      return send(res, 400, { error: parsed.error });
-    }
-    const events = parsed.events;
-    const origin = { source: this.name, detail: `http://${req.socket.remoteAddress}:${req.socket.remotePort}` };
-    const sub = ingest.trySubmit(events, origin);
-    if (!sub) {
-      this.counters.errors++;
-      return send(res, 503, { error: 'pipeline saturated, retry later' }, { 'retry-after': '1' });
-    }
-    this.counters.received += events.length;
-    this.counters.sent += events.length;
-    await sub.durable;
-    const n = sub.counts;
-    send(res, 202, n ? { received: n.received, normalized: n.normalized, rejected: n.rejected, blank: n.blank } : { received: events.length });
   }
 
   endpoints(): string[] {
@@ -170,7 +183,7 @@ export class HttpSource implements Source {
 
   health(): Health {
     if (!this.running) return { ok: false, detail: 'not running' };
-    return this.lastError === undefined ? { ok: true } : { ok: false, detail: this.lastError };
+    return this.lastError === undefined ? { ok: true, detail: `${this.slots!.size} connections` } : { ok: false, detail: this.lastError };
   }
 
   async stop(): Promise<void> {
@@ -181,6 +194,7 @@ export class HttpSource implements Source {
     await new Promise<void>((r) => {
       server.close(() => r());
       server.closeIdleConnections();
+      this.slots!.closeIdle();
     });
     this.server = undefined;
   }

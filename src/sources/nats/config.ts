@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, intRange } from '../../serve/schema-helpers.js';
+import { duration, intRange } from '../../config/values.js';
 import { natsConnectionSchema } from '../../nats/connection.js';
 
 /** Configuration of a `nats` source (see docs/nats.md). */

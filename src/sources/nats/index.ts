@@ -2,7 +2,7 @@ import type { SourceFactory } from '../../pipeline/types.js';
 import { natsSourceSchema, type NatsSourceConfig } from './config.js';
 import { NatsSource } from './source.js';
 
-export { natsSourceSchema, type NatsSourceConfig } from './config.js';
+export type { NatsSourceConfig } from './config.js';
 export { NatsSource } from './source.js';
 
 /** The `nats` source type: a durable JetStream pull consumer. */

@@ -7,10 +7,10 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { DEFAULT_MAX_LINE_BYTES } from '../../decode/index.js';
 import { LineSplitter } from '../../io/lines.js';
-import { size } from '../../serve/schema-helpers.js';
+import { size } from '../../config/values.js';
 import { newComponentCounters, type Health, type Ingest, type RawEvent, type Source, type SourceFactory } from '../../pipeline/types.js';
 
-export const stdinSourceSchema = z.object({ max_line_bytes: size(1, DEFAULT_MAX_LINE_BYTES) }).strict();
+const stdinSourceSchema = z.object({ max_line_bytes: size(1, DEFAULT_MAX_LINE_BYTES) }).strict();
 export type StdinSourceConfig = z.output<typeof stdinSourceSchema>;
 
 export class StdinSource implements Source {

@@ -114,7 +114,7 @@ export class SyslogFramer {
       this.restBytes += chunk.length;
       return;
     }
-    let buf = this.restBytes > 0 ? Buffer.concat([...this.restParts, chunk]) : chunk;
+    const buf = this.restBytes > 0 ? Buffer.concat([...this.restParts, chunk]) : chunk;
     this.restParts = [];
     this.restBytes = 0;
     this.restNeed = 0;

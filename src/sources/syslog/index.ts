@@ -10,9 +10,10 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { createServer as createTlsServer } from 'node:tls';
 import { z } from 'zod';
 import { EXCERPT_CHARS } from '../../io/lines.js';
-import { duration, host, intRange, path, port, size } from '../../serve/schema-helpers.js';
-import { newComponentCounters, type ComponentDeps, type Health, type Ingest, type RawEvent, type Source, type SourceFactory } from '../../pipeline/types.js';
-import { handleConnection, type StreamContext } from './stream.js';
+import { duration, host, intRange, path, port, size } from '../../config/values.js';
+import { newComponentCounters, type ComponentDeps, type ConnectionCounters, type Health, type Ingest, type RawEvent, type Source, type SourceFactory } from '../../pipeline/types.js';
+import { ConnectionSlots } from './connections.js';
+import { handleConnection, type Connection, type StreamContext } from './stream.js';
 
 export const syslogSourceSchema = z
   .object({
@@ -37,13 +38,20 @@ export const syslogSourceSchema = z
       .optional(),
     /** Longest message accepted (longer ones are dead-lettered as `too_long`). */
     max_message_bytes: size(1, '1MiB'),
+    /**
+     * Open TCP/TLS connections. Past it, a new connection takes the slot of the
+     * least recently active one when that one is quiet, else it is reset.
+     */
     max_connections: intRange(1, 100_000, 1024),
     /**
-     * A TCP/TLS connection that sends nothing for this long is closed (a sender
-     * that stalls mid-frame must not hold a connection slot and its partial
-     * frame forever); what it had sent is kept, a cut frame is dead-lettered.
+     * A TCP/TLS connection that completes no message for this long is closed
+     * (a sender that stalls mid-frame or trickles bytes must not hold a slot
+     * and its partial frame forever); complete messages are kept, a cut frame
+     * is dead-lettered.
      */
     idle_timeout: duration(1, '10m'),
+    /** On stop, how long open connections are still read (until each sender pauses) before they are closed. */
+    drain_timeout: duration(0, '5s'),
   })
   .strict();
 export type SyslogSourceConfig = z.output<typeof syslogSourceSchema>;
@@ -53,12 +61,15 @@ export class SyslogSource implements Source {
   readonly counters = newComponentCounters();
   private tcp: Server | undefined;
   private udp: UdpSocket | undefined;
-  private readonly sockets = new Set<Socket>();
+  private readonly open = new Set<Connection>();
+  private slots: ConnectionSlots | undefined;
   private readonly inProgress = new Set<Promise<unknown>>();
   private udpBatch: RawEvent[] = [];
   private udpFlushScheduled = false;
   private lastError: string | undefined;
   private running = false;
+  /** Set from listening until stop: connections are admitted. */
+  private accepting = false;
 
   constructor(
     readonly name: string,
@@ -76,20 +87,24 @@ export class SyslogSource implements Source {
 
   private async startStream(ingest: Ingest): Promise<void> {
     const c = this.config;
+    const slots = new ConnectionSlots(c.max_connections, c.idle_timeout);
+    this.slots = slots;
     const ctx: StreamContext = {
       ingest,
       counters: this.counters,
       maxMessageBytes: c.max_message_bytes,
-      idleTimeoutMs: c.idle_timeout,
+      slots,
       inProgress: this.inProgress,
       onError: (e, peer) => this.deps.logger.debug({ peer, error: e.message }, 'connection error'),
     };
     const scheme = c.tls ? 'tls' : 'tcp';
     const onConnection = (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      handleConnection(socket, ctx, scheme, this.name);
+      if (socket.destroyed) return; // refused at accept
+      const conn = handleConnection(socket, ctx, scheme, this.name);
+      this.open.add(conn);
+      socket.on('close', () => this.open.delete(conn));
     };
+    this.accepting = true;
     const server = c.tls
       ? createTlsServer(
           {
@@ -102,11 +117,14 @@ export class SyslogSource implements Source {
           onConnection,
         )
       : createServer(onConnection);
-    server.maxConnections = c.max_connections;
-    // Past max_connections node closes the new connection at once; count it so it shows in metrics.
-    server.on('drop', () => {
+    // Slots are taken at TCP accept, before a TLS handshake (a handshake also holds one). Prepended:
+    // runs before the server's own handler, which then skips a refused (destroyed) socket.
+    server.prependListener('connection', (socket: Socket) => {
+      if (!this.accepting) return void socket.destroy();
+      if (slots.admit(socket)) return;
       this.counters.errors++;
-      this.deps.logger.debug({ max_connections: c.max_connections }, 'connection refused: too many connections');
+      // debug, not warn: a flood of connections must not become a flood of log lines (the metric counts them).
+      this.deps.logger.debug({ max_connections: c.max_connections }, 'connection refused: every slot is held by an active connection');
     });
     server.on('tlsClientError', (e: Error) => {
       this.counters.errors++;
@@ -167,17 +185,27 @@ export class SyslogSource implements Source {
     return out;
   }
 
+  /** Connections refused, evicted and timed out (exported as metrics). */
+  get connections(): ConnectionCounters | undefined {
+    return this.slots?.counters;
+  }
+
   health(): Health {
     if (!this.running) return { ok: false, detail: 'not running' };
-    return this.lastError === undefined ? { ok: true, detail: `${this.sockets.size} connections` } : { ok: false, detail: this.lastError };
+    return this.lastError === undefined ? { ok: true, detail: `${this.slots?.size ?? 0} connections` } : { ok: false, detail: this.lastError };
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.accepting = false;
+    // Stop accepting, then read what open connections already sent (it is in our buffers and the
+    // kernel's, and the sender counts it as delivered) until each sender pauses or drain_timeout ends.
+    // A message cut by the close was never complete. UDP cannot do this: datagrams are not retained.
     const closed = this.tcp ? new Promise<void>((r) => this.tcp!.close(() => r())) : Promise.resolve();
-    // Stop reading; a message cut by the stop was never complete, the sender did not see it delivered.
-    for (const s of this.sockets) s.destroy();
+    const deadline = Date.now() + this.config.drain_timeout;
+    await Promise.all([...this.open].map((conn) => conn.drain(deadline)));
+    this.slots?.stop();
     await closed;
     if (this.udp) {
       const u = this.udp;

@@ -1,6 +1,9 @@
 /**
- * Zod building blocks of the `serve` configuration, with messages that say
- * what is expected (the key path is added by the config loader).
+ * The configuration vocabulary: zod building blocks (ports, hosts, sizes,
+ * durations, paths, secrets) with messages that say what is expected (the key
+ * path is added by the config loader). The lowest layer a component imports:
+ * sources, sinks and the service that hosts them all take their keys from
+ * here, and no component imports the service.
  */
 import { z } from 'zod';
 

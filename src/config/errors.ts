@@ -1,6 +1,6 @@
 /**
- * Zod issues -> "key.path: what is expected". Values given are never quoted
- * back: a secret (token, password) could be among them.
+ * Configuration errors: zod issues -> "key.path: what is expected". Values
+ * given are never quoted back: a secret (token, password) could be among them.
  */
 import type { ZodIssue } from 'zod';
 
@@ -35,4 +35,14 @@ export function formatIssues(issues: ZodIssue[], prefix: string): string[] {
     }
   }
   return out;
+}
+
+/** A configuration that does not validate: every problem, each as `key.path: what is expected`. */
+export class ConfigError extends Error {
+  constructor(
+    readonly issues: string[],
+    where: string,
+  ) {
+    super(`invalid configuration${where}:\n  ${issues.join('\n  ')}`);
+  }
 }

@@ -1,6 +1,6 @@
 /** The `retry` block shared by the sinks that retry on their own (NATS, Elasticsearch/OpenSearch). */
 import { z } from 'zod';
-import { duration, intRange } from '../serve/schema-helpers.js';
+import { duration, intRange } from './values.js';
 
 export const retrySchema = z
   .object({
