@@ -6,7 +6,7 @@
  *   parse      JSON.parse every line
  *   yardstick  JSON.parse every line + JSON.stringify of a plain object that
  *              holds the documented field set (the sekoia profile's fields,
- *              src/schema/fields/sekoia.ts), copied as they are: the least
+ *              src/catalog/fields/sekoia.ts), copied as they are: the least
  *              work any EVE-to-ECS normalizer in Node.js must do.
  *
  * Lines are read the way the product reads them (a 64 KiB read stream, a

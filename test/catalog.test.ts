@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CATALOG, Catalog, catalogField, DESCRIPTION_FIELD, profileFields } from '../src/schema/catalog.js';
-import { ECS_PROFILE_FIELDS } from '../src/schema/fields/ecs.js';
-import { SEKOIA_FIELDS } from '../src/schema/fields/sekoia.js';
+import { CATALOG, Catalog, catalogField, DESCRIPTION_FIELD, profileFields } from '../src/catalog/catalog.js';
+import { ECS_PROFILE_FIELDS } from '../src/catalog/fields/ecs.js';
+import { SEKOIA_FIELDS } from '../src/catalog/fields/sekoia.js';
 import { PROFILES } from '../src/normalize/types.js';
 import { SHARED } from './helpers/documents.js';
 

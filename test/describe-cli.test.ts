@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { describeLine } from '../src/describe/line.js';
 import { normalize } from '../src/index.js';
 import { diffDocuments } from '../src/testing/intake-test.js';
-import { validateDocument } from '../src/schema/validate.js';
+import { validateDocument } from '../src/catalog/validate.js';
 import { ROOT, SHARED } from './helpers/documents.js';
 
 const seed = JSON.parse(readFileSync(join(SHARED, 'fixtures/seed/http_event.json'), 'utf8')) as { input: { message: string }; expected: object };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe as suite, it } from 'node:test';
 import { describe, DESCRIPTION_TEMPLATES } from '../src/describe/index.js';
-import { catalogField } from '../src/schema/catalog.js';
+import { catalogField } from '../src/catalog/catalog.js';
 import { availableProfiles, producedDocuments, SHARED } from './helpers/documents.js';
 
 const ECS = (JSON.parse(readFileSync(join(SHARED, 'ecs/ecs-fields.json'), 'utf8')) as { fields: Record<string, unknown> }).fields;

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseJson } from '../src/eve/json.js';
 import { normalize } from '../src/index.js';
-import { ECS_PROFILE_FIELDS } from '../src/schema/fields/ecs.js';
+import { ECS_PROFILE_FIELDS } from '../src/catalog/fields/ecs.js';
 import { findTestFiles } from '../src/testing/intake-test.js';
 import { WHOLE_KEYS } from '../src/normalize/ecs/protocols.js';
 import { corpusLines } from './helpers/corpus.js';

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { profileFields } from '../src/schema/catalog.js';
-import { fieldsMarkdown } from '../src/schema/format.js';
+import { profileFields } from '../src/catalog/catalog.js';
+import { fieldsMarkdown } from '../src/catalog/format.js';
 import { ROOT } from './helpers/documents.js';
 
 const cli = (...args: string[]) => execFileSync(process.execPath, [join(ROOT, 'dist/cli/jizo-intake.js'), ...args], { encoding: 'utf8' });

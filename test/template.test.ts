@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PROFILES, type ProfileName } from '../src/normalize/types.js';
-import { profileFields } from '../src/schema/catalog.js';
-import { mappingProblems } from '../src/schema/mapping-check.js';
-import { buildIndexTemplate, buildProperties, patternTemplates, TEMPLATE_TARGETS, type FieldMapping } from '../src/schema/template.js';
+import { profileFields } from '../src/catalog/catalog.js';
+import { mappingProblems } from '../src/catalog/mapping-check.js';
+import { buildIndexTemplate, buildProperties, patternTemplates, TEMPLATE_TARGETS, type FieldMapping } from '../src/catalog/template.js';
 import { availableProfiles, producedDocuments, ROOT } from './helpers/documents.js';
 
 /** Dotted names of every mapped field (leaves, and object nodes). */

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseJson } from '../src/eve/json.js';
-import { Catalog } from '../src/schema/catalog.js';
-import { validateDocument } from '../src/schema/validate.js';
-import { isRfc3339 } from '../src/schema/values.js';
+import { Catalog } from '../src/catalog/catalog.js';
+import { validateDocument } from '../src/catalog/validate.js';
+import { isRfc3339 } from '../src/catalog/values.js';
 import { availableProfiles, producedDocuments } from './helpers/documents.js';
 
 const catalog = new Catalog([

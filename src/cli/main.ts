@@ -5,7 +5,7 @@ import { PROFILES, type ProfileName } from '../normalize/types.js';
 // Command modules are imported when their command runs: `normalize` need not
 // load the service's clients (Elasticsearch, NATS ...), which would add
 // hundreds of milliseconds to every start.
-import { FIELDS_FORMATS, TEMPLATE_TARGETS, type FieldsFormat, type TemplateTarget } from '../schema/choices.js';
+import { FIELDS_FORMATS, TEMPLATE_TARGETS, type FieldsFormat, type TemplateTarget } from '../catalog/choices.js';
 import { EXIT } from './exit.js';
 import { toUtc } from '../normalize/time.js';
 import { packageVersion } from './version.js';
@@ -86,7 +86,7 @@ program
   .option('-p, --profile <profile>', `only the fields of a profile: ${PROFILES.join(' or ')}`, profileArg)
   .option('-f, --format <format>', `output format: ${FIELDS_FORMATS.join(' or ')}`, choiceArg<FieldsFormat>(FIELDS_FORMATS), 'markdown')
   .action(async (opts) => {
-    process.exitCode = (await import('./schema.js')).runFields(opts);
+    process.exitCode = (await import('./catalog.js')).runFields(opts);
   });
 
 program
@@ -99,7 +99,7 @@ program
   .option('--date-nanos', 'map @timestamp and event.* dates as date_nanos (keeps sub-millisecond digits)')
   .option('--name <name>', 'template name recorded in _meta')
   .action(async (opts) => {
-    process.exitCode = (await import('./schema.js')).runTemplate(opts);
+    process.exitCode = (await import('./catalog.js')).runTemplate(opts);
   });
 
 program

@@ -8,7 +8,8 @@
  * digits are carried over as text, unchanged.
  */
 
-const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Most days in each month (February 29: a leap day is checked where it matters). */
+export const DAYS_IN_MONTH: readonly number[] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
  * Converted `YYYY-MM-DDTHH:MM` prefixes by (local prefix, offset): events come
@@ -48,7 +49,7 @@ export function toUtc(s: string): string | undefined {
   ) {
     return undefined;
   }
-  if (month < 1 || month > 12 || day < 1 || day > DAYS[month - 1]!) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]!) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   if (month === 2 && day === 29 && !isLeap(year)) return undefined;
 

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { isObject } from '../eve/json.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { getProfile } from '../normalize/index.js';
 import { PROFILES, type ProfileName } from '../normalize/types.js';
@@ -90,9 +91,6 @@ const DEFAULT_DEAD_LETTER = { type: 'file' };
 
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function component(
   key: string,
@@ -102,7 +100,7 @@ function component(
   issues: string[],
 ): ComponentSpec | undefined {
   const at = name === '' ? key : `${key}.${name}`;
-  if (!isPlainObject(value)) {
+  if (!isObject(value)) {
     issues.push(`${at}: expected an object with a "type" key`);
     return undefined;
   }
@@ -121,7 +119,7 @@ function component(
 }
 
 function components(key: string, value: unknown, factories: Map<string, { schema: z.ZodTypeAny }>, issues: string[]): ComponentSpec[] {
-  if (!isPlainObject(value)) {
+  if (!isObject(value)) {
     issues.push(`${key}: expected a map of component names to components`);
     return [];
   }

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalIp } from '../../src/normalize/ip.js';
-import { ECS_PROFILE_FIELDS } from '../../src/schema/fields/ecs.js';
-import type { FieldDef } from '../../src/schema/types.js';
+import { ECS_PROFILE_FIELDS } from '../../src/catalog/fields/ecs.js';
+import type { FieldDef } from '../../src/catalog/types.js';
 import { SHARED } from './paths.js';
 
 interface EcsField {

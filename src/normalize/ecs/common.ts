@@ -4,7 +4,7 @@
  */
 import type { JsonValue } from '../../eve/json.js';
 import { asObject, flowIdKeyword, keyword, long, str } from '../values.js';
-import { ipText } from './cached.js';
+import { ipText } from './canonical.js';
 import { type Ecs, jizo, keywords, mac, sub } from './build.js';
 import { pruned, setKey } from './keep.js';
 import { mapEther } from './ether.js';

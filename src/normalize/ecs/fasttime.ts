@@ -5,7 +5,7 @@
  * property test checks that both give the same results.
  * Civil-date arithmetic: H. Hinnant, "chrono-Compatible Low-Level Date Algorithms".
  */
-import { epochNanos } from '../time.js';
+import { DAYS_IN_MONTH, epochNanos } from '../time.js';
 
 function daysFromCivil(y: number, m: number, d: number): number {
   y -= m <= 2 ? 1 : 0;
@@ -16,7 +16,6 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
-const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function digits(s: string, from: number, n: number): number {
   let v = 0;
@@ -47,7 +46,7 @@ function parse(s: string): boolean {
   const h = digits(s, 11, 2);
   const mi = digits(s, 14, 2);
   const se = digits(s, 17, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > DAYS[mo - 1]! || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59) return false;
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > DAYS_IN_MONTH[mo - 1]! || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59) return false;
   if (mo === 2 && d === 29 && !((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0)) return false;
   let i = 19;
   let nanos = 0;

@@ -5,7 +5,7 @@
  */
 import type { JsonObject } from '../../eve/json.js';
 import { ip, keyword, long, put, str } from '../values.js';
-import { ipText, utcDate } from './cached.js';
+import { ipText, utcDate } from './canonical.js';
 import { nanosBetween } from './fasttime.js';
 import { type Ecs, type Objects, bool, exact, jizo, sum } from './build.js';
 import { keepUnmapped, pruned, setKey, without, fits, type KnownKeys, knownKeys } from './keep.js';

@@ -4,7 +4,7 @@
  * each protocol object to its module, so that the app-layer object an alert or
  * a fileinfo event carries is mapped as for its own event type.
  */
-import type { JsonObject, JsonValue } from '../../eve/json.js';
+import { isObject, type JsonObject, type JsonValue } from '../../eve/json.js';
 import { eventTimestamp } from '../common.js';
 import { toUtc } from '../time.js';
 import type { Context, JizoDocument } from '../types.js';
@@ -27,9 +27,6 @@ export const ECS_VERSION = '9.4.0';
 type Mapper = (s: Ecs, o: JsonObject) => void;
 type Handler = (s: Ecs, v: JsonValue, key: string) => void;
 
-function isObject(v: JsonValue): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** A protocol object mapper; a value of another kind is kept under jizo.unmapped. */
 function objectOf(m: Mapper): Handler {

@@ -15,7 +15,7 @@ import { createClient, RequestError, type BulkClient, type BulkResponse } from '
 import type { ElasticsearchSinkConfig } from './config.js';
 import { IndexNamer } from './index-name.js';
 
-/** What the index template builder (src/schema/template.ts) is given. */
+/** What the index template builder (src/catalog/template.ts) is given. */
 interface TemplateOptions {
   /** Template name from the configuration. */
   name: string;

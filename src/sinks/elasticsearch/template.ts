@@ -1,7 +1,7 @@
-import { buildIndexTemplate, type TemplateTarget } from '../../schema/template.js';
+import { buildIndexTemplate, type TemplateTarget } from '../../catalog/template.js';
 import type { TemplateProvider } from './sink.js';
 
-/** The index template of the field catalog (src/schema/template.ts) for a target engine. */
+/** The index template of the field catalog (src/catalog/template.ts) for a target engine. */
 export function catalogTemplate(target: TemplateTarget): TemplateProvider {
   return (o) =>
     buildIndexTemplate({

@@ -3,9 +3,10 @@
  * catalogued for the profile, every value of its catalogued type.
  */
 import type { ProfileName } from '../normalize/types.js';
+import { isObject } from '../eve/json.js';
 import { CATALOG, type Catalog } from './catalog.js';
 import type { CatalogField } from './types.js';
-import { isContainer, isFlattened, isPlainObject, valueProblem } from './values.js';
+import { isContainer, isFlattened, valueProblem } from './values.js';
 
 /** One thing wrong with a document. */
 export interface DocumentProblem {
@@ -22,7 +23,7 @@ export interface DocumentProblem {
  */
 export function validateDocument(doc: unknown, profile: ProfileName, catalog: Catalog = CATALOG): DocumentProblem[] {
   const problems: DocumentProblem[] = [];
-  if (!isPlainObject(doc)) {
+  if (!isObject(doc)) {
     problems.push({ field: '', code: 'type', message: 'the document is not an object' });
     return problems;
   }
@@ -39,7 +40,7 @@ function walkObject(o: Record<string, unknown>, prefix: string, profile: Profile
 function checkField(name: string, value: unknown, profile: ProfileName, catalog: Catalog, out: DocumentProblem[]): void {
   const f = catalog.resolve(name);
   if (f === undefined || !f.profiles.includes(profile)) {
-    if (isPlainObject(value) && catalog.isParent(name, profile)) {
+    if (isObject(value) && catalog.isParent(name, profile)) {
       walkObject(value, name, profile, catalog, out);
       return;
     }
@@ -59,7 +60,7 @@ function checkField(name: string, value: unknown, profile: ProfileName, catalog:
 /** Checks one value of the document field `name`, catalogued as `f` (by name or by pattern). */
 function checkValue(name: string, f: CatalogField, v: unknown, profile: ProfileName, catalog: Catalog, out: DocumentProblem[]): void {
   if (isFlattened(f.type) || isContainer(f.type)) {
-    if (!isPlainObject(v)) out.push({ field: name, code: 'type', message: `${name} (${f.type}) holds a value that is not an object` });
+    if (!isObject(v)) out.push({ field: name, code: 'type', message: `${name} (${f.type}) holds a value that is not an object` });
     // A flattened field indexes any subtree; an object's children are fields of their own.
     else if (isContainer(f.type)) walkObject(v, name, profile, catalog, out);
     return;

@@ -27,9 +27,9 @@ export function fieldsMarkdown(profile?: ProfileName): string {
   return [
     `# ${title}`,
     '',
-    '<!-- Generated from src/schema/catalog.ts by `npm run docs:fields`: do not edit by hand. -->',
+    '<!-- Generated from src/catalog/catalog.ts by `npm run docs:fields`: do not edit by hand. -->',
     '',
-    'Every field jizo-intake can emit, from the field catalog (`src/schema/catalog.ts`). **Type** is the',
+    'Every field jizo-intake can emit, from the field catalog (`src/catalog/catalog.ts`). **Type** is the',
     'Elasticsearch type (the ECS type for ECS fields); **OpenSearch** is the type used instead by',
     '`jizo-intake template --target opensearch` when it differs (see [index-templates.md](index-templates.md)).',
     '**Array** marks fields whose value is a list (ECS `normalize: array`). **Origin** is `ECS` for fields of',

@@ -4,6 +4,8 @@
  * engines are understood (`flat_object` is OpenSearch's `flattened`).
  */
 import { isIP } from 'node:net';
+import { isObject } from '../eve/json.js';
+import { DAYS_IN_MONTH } from '../normalize/time.js';
 
 /**
  * RFC 3339 date-time with a mandatory offset or `Z`, 1 to 9 fractional digits:
@@ -19,14 +21,13 @@ const LIMITS: Record<string, [bigint, bigint]> = {
   unsigned_long: [0n, 2n ** 64n - 1n],
 };
 
-const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** True for an RFC 3339 date-time with offset whose fields are in range. */
 export function isRfc3339(v: string): boolean {
   const m = RFC3339.exec(v);
   if (m === null) return false;
   const [month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > DAYS[month - 1]!) return false;
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]!) return false;
   if (hour > 23 || minute > 59 || second > 60) return false;
   if (m[7] !== undefined && (Number(m[7]) > 23 || Number(m[8]) > 59)) return false;
   return true;
@@ -90,7 +91,7 @@ export function valueProblem(type: string, v: unknown): string | undefined {
 }
 
 function isGeoPoint(v: unknown): boolean {
-  if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+  if (isObject(v)) {
     const { lat, lon } = v as { lat?: unknown; lon?: unknown };
     return typeof lat === 'number' && typeof lon === 'number' && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
   }
@@ -107,7 +108,3 @@ export function isContainer(type: string): boolean {
   return type === 'object' || type === 'nested';
 }
 
-/** True for a non-null, non-array object. */
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -1,6 +1,6 @@
 import type { ProfileName } from '../normalize/types.js';
-import { formatFields, type FieldsFormat } from '../schema/format.js';
-import { buildIndexTemplate, type IndexTemplateOptions } from '../schema/template.js';
+import { formatFields, type FieldsFormat } from '../catalog/format.js';
+import { buildIndexTemplate, type IndexTemplateOptions } from '../catalog/template.js';
 import { EXIT } from './exit.js';
 
 export function runFields(opts: { profile?: ProfileName; format: FieldsFormat }): number {

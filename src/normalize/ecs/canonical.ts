@@ -1,6 +1,7 @@
 /**
- * Cached forms of pure conversions that repeat from event to event: the
- * canonical text of IP addresses and the ECS date of an EVE value.
+ * The canonical forms the ecs profile writes: the ECS date of an EVE value
+ * and the canonical text of an IP address (whose IPv6 texts canonicalIp
+ * caches; nothing is cached here).
  */
 import type { JsonValue } from '../../eve/json.js';
 import { canonicalIp } from '../ip.js';

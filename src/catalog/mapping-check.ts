@@ -5,7 +5,8 @@
  * silently leave unindexed, or reject, is reported.
  */
 import type { DynamicTemplate, FieldMapping } from './template.js';
-import { isFlattened, isPlainObject, valueProblem } from './values.js';
+import { isObject } from '../eve/json.js';
+import { isFlattened, valueProblem } from './values.js';
 
 /** The parts of `mappings` the check reads. */
 export interface MappingsLike {
@@ -17,7 +18,7 @@ export interface MappingsLike {
 /** Every disagreement between `doc` and a mapping, as messages. */
 export function mappingProblems(doc: unknown, mappings: MappingsLike): string[] {
   const out: string[] = [];
-  if (!isPlainObject(doc)) return ['the document is not an object'];
+  if (!isObject(doc)) return ['the document is not an object'];
   const templates = (mappings.dynamic_templates ?? []).map((t) => Object.values(t)[0]!).map(compile);
   walk(doc, mappings.properties, '', mappings.dynamic === true, templates, out);
   return out;
@@ -41,7 +42,7 @@ function compile(t: DynamicTemplate): CompiledTemplate {
 
 /** The JSON kind dynamic templates match on (`match_mapping_type`). */
 function jsonKind(v: unknown): string {
-  if (isPlainObject(v)) return 'object';
+  if (isObject(v)) return 'object';
   if (typeof v === 'string') return 'string';
   if (typeof v === 'boolean') return 'boolean';
   if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) return 'long';
@@ -70,10 +71,10 @@ function walk(o: Record<string, unknown>, props: Record<string, FieldMapping>, p
     // Both engines index a list as several values of the field's type.
     for (const v of Array.isArray(value) ? value : [value]) {
       if (node.properties !== undefined) {
-        if (isPlainObject(v)) walk(v, node.properties, name, childDynamic, templates, out);
+        if (isObject(v)) walk(v, node.properties, name, childDynamic, templates, out);
         else out.push(`${name} is mapped as an object but holds a scalar`);
       } else if (isFlattened(node.type ?? '')) {
-        if (!isPlainObject(v)) out.push(`${name} is mapped as ${node.type} but holds a scalar`);
+        if (!isObject(v)) out.push(`${name} is mapped as ${node.type} but holds a scalar`);
       } else {
         const problem = valueProblem(node.type ?? 'object', v);
         if (problem !== undefined) out.push(`${name} (${node.type}): ${problem}`);
