@@ -27,6 +27,9 @@ export type {
   Normalized,
   ObserverOptions,
   ProfileName,
+  EcsEventFields,
+  EcsFieldSet,
+  EcsFieldSetName,
 } from './normalize/types.js';
 export { PROFILES } from './normalize/types.js';
 export { decode, DEFAULT_MAX_LINE_BYTES, REJECT_REASONS } from './decode/index.js';

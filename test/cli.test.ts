@@ -23,7 +23,7 @@ test('normalize: stdin to stdout, one document per line in input order, summary 
   assert.equal(docs.length, 3);
   docs.forEach((d, i) => assert.equal(d.message, seed[i]!.input.message));
   assert.deepEqual(docs[1]!.url, seed[1]!.expected.url);
-  assert.match(r.stderr, /3 lines: 3 documents, 0 rejected, 0 blank in [\d.]+ s \(\d+ events\/s\)/);
+  assert.match(r.stderr, /3 lines: 3 documents, 0 rejected, 0 blank, 0 with warnings in [\d.]+ s \(\d+ events\/s\)/);
 });
 
 test('normalize: files, --errors records with line numbers, -o, blank lines counted, exit 0', () => {
@@ -100,4 +100,35 @@ test('test: passes on the documented samples, fails with a field-level diff othe
   assert.match(fail.stdout, /\+ host\.ip: "1\.2\.3\.4"/);
   assert.match(fail.stdout, /- extra: "x"/);
   assert.match(fail.stdout, /0 passed, 1 failed/);
+});
+
+test('normalize: documents without a valid timestamp are counted in the summary and listed by --warnings', () => {
+  const file = join(tmp, 'warnings.ndjson');
+  const lines = [
+    '{"event_type":"dns","src_ip":"192.0.2.1","timestamp":"garbage"}',
+    '{"event_type":"dns","src_ip":"192.0.2.1","timestamp":"2024-06-27T12:00:00Z"}',
+    '{"event_type":"dns","src_ip":"192.0.2.1"}',
+  ];
+  writeFileSync(file, lines.join('\n') + '\n');
+  for (const workers of ['1', '2']) {
+    const warnings = join(tmp, `warnings-${workers}.jsonl`);
+    const r = run(['normalize', '-w', workers, file, '--warnings', warnings]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /3 lines: 3 documents, 0 rejected, 0 blank, 2 with warnings in /);
+    const records = readFileSync(warnings, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(records.map((rec) => [rec.input, rec.line]), [[file, 1], [file, 3]]);
+    assert.match(records[0].warnings[0], /unreadable timestamp "garbage"/);
+    assert.match(records[1].warnings[0], /no timestamp/);
+  }
+});
+
+test('normalize: a directory given as input is an I/O error that names it', () => {
+  const r = run(['normalize', tmp]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, `jizo-intake normalize: ${tmp}: EISDIR: illegal operation on a directory, read\n`);
+  const missing = join(tmp, 'missing.ndjson');
+  const m = run(['normalize', missing]);
+  assert.equal(m.code, 1);
+  // ENOENT names the path itself: not twice
+  assert.equal(m.stderr.split(missing).length, 2, m.stderr);
 });

@@ -91,6 +91,9 @@ test('rejections carry a stable reason and a message', () => {
   assert.equal(rejected('[1,2,3]').reason, 'not_object');
   assert.equal(rejected('42').reason, 'not_object');
   assert.equal(rejected('"x"').reason, 'not_object');
+  assert.equal(rejected('[1,2,3]').message, 'line is a JSON array, not an object');
+  assert.equal(rejected('null').message, 'line is JSON null, not an object');
+  assert.equal(rejected('42').message, 'line is a JSON number, not an object');
   assert.equal(rejected('{"host":"probe","system":{}}').reason, 'not_eve');
   assert.equal(rejected('{"message":"hello"}').reason, 'not_json');
   assert.equal(rejected('{"message":"{\\"a\\":1}"}').reason, 'not_eve');

@@ -37,9 +37,43 @@ describe('describe command and normalize --describe', () => {
     const b = describeLine(seed.input.message, { raw: true });
     assert.ok(a.ok && b.ok);
     assert.deepEqual(a.description, b.description);
-    assert.equal((describeLine('{"x":') as { reason: string }).reason, 'invalid_json');
+    // the reasons are the documented rejection codes
+    assert.equal((describeLine('{"x":') as { reason: string }).reason, 'not_json');
     assert.equal((describeLine('[1]') as { reason: string }).reason, 'not_object');
     assert.equal((describeLine('not eve', { raw: true }) as { ok: boolean }).ok, false);
+    assert.equal(a.raw, undefined);
+  });
+
+  it('describeLine detects raw events given without raw, and says so', () => {
+    const told = describeLine(seed.input.message, { raw: true });
+    const detected = describeLine(seed.input.message);
+    assert.ok(told.ok && detected.ok);
+    assert.equal(detected.raw, true);
+    assert.deepEqual(detected.description, told.description);
+    // a syslog line (not JSON) carrying an event
+    const syslog = describeLine(`<134>1 2024-06-27T12:56:49Z sensor jizo - - - ${seed.input.message}`);
+    assert.ok(syslog.ok && syslog.raw === true);
+    assert.deepEqual(syslog.description, told.description);
+    // raw: false means a document, whatever it looks like
+    const asDocument = describeLine(seed.input.message, { raw: false });
+    assert.ok(asDocument.ok);
+    assert.equal(asDocument.raw, undefined);
+    assert.notDeepEqual(asDocument.description, told.description);
+    // a document without @timestamp that is no EVE event is described as a document
+    const partial = describeLine('{"source":{"ip":"192.0.2.1"}}');
+    assert.ok(partial.ok);
+    assert.equal(partial.raw, undefined);
+  });
+
+  it('jizo-intake describe on raw events without --raw says so once and describes them as --raw does', () => {
+    const example = join(ROOT, 'examples', 'jizo-events.ndjson');
+    const detected = cli(['describe', example]);
+    const told = cli(['describe', '--raw', example]);
+    assert.equal(detected.status, 0, detected.stderr);
+    assert.equal(detected.stdout, told.stdout);
+    assert.equal(told.stderr, '');
+    assert.equal(detected.stderr.split('\n').filter(Boolean).length, 1);
+    assert.match(detected.stderr, /jizo-events\.ndjson:1: raw events \(EVE, syslog or envelope\), not normalized documents: normalizing them with the sekoia profile first, as --raw does/);
   });
 
   it('jizo-intake describe prints one sentence per line, JSON with --json, and reports bad lines', () => {
@@ -50,7 +84,7 @@ describe('describe command and normalize --describe', () => {
     assert.equal(r.status, 3);
     assert.equal(r.stdout.split('\n').length, 2);
     assert.match(r.stdout, /^Alert "GPL ATTACK_RESPONSE command completed"/);
-    assert.match(r.stderr, /docs\.ndjson:3: invalid_json/);
+    assert.match(r.stderr, /docs\.ndjson:3: not_json/);
     const j = cli(['describe', '--json', '--raw', '-'], seed.input.message + '\n');
     assert.equal(j.status, 0, j.stderr);
     const out = JSON.parse(j.stdout) as { template: string; relationships: { verb: string }[] };

@@ -13,14 +13,14 @@ import { describe, it } from 'node:test';
 import { connect, StringCodec } from 'nats';
 import { rng, size } from './helpers/fuzz.js';
 import { until } from './helpers/ingest.js';
-import { startNatsServer } from './helpers/nats-server.js';
+import { natsSkip, startNatsServer } from './helpers/nats-server.js';
 import { CLI } from './helpers/paths.js';
 import { startServeChild } from './helpers/serve-child.js';
 
 const event = (i: number) => `{"timestamp":"2024-05-01T10:00:00.000001+0000","flow_id":${i},"event_type":"dns","src_ip":"192.0.2.1","dns":{"type":"query","rrname":"n${i}.example.org"}}`;
 const lines = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8').split('\n').filter(Boolean) : []);
 
-describe('faults: crash with a shared nats consumer', () => {
+describe('faults: crash with a shared nats consumer', { skip: natsSkip() }, () => {
   it('two serve processes share a consumer; one is killed: nothing lost', { timeout: 300_000 }, async () => {
     const n = size(200_000, 20_000);
     const server = await startNatsServer();

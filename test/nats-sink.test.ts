@@ -5,7 +5,7 @@ import type { OutputEvent } from '../src/component/types.js';
 import { natsSinkFactory, type NatsSink } from '../src/sinks/nats/index.js';
 import { natsSourceFactory } from '../src/sources/nats/index.js';
 import { tempDir, testDeps, TestIngest } from './helpers/ingest.js';
-import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
+import { natsSkip, startNatsServer, type NatsServer } from './helpers/nats-server.js';
 
 const sc = StringCodec();
 
@@ -16,7 +16,7 @@ function events(n: number, tag = 'x'): OutputEvent[] {
   }));
 }
 
-describe('nats sink (real nats-server)', () => {
+describe('nats sink (real nats-server)', { skip: natsSkip() }, () => {
   let server: NatsServer;
   let nc: NatsConnection;
   let jsm: JetStreamManager;
@@ -48,10 +48,6 @@ describe('nats sink (real nats-server)', () => {
     }
     return out;
   }
-
-  it('starting the test server fails with the install command when the binary is missing', async () => {
-    await assert.rejects(startNatsServer('/nonexistent/nats-server'), /apt-get update && apt-get install -y nats-server/);
-  });
 
   it('source and sink stop promptly while the server cannot be reached', async () => {
     const down = { servers: ['nats://127.0.0.1:1'] };
@@ -171,5 +167,39 @@ describe('nats sink (real nats-server)', () => {
     await s2.stop();
     assert.match(String(await pending), /stopping/);
     await s.stop();
+  });
+});
+
+describe('without nats-server', () => {
+  it('the NATS tests are skipped with the install command, unless JIZO_REQUIRE_SERVICES=1 requires the server', () => {
+    const missing = '/nonexistent/nats-server';
+    assert.match(String(natsSkip(missing, {})), /^\/nonexistent\/nats-server not found: the NATS tests are skipped \(install it with: apt-get update && apt-get install -y nats-server; JIZO_REQUIRE_SERVICES=1 makes this a failure\)$/);
+    assert.equal(natsSkip(missing, { JIZO_REQUIRE_SERVICES: '1' }), false);
+  });
+
+  it('starting the test server fails with the install command when the binary is missing', async () => {
+    await assert.rejects(startNatsServer('/nonexistent/nats-server'), /apt-get update && apt-get install -y nats-server/);
+  });
+});
+
+describe('nats startup lines (no server needed)', () => {
+  it('source and sink name their servers (without credentials) and what they read or publish', async () => {
+    const { dir, cleanup } = await tempDir('jizo-nats-endpoints-');
+    try {
+      const servers = ['nats://user:secret@192.0.2.1:4222', 'nats://192.0.2.2:4222'];
+      const sink = natsSinkFactory.create('out', natsSinkFactory.schema.parse({ servers, subject: 'jizo.events', id: 'hash' }), testDeps(dir));
+      assert.deepEqual(sink.endpoints?.(), [
+        'nats://***@192.0.2.1:4222 publish to jizo.events, Nats-Msg-Id from event hashes',
+        'nats://192.0.2.2:4222 publish to jizo.events, Nats-Msg-Id from event hashes',
+      ]);
+      const source = natsSourceFactory.create(
+        'in',
+        natsSourceFactory.schema.parse({ servers: servers.slice(1), stream: 'EVE', filter_subject: 'eve.>' }),
+        testDeps(dir),
+      );
+      assert.deepEqual(source.endpoints?.(), ['nats://192.0.2.2:4222 stream EVE, consumer jizo-intake, subjects eve.>']);
+    } finally {
+      await cleanup();
+    }
   });
 });

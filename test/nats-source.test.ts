@@ -3,11 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import { connect, StringCodec, type JetStreamManager, type NatsConnection } from 'nats';
 import { natsSourceFactory, type NatsSource } from '../src/sources/nats/index.js';
 import { tempDir, testDeps, TestIngest, until } from './helpers/ingest.js';
-import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
+import { natsSkip, startNatsServer, type NatsServer } from './helpers/nats-server.js';
 
 const sc = StringCodec();
 
-describe('nats source (real nats-server)', () => {
+describe('nats source (real nats-server)', { skip: natsSkip() }, () => {
   let server: NatsServer;
   let nc: NatsConnection;
   let jsm: JetStreamManager;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { normalizeLines, type BatchCounters, type RejectionRecord } from '../src/batch/normalize-lines.js';
@@ -126,6 +126,62 @@ test('CLI: --workers 2 writes the same files as --workers 1', () => {
     assert.ok(out1.equals(out2));
     assert.ok(err1.equals(err2));
     assert.match(err1.toString().split('\n')[0]!, /^\{"input":".*corpus\.ndjson","line":\d+,"reason":"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('workers: the first serialBytes on this thread, the rest on workers, output identical to one thread', async () => {
+  const corpus = corpusBytes();
+  const one = await single(corpus, 65536);
+  const out: Uint8Array[] = [];
+  const rejections: RejectionRecord[] = [];
+  const counters = await normalizeLinesParallel(pieces(corpus, 65536), {
+    workers: 2,
+    chunkBytes: 64 * 1024,
+    serialBytes: Math.floor(corpus.length / 3),
+    input: 'in.ndjson',
+    receivedAt: RECEIVED,
+    onDocuments: (b) => out.push(b),
+    onRejection: (r) => rejections.push(r),
+  });
+  assertSame(one, { out: Buffer.concat(out), rejections, counters });
+});
+
+/** Runs the CLI with a preload that reports each worker thread started on stderr. */
+function runCountingWorkers(dir: string, args: string[]) {
+  const preload = join(dir, 'count-workers.mjs');
+  writeFileSync(
+    preload,
+    `import { createRequire, syncBuiltinESMExports } from 'node:module';
+const wt = createRequire(import.meta.url)('node:worker_threads');
+const Worker = wt.Worker;
+wt.Worker = class extends Worker { constructor(...a) { super(...a); process.stderr.write('worker thread started\\n'); } };
+syncBuiltinESMExports();
+`,
+  );
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(preload).href, join(ROOT, 'dist/cli/jizo-intake.js'), 'normalize', ...args], {
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return { stdout: r.stdout, workers: r.stderr.split('\n').filter((l) => l === 'worker thread started').length };
+}
+
+test('CLI: default workers start only for input large enough to pay for them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jizo-workers-'));
+  try {
+    const example = join(ROOT, 'examples', 'jizo-events.ndjson');
+    const small = runCountingWorkers(dir, ['-q', '--received-at', RECEIVED, example]);
+    assert.equal(small.workers, 0, 'no worker for 12 lines');
+    assert.equal(small.stdout.trim().split('\n').length, 12);
+    // --workers asks for them whatever the size
+    assert.equal(runCountingWorkers(dir, ['-q', '--workers', '2', '--received-at', RECEIVED, example]).workers, 2);
+    // past 4 MiB the default workers (one per core) start
+    if (availableParallelism() < 2) return;
+    const big = join(dir, 'big.ndjson');
+    const text = readFileSync(example);
+    writeFileSync(big, Buffer.concat(Array.from({ length: Math.ceil((5 << 20) / text.length) }, () => text)));
+    assert.ok(runCountingWorkers(dir, ['-q', '--received-at', RECEIVED, big, '-o', join(dir, 'out')]).workers > 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,7 @@ import { defaultRegistry } from '../src/serve/registry.js';
 import { Service } from '../src/serve/service.js';
 import { FakeBulk } from './helpers/fake-bulk.js';
 import { tempDir, until } from './helpers/ingest.js';
-import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
+import { natsSkip, startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { endpoint, tcpSend } from './helpers/net.js';
 
 const eve = (i: number, extra = '') =>
@@ -144,7 +144,7 @@ dead_letter: { type: file, path: "${dead}" }
     assert.match(letters[0]!.raw, /ET TEST 123 MAPPING-BREAKER/);
   });
 
-  describe('with a real nats-server', () => {
+  describe('with a real nats-server', { skip: natsSkip() }, () => {
     let server: NatsServer;
     before(async () => (server = await startNatsServer()));
     after(() => server?.stop());

@@ -1,7 +1,8 @@
 /** End to end on loopback: the service in process (100,000 events over TCP syslog) and the CLI as a child process. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -15,10 +16,11 @@ import { endpoint, httpRequest, tcpSend } from './helpers/net.js';
 const line = (i: number) =>
   `<134>1 2024-05-01T10:00:00.${String(i % 1e6).padStart(6, '0')}Z sensor-1 suricata 1234 - - {"timestamp":"2024-05-01T10:00:00.${String(i % 1e6).padStart(6, '0')}+0000","flow_id":${1e15 + i},"event_type":"alert","src_ip":"192.0.2.${i % 250}","src_port":${1024 + (i % 60000)},"dest_ip":"198.51.100.7","dest_port":443,"proto":"TCP","alert":{"signature_id":${2000000 + (i % 1000)},"signature":"ET TEST ${i}","severity":2}}`;
 
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/** Waits for `cond` (which may throw to stop waiting); `what` is read when the wait times out. */
+async function until(cond: () => boolean, timeoutMs: number, what: string | (() => string)): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -93,9 +95,18 @@ describe('serve end to end', () => {
     const child = spawn(process.execPath, [main, 'serve'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    let exitCode: number | null | undefined;
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r((exitCode = code))));
     try {
-      await until(() => stderr.includes('metrics: http://127.0.0.1:8081/metrics'), 15_000, `the startup summary; stderr: ${stderr}`);
+      // A default port taken (another service on 5514, 8080 or 8081): the child exits at once, and its stderr says why.
+      await until(
+        () => {
+          if (exitCode !== undefined) throw new Error(`serve exited with ${exitCode} before its startup summary; stderr:\n${stderr}`);
+          return stderr.includes('metrics: http://127.0.0.1:8081/metrics');
+        },
+        15_000,
+        () => `the startup summary; stderr:\n${stderr}`,
+      );
       assert.match(stderr, /source syslog \(syslog\): tcp:\/\/127\.0\.0\.1:5514, udp:\/\/127\.0\.0\.1:5514/);
       assert.match(stderr, /source http \(http\): http:\/\/127\.0\.0\.1:8080\//);
       assert.match(stderr, new RegExp(`sink file \\(file\\): ${join(cwd, 'data', 'events.ndjson').replace(/[/.]/g, '\\$&')}`));
@@ -129,6 +140,23 @@ describe('serve end to end', () => {
       assert.match(stderr, /"msg":"stopped"/);
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  it('`serve` whose port is taken exits 1 naming the address, and leaves no empty data directory behind', { timeout: 30_000 }, async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'jizo-cli-'));
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      writeFileSync(join(cwd, 'serve.yaml'), `admin: false\nsources:\n  syslog:\n    type: syslog\n    protocols: [tcp]\n    port: ${port}\n`);
+      const main = fileURLToPath(new URL('../cli/jizo-intake.js', import.meta.url));
+      const r = spawnSync(process.execPath, [main, 'serve', '--config', 'serve.yaml'], { cwd, encoding: 'utf8', timeout: 20_000 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`jizo-intake serve: cannot start syslog syslog: listen EADDRINUSE: address already in use 127\\.0\\.0\\.1:${port}`));
+      assert.deepEqual(readdirSync(cwd), ['serve.yaml']);
+    } finally {
+      taken.close();
     }
   });
 });

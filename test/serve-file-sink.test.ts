@@ -1,6 +1,6 @@
 /** File sink: rotation by size and age, reopen after an external rename, fsync policies. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -18,6 +18,42 @@ const allLines = (dir: string) =>
     .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l !== ''));
 
 describe('file sink', () => {
+  it('discardIfUnused (a failed service start) removes the file and directories start created, and only those', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'jizo-file-unused-'));
+    const unused = new FileSink('file', fileSinkSchema.parse({}), join(root, 'data', 'sub', 'events.ndjson'));
+    const dead = new FileSink('dead', fileSinkSchema.parse({}), join(root, 'data', 'dead-letter.ndjson'));
+    await unused.start();
+    await dead.start();
+    assert.ok(existsSync(join(root, 'data', 'sub', 'events.ndjson')));
+    // in reverse order of start, as the service stops them
+    await dead.stop();
+    // stop alone keeps the file (an empty dead-letter file after a clean run is expected)
+    assert.ok(existsSync(join(root, 'data', 'dead-letter.ndjson')));
+    await dead.discardIfUnused();
+    // data/ is not the dead-letter sink's to remove: the other sink created it
+    assert.deepEqual(readdirSync(join(root, 'data')), ['sub']);
+    await unused.stop();
+    await unused.discardIfUnused();
+    assert.deepEqual(readdirSync(root), []);
+
+    // a file or directory that was there before is kept
+    mkdirSync(join(root, 'kept'));
+    writeFileSync(join(root, 'kept', 'events.ndjson'), '');
+    const existing = new FileSink('file', fileSinkSchema.parse({}), join(root, 'kept', 'events.ndjson'));
+    await existing.start();
+    await existing.stop();
+    await existing.discardIfUnused();
+    assert.ok(existsSync(join(root, 'kept', 'events.ndjson')));
+
+    // once written, the file stays
+    const used = new FileSink('file', fileSinkSchema.parse({}), join(root, 'used', 'events.ndjson'));
+    await used.start();
+    await used.write(outputEvents(1, 'x'));
+    await used.stop();
+    await used.discardIfUnused();
+    assert.equal(readFileSync(join(root, 'used', 'events.ndjson'), 'utf8').split('\n').length, 2);
+  });
+
   it('rotates by size, never splitting a batch, and loses nothing', async () => {
     const { s, dir } = sink({ max_bytes: 1000 });
     await s.start();

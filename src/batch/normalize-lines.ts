@@ -20,12 +20,23 @@ export interface RejectionRecord extends RejectedLine {
   reason: RejectReason;
 }
 
+/** A document that was written but carries warnings (e.g. no valid timestamp). */
+export interface WarningRecord {
+  /** Input name (file path, or "-" for stdin). */
+  input?: string;
+  /** 1-based line number in its input. */
+  line: number;
+  warnings: string[];
+}
+
 export interface BatchCounters {
   lines: number;
   documents: number;
   rejected: number;
   blank: number;
   bytes: number;
+  /** Documents written with warnings (counted among `documents`). */
+  warned: number;
 }
 
 export interface BatchOptions extends NormalizeOptions {
@@ -36,12 +47,14 @@ export interface BatchOptions extends NormalizeOptions {
   /** Called with each output document line (JSON text without newline). */
   onDocument(json: string): void;
   onRejection(record: RejectionRecord): void;
+  /** Called for each document that carries warnings. */
+  onWarnings?(record: WarningRecord): void;
   /** Called after each input chunk: the place to apply backpressure. */
   afterChunk?(): Promise<void> | void;
 }
 
 export function newCounters(): BatchCounters {
-  return { lines: 0, documents: 0, rejected: 0, blank: 0, bytes: 0 };
+  return { lines: 0, documents: 0, rejected: 0, blank: 0, bytes: 0, warned: 0 };
 }
 
 
@@ -51,6 +64,7 @@ export interface LineHandling {
   pretty?: boolean;
   onDocument(json: string): void;
   onRejection(record: RejectionRecord): void;
+  onWarnings?(record: WarningRecord): void;
 }
 
 /**
@@ -78,6 +92,10 @@ export function lineHandler(
     document(r) {
       counters.documents++;
       handling.onDocument(toJson(r.document, r.lossless, indent));
+      if (r.warnings.length > 0) {
+        counters.warned++;
+        handling.onWarnings?.({ input: handling.input, line: lineNo, warnings: r.warnings });
+      }
     },
     rejected(reason, error) {
       counters.rejected++;

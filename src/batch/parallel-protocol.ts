@@ -1,6 +1,6 @@
 /** Messages between {@link normalizeLinesParallel} and its workers. */
 import type { NormalizeOptions } from '../normalize/types.js';
-import type { BatchCounters, RejectionRecord } from './normalize-lines.js';
+import type { BatchCounters, RejectionRecord, WarningRecord } from './normalize-lines.js';
 
 export interface WorkerSetup {
   /** Normalize options without functions (structured-cloned). */
@@ -23,6 +23,8 @@ export interface ChunkResult {
   counters: BatchCounters;
   /** Rejection records, `line` relative to the chunk (1-based), no `input`. */
   rejections: RejectionRecord[];
+  /** Warnings of written documents, `line` relative to the chunk, no `input`. */
+  warnings: WarningRecord[];
   /** The request's input buffer, handed back for the next chunk (absent for a chunk done on the main thread). */
   input?: ArrayBuffer;
 }

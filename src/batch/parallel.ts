@@ -18,6 +18,7 @@ import { LineSplitter } from '../io/lines.js';
 import { lineHandler, loadDescriptionAdder, newCounters, type BatchCounters, type BatchOptions } from './normalize-lines.js';
 import { loadNormalizer, type LineNormalizer } from '../normalize/load.js';
 import type { ChunkRequest, ChunkResult, WorkerSetup } from './parallel-protocol.js';
+import { normalizeChunk } from './chunk.js';
 
 export interface ParallelOptions extends Omit<BatchOptions, 'onDocument'> {
   /** Worker threads (at least 1). */
@@ -35,6 +36,13 @@ export interface ParallelOptions extends Omit<BatchOptions, 'onDocument'> {
   chunkBytes?: number;
   /** Chunks handed out and not yet written (default 2 per worker, at least 3). */
   maxInFlight?: number;
+  /**
+   * Input normalized on this thread before any worker starts (default 0):
+   * starting a worker and loading a profile into it costs ~0.2 s, more than
+   * a few MiB of input takes on one thread, so input that ends within this
+   * many bytes never starts one.
+   */
+  serialBytes?: number;
 }
 
 const WORKER_YOUNG_MB = 8;
@@ -92,6 +100,10 @@ class ParallelRun {
   private longLine: LineSplitter | undefined;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
+  private readonly setup: WorkerSetup;
+  private readonly workers: number;
+  /** Bytes handed out so far (on this thread until serialBytes is passed). */
+  private handedBytes = 0;
 
   constructor(
     private readonly options: ParallelOptions,
@@ -102,10 +114,15 @@ class ParallelRun {
     this.chunkBytes = options.chunkBytes ?? 256 * 1024;
     const workers = Math.max(1, Math.floor(options.workers));
     this.maxInFlight = options.maxInFlight ?? Math.max(3, 2 * workers);
-    const setup: WorkerSetup = { options: plainOptions(options), pretty: options.pretty };
-    for (let i = 0; i < workers; i++) {
+    this.setup = { options: plainOptions(options), pretty: options.pretty };
+    this.workers = workers;
+  }
+
+  /** Starts the workers (once the input has shown it is large enough to pay for them). */
+  private startPool(): void {
+    for (let i = 0; i < this.workers; i++) {
       const thread = new Worker(new URL('./worker.js', import.meta.url), {
-        workerData: setup,
+        workerData: this.setup,
         // A worker's garbage dies young (one chunk); V8's default 48 MB young
         // generation per isolate only adds to peak RSS (measured: same speed).
         resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
@@ -172,6 +189,19 @@ class ParallelRun {
       await this.waitForProgress();
     }
     this.check();
+    if (this.pool.length === 0 && this.handedBytes + n <= (this.options.serialBytes ?? 0)) {
+      // Small input so far: this thread does the chunk, in order with the rest.
+      this.handedBytes += n;
+      const seq = this.nextSeq++;
+      const result: ChunkResult = { seq, ...normalizeChunk(this.held.subarray(0, n), this.setup, this.normalize) };
+      this.held.copyWithin(0, n, this.size);
+      this.size -= n;
+      this.pending.set(seq, { local: result });
+      this.flushInOrder();
+      return;
+    }
+    if (this.pool.length === 0) this.startPool();
+    this.handedBytes += n;
     const data = new Uint8Array(this.inputBuffer(n), 0, n);
     data.set(this.held.subarray(0, n));
     this.held.copyWithin(0, n, this.size);
@@ -215,7 +245,7 @@ class ParallelRun {
   private startLongLine(): void {
     const seq = this.nextSeq++;
     const counters = newCounters();
-    const result: ChunkResult = { seq, data: new Uint8Array(0), counters, rejections: [] };
+    const result: ChunkResult = { seq, data: new Uint8Array(0), counters, rejections: [], warnings: [] };
     const sink = lineHandler(
       { onDocument() {}, onRejection: (r) => result.rejections.push(r) },
       { ...plainOptions(this.options), maxLineBytes: this.max },
@@ -264,6 +294,7 @@ class ParallelRun {
     c.documents += r.counters.documents;
     c.rejected += r.counters.rejected;
     c.blank += r.counters.blank;
+    c.warned += r.counters.warned;
     const output = r.data.buffer as ArrayBuffer;
     const recycle = () => {
       if (this.freeOutputs.length < this.maxInFlight) this.freeOutputs.push(output);
@@ -279,6 +310,7 @@ class ParallelRun {
         raw: rec.raw,
       });
     }
+    for (const rec of r.warnings) this.options.onWarnings?.({ input: this.options.input, line: this.lineBase + rec.line, warnings: rec.warnings });
     this.lineBase += r.counters.lines;
   }
 

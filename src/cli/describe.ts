@@ -17,12 +17,21 @@ export async function runDescribe(files: string[], opts: DescribeCliOptions): Pr
   const inputs = files.length === 0 ? ['-'] : files;
   const out = new BufferedWriter(process.stdout);
   let failed = 0;
+  let toldRaw = opts.raw === true;
   try {
     for (const input of inputs) {
       const splitter = new LineSplitter(opts.maxLineBytes, {
         line(text, lineNo) {
           if (isBlank(text)) return;
           const r = describeLine(text, { raw: opts.raw, profile: opts.profile });
+          if (r.ok && r.raw && !toldRaw) {
+            // Said once: without it, raw events read as documents give generic sentences.
+            toldRaw = true;
+            process.stderr.write(
+              `jizo-intake describe: ${input}:${lineNo}: raw events (EVE, syslog or envelope), not normalized documents: ` +
+                `normalizing them with the ${opts.profile} profile first, as --raw does\n`,
+            );
+          }
           if (!r.ok) {
             failed++;
             process.stderr.write(`${input}:${lineNo}: ${r.reason}: ${r.message}\n`);

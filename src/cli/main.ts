@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 /** Command-line entry: argument wiring only; every command calls the library. */
-import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { PROFILES, type ProfileName } from '../normalize/types.js';
 // Command modules are imported when their command runs: `normalize` need not
@@ -9,6 +8,7 @@ import { PROFILES, type ProfileName } from '../normalize/types.js';
 import { FIELDS_FORMATS, TEMPLATE_TARGETS, type FieldsFormat, type TemplateTarget } from '../catalog/choices.js';
 import { EXIT } from './exit.js';
 import { toUtc } from '../normalize/time.js';
+import { packageVersion } from './version.js';
 
 function profileArg(v: string): ProfileName {
   if (!(PROFILES as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${PROFILES.join(', ')}`);
@@ -43,7 +43,7 @@ const program = new Command();
 program
   .name('jizo-intake')
   .description('Decode, normalize to ECS and ship the EVE events of Jizo NDR sensors')
-  .version('0.1.0')
+  .version(packageVersion())
   .exitOverride()
   .showHelpAfterError('(run with --help for usage)');
 
@@ -53,11 +53,12 @@ program
   .argument('[files...]', 'input files; none or "-" reads stdin')
   .option('-o, --output <file>', 'write documents to FILE instead of stdout')
   .option('--errors <file>', 'write one JSON line per rejected line to FILE (default: report on stderr)')
+  .option('--warnings <file>', 'write one JSON line per document written with warnings, e.g. no valid timestamp (default: only counted in the summary)')
   .option('-p, --profile <profile>', `output profile: ${PROFILES.join(' or ')}`, profileArg, 'sekoia')
   .option('--pretty', 'indent output documents')
   .option('--max-line-bytes <n>', 'reject lines longer than N bytes', positiveInt, 1024 * 1024)
   .option('--strict', 'exit with status 3 when any line was rejected')
-  .option('-w, --workers <n>', 'worker threads, in input order (1: on the main thread); default: the number of cores', positiveInt, availableParallelism())
+  .option('-w, --workers <n>', 'worker threads, in input order (1: on the main thread); default: the number of cores, started once the input passes 4 MiB', positiveInt)
   .option('--received-at <time>', 'time of reception (RFC 3339) for events without a valid timestamp; default: now', receivedAtArg)
   .option('--no-progress', 'never show a progress bar')
   .option('-q, --quiet', 'no summary line')

@@ -66,6 +66,8 @@ export interface Component {
   readonly connections?: ConnectionCounters;
   /** Where the component listens or writes (URLs, paths), for the startup summary; valid after start. */
   endpoints?(): string[];
+  /** After stop() on a failed service start: removes what start() created and nothing used (an empty output file). */
+  discardIfUnused?(): Promise<void>;
 }
 
 /** One raw event as received, before decoding. */

@@ -94,8 +94,8 @@ function parseObject(text: string, where: string, mode: IntegerMode): { obj: Jso
     return reject('not_json', `${where} is not valid JSON: ${msg}`);
   }
   if (!isObject(parsed.value)) {
-    const kind = Array.isArray(parsed.value) ? 'an array' : parsed.value === null ? 'null' : `a ${typeof parsed.value}`;
-    return reject('not_object', `${where} is JSON ${kind}, not an object`);
+    const kind = Array.isArray(parsed.value) ? 'a JSON array' : parsed.value === null ? 'JSON null' : `a JSON ${typeof parsed.value}`;
+    return reject('not_object', `${where} is ${kind}, not an object`);
   }
   return { obj: parsed.value, lossless: parsed.lossless };
 }

@@ -1,8 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { path } from '../config/values.js';
-import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
+import type * as Nats from 'nats';
+import type { ConnectionOptions, NatsConnection } from 'nats';
 import { backoffDelay, sleep } from '../io/backoff.js';
+import { importOptional } from '../io/optional-package.js';
+import { hideUserInfo } from '../io/redact.js';
+
+/** The NATS client: an optional peer dependency, loaded when a NATS source or sink starts. */
+export type NatsModule = typeof Nats;
+
+/** Loads the NATS client for `user` (e.g. 'the nats sink "out"'); names the package to install when it is missing. */
+export function loadNats(user: string): Promise<NatsModule> {
+  return importOptional('nats', user, () => import('nats'));
+}
 
 /** Connection settings shared by the NATS source and sink. */
 export const natsConnectionSchema = {
@@ -32,8 +43,13 @@ export const natsConnectionSchema = {
 // a type, from the schema the sources and sinks spread into theirs
 export type NatsConnectionConfig = z.output<z.ZodObject<typeof natsConnectionSchema>>;
 
+/** The servers, each followed by `what` (what is read or written there), for the startup summary. */
+export function natsEndpoints(c: NatsConnectionConfig, what: string): string[] {
+  return c.servers.map((s) => `${hideUserInfo(s)} ${what}`);
+}
+
 /** One connection attempt; once connected, the client reconnects for ever (and buffers meanwhile). */
-function connectOnce(c: NatsConnectionConfig, name: string): Promise<NatsConnection> {
+function connectOnce(nats: NatsModule, c: NatsConnectionConfig, name: string): Promise<NatsConnection> {
   const opts: ConnectionOptions = {
     servers: c.servers,
     name: c.connection_name ?? `jizo-intake ${name}`,
@@ -53,7 +69,7 @@ function connectOnce(c: NatsConnectionConfig, name: string): Promise<NatsConnect
       key: c.tls.key_file ? readFileSync(c.tls.key_file, 'utf8') : undefined,
     };
   }
-  return connect(opts);
+  return nats.connect(opts);
 }
 
 
@@ -63,6 +79,7 @@ function connectOnce(c: NatsConnectionConfig, name: string): Promise<NatsConnect
  * retried here rather than by the client so that a stop interrupts it.
  */
 export async function connectUntil(
+  nats: NatsModule,
   c: NatsConnectionConfig,
   name: string,
   signal: AbortSignal,
@@ -71,7 +88,7 @@ export async function connectUntil(
   for (let attempt = 1; ; attempt++) {
     if (signal.aborted) throw new Error('stopping');
     try {
-      const nc = await connectOnce(c, name);
+      const nc = await connectOnce(nats, c, name);
       if (signal.aborted) {
         await nc.close();
         throw new Error('stopping');

@@ -8,10 +8,9 @@
  * shape, and JSON.stringify walks it fast) and created only when it gets a
  * field; the key order is the order of the fields in the output.
  */
-import type { EcsEvent } from '@elastic/ecs';
 import { isUnsafeNumber, type JsonObject } from '../eve/json.js';
 import { eventTimestamp } from './common.js';
-import type { Context, JizoDocument, Profile } from './types.js';
+import type { Context, EcsEventFields, JizoDocument, Profile } from './types.js';
 import { splitUrl } from './url.js';
 import { asObject, date, first, flowIdKeyword, ip, keyword, long, str } from './values.js';
 
@@ -24,7 +23,7 @@ function mapSekoia(ctx: Context): JizoDocument {
   const flow = asObject(e.flow);
   const http = asObject(e.http);
 
-  const event: EcsEvent = {};
+  const event: EcsEventFields = {};
   if (alert !== undefined) {
     const action = keyword(alert.action);
     if (action !== undefined) event.action = action;

@@ -1,4 +1,3 @@
-import type { Ecs, EcsEcs } from '@elastic/ecs';
 import type { Decoded, EnvelopeKind, Rejection } from '../decode/index.js';
 import type { JsonObject } from '../eve/json.js';
 
@@ -6,15 +5,49 @@ import type { JsonObject } from '../eve/json.js';
 export type ProfileName = 'sekoia' | 'ecs';
 export const PROFILES: readonly ProfileName[] = ['sekoia', 'ecs'];
 
-/** An ECS document as produced by jizo-intake: ECS fields plus the declared custom ones. */
-export type JizoDocument = Omit<Ecs, 'ecs'> & {
-  ecs?: EcsEcs;
+/**
+ * An ECS document as produced by jizo-intake: ECS field sets (nested objects,
+ * see `jizo-intake fields` for every field and its type) plus the declared
+ * custom ones. Written here rather than taken from `@elastic/ecs`, whose 14 MB
+ * of types a caller would otherwise have to install for this one type.
+ */
+export type JizoDocument = {
+  '@timestamp'?: string;
+  ecs?: { version: string };
+  message?: string;
+  tags?: string[];
+  labels?: Record<string, unknown>;
+  event?: EcsEventFields;
+} & { [S in EcsFieldSetName]?: EcsFieldSet } & {
   /** Custom fields of this intake (flow id, EVE fields ECS has no place for). */
   jizo?: Record<string, unknown>;
   /** Custom fields of the documented Jizo integration (`sekoia` profile). */
   action?: { properties?: Record<string, string> };
   [field: string]: unknown;
 };
+
+/** A nested ECS field set (`source`, `dns`, ...): its fields are listed by `jizo-intake fields`. */
+export interface EcsFieldSet {
+  [field: string]: unknown;
+}
+
+/** The categorization fields of `event` (ECS "Event fields"), typed; the rest as in any field set. */
+export interface EcsEventFields extends EcsFieldSet {
+  kind?: string;
+  category?: string[];
+  type?: string[];
+  action?: string;
+  severity?: number;
+  start?: string;
+  end?: string;
+  created?: string;
+  original?: string;
+}
+
+/** The ECS field sets of the field catalog (top level of a document, `event` aside). */
+export type EcsFieldSetName =
+  | 'client' | 'destination' | 'dns' | 'email' | 'file' | 'host' | 'http' | 'log' | 'network' | 'observer'
+  | 'related' | 'rule' | 'server' | 'source' | 'threat' | 'tls' | 'url' | 'user' | 'user_agent' | 'vulnerability';
 
 export interface NormalizeOptions {
   /** `sekoia` (default) or `ecs`. */

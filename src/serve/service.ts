@@ -76,7 +76,7 @@ export class Service {
       for (const s of this.sources.values()) await this.startOne(s, () => s.start(this.pipeline));
     } catch (e) {
       await this.admin?.stop();
-      for (const c of this.started.reverse()) await c.stop().catch(() => undefined);
+      for (const c of this.started.reverse()) await c.stop().then(() => c.discardIfUnused?.()).catch(() => undefined);
       this.started = [];
       throw e;
     }

@@ -103,6 +103,8 @@ export interface SourceCase {
    * that a stopped source takes nothing more.
    */
   feed?(source: Source, lines: string[]): Promise<void>;
+  /** Why the suite cannot run here (a server missing), shown as the skip message. */
+  skip?: string | false;
 }
 
 function sampleLines(n: number, tag: string): string[] {
@@ -119,7 +121,7 @@ export function sourceConformance(label: string, c: SourceCase): void {
     assert.ok(parsed.success, `config is valid: ${JSON.stringify(parsed.success ? '' : parsed.error.issues)}`);
     return (c.create ?? c.factory.create)('conf', parsed.data, deps);
   };
-  describe(`source conformance: ${label}`, () => {
+  describe(`source conformance: ${label}`, { skip: c.skip }, () => {
     it('has a type, a name and the standard counters; stops before start', async () => {
       const s = build(testDeps());
       assert.equal(s.name, 'conf');
@@ -196,6 +198,8 @@ export interface SinkCase {
   create?(name: string, config: unknown, deps: ComponentDeps): Sink;
   /** What the sink has made durable, one JSON document per entry, in order. */
   readBack(sink: Sink, deps: ComponentDeps): Promise<string[]>;
+  /** Why the suite cannot run here (a server missing), shown as the skip message. */
+  skip?: string | false;
 }
 
 export function outputEvents(n: number, tag: string): OutputEvent[] {
@@ -207,7 +211,7 @@ export function outputEvents(n: number, tag: string): OutputEvent[] {
 
 /** Registers the conformance tests of a sink. */
 export function sinkConformance(label: string, c: SinkCase): void {
-  describe(`sink conformance: ${label}`, () => {
+  describe(`sink conformance: ${label}`, { skip: c.skip }, () => {
     const build = (deps: ComponentDeps) => {
       const parsed = c.factory.schema.safeParse(c.config);
       assert.ok(parsed.success, `config is valid: ${JSON.stringify(parsed.success ? '' : parsed.error.issues)}`);

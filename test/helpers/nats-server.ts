@@ -1,8 +1,10 @@
 /**
  * Starts a real `nats-server` with JetStream on a free loopback port, storing
  * in a temporary directory. The binary comes from the Debian package
- * (`apt-get install -y nats-server`); when it is missing the tests fail with
- * that instruction instead of being skipped.
+ * (`apt-get install -y nats-server`); when it is missing the NATS tests are
+ * skipped with that instruction ({@link natsSkip}), and the other tests of
+ * their files still run. CI sets JIZO_REQUIRE_SERVICES=1: a missing server is
+ * then a failure.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -25,13 +27,29 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+const DEFAULT_BINARY = process.env.NATS_SERVER_BIN ?? 'nats-server';
+const INSTALL = 'install it with: apt-get update && apt-get install -y nats-server';
+
+/**
+ * The reason to skip the NATS tests (for `describe(name, { skip: natsSkip() })`
+ * and for not starting the server in a shared `before` hook), or false when
+ * they run: the server is there, or JIZO_REQUIRE_SERVICES=1 asks for it (then
+ * {@link startNatsServer} fails with the install command).
+ */
+export function natsSkip(binary = DEFAULT_BINARY, env: NodeJS.ProcessEnv = process.env): string | false {
+  if (env.JIZO_REQUIRE_SERVICES === '1') return false;
+  const probe = spawnSync(binary, ['--version'], { encoding: 'utf8' });
+  if (!probe.error && probe.status === 0) return false;
+  return `${binary} not found: the NATS tests are skipped (${INSTALL}; JIZO_REQUIRE_SERVICES=1 makes this a failure)`;
+}
+
 /** `binary` defaults to $NATS_SERVER_BIN, then `nats-server` on the PATH. */
-export async function startNatsServer(binary = process.env.NATS_SERVER_BIN ?? 'nats-server'): Promise<NatsServer> {
+export async function startNatsServer(binary = DEFAULT_BINARY): Promise<NatsServer> {
   const probe = spawnSync(binary, ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     throw new Error(
       `nats-server is required by the NATS tests and was not found (${probe.error?.message ?? probe.stderr}); ` +
-        'install it with: apt-get update && apt-get install -y nats-server',
+        INSTALL,
     );
   }
   const dir = await mkdtemp(join(tmpdir(), 'jizo-nats-'));

@@ -21,7 +21,7 @@ import { mapHttp } from './http.js';
 import { WHOLE_KEYS, mapWhole } from './protocols.js';
 import { mapQuic, mapTls } from './tls.js';
 
-/** ECS version of the field set (the @elastic/ecs types this intake is built on). */
+/** ECS version of the field set this mapping follows (`ecs.version`). */
 export const ECS_VERSION = '9.4.0';
 
 type Mapper = (s: Ecs, o: JsonObject) => void;

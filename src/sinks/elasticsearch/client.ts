@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ElasticsearchSinkConfig } from './config.js';
+import { importOptional } from '../../io/optional-package.js';
+import { hideUserInfo } from '../../io/redact.js';
 
 /** What the sink needs from a cluster, whichever client speaks to it. */
 export interface BulkClient {
@@ -54,7 +56,7 @@ export async function createClient(kind: 'elasticsearch' | 'opensearch', c: Elas
   const common = { nodes: c.nodes, maxRetries: 0, requestTimeout: c.request_timeout };
 
   if (kind === 'elasticsearch') {
-    const { Client: EsClient } = await import('@elastic/elasticsearch');
+    const { Client: EsClient } = await importOptional('@elastic/elasticsearch', 'the elasticsearch sink', () => import('@elastic/elasticsearch'));
     const client = new EsClient({
       ...common,
       auth: c.auth && ('api_key' in c.auth ? { apiKey: c.auth.api_key } : { username: c.auth.username, password: c.auth.password }),
@@ -82,7 +84,7 @@ export async function createClient(kind: 'elasticsearch' | 'opensearch', c: Elas
     };
   }
 
-  const { Client: OsClient } = await import('@opensearch-project/opensearch');
+  const { Client: OsClient } = await importOptional('@opensearch-project/opensearch', 'the opensearch sink', () => import('@opensearch-project/opensearch'));
   const client = new OsClient({
     ...common,
     auth: c.auth && 'username' in c.auth ? { username: c.auth.username, password: c.auth.password } : undefined,
@@ -127,7 +129,7 @@ function toRequestError(e: unknown, secrets: string[]): RequestError {
     detail = err.message ?? String(e);
   }
   let msg = `${err.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}${detail ? `: ${detail}` : ''}`;
-  msg = msg.replace(/\/\/[^/@\s]*@/g, '//***@');
+  msg = hideUserInfo(msg);
   for (const s of secrets) msg = msg.split(s).join('***');
   return new RequestError(msg.slice(0, 1000), status);
 }

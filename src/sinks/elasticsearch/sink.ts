@@ -10,6 +10,7 @@ import {
 } from '../../component/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
 import { backoffOf } from '../../config/retry.js';
+import { hideUserInfo } from '../../io/redact.js';
 import { createClient, RequestError, type BulkClient, type BulkResponse } from './client.js';
 import type { ElasticsearchSinkConfig } from './config.js';
 import { IndexNamer } from './index-name.js';
@@ -130,7 +131,7 @@ export class ElasticsearchSink implements Sink {
 
   endpoints(): string[] {
     const ids = this.wantsIds ? ', ids from event hashes' : '';
-    return this.config.nodes.map((n) => `${n.replace(/\/\/[^/@]*@/, '//***@')} index ${this.config.index} (${this.config.op_type}${ids})`);
+    return this.config.nodes.map((n) => `${hideUserInfo(n)} index ${this.config.index} (${this.config.op_type}${ids})`);
   }
 
   health(): Health {

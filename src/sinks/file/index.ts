@@ -110,6 +110,11 @@ export class FileSink implements Sink {
     await this.serial(() => this.file.close());
   }
 
+  /** After stop(): removes the file and directories start() created, when nothing was written (a failed service start). */
+  async discardIfUnused(): Promise<void> {
+    await this.serial(() => this.file.discardIfUnused());
+  }
+
   /** File operations run one at a time, in call order. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const p = this.lock.then(fn);

@@ -4,7 +4,7 @@
  * one is opened at the path. `reopen()` closes and opens the path again, for
  * an external rotation (logrotate renames, then sends SIGHUP).
  */
-import { mkdir, open, rename, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { cutTornTail } from './torn-tail.js';
 
@@ -23,6 +23,11 @@ export class RotatingFile {
   /** Paths of the files rotated away, in order. */
   readonly rotated: string[] = [];
 
+  /** What the first open() created: the file, and the first directory of its path (mkdir's answer). */
+  private created: { file: boolean; dir: string | undefined } | undefined;
+  /** Something was appended. */
+  private used = false;
+
   constructor(private readonly o: RotationOptions) {}
 
   get path(): string {
@@ -30,17 +35,43 @@ export class RotatingFile {
   }
 
   async open(): Promise<void> {
-    await mkdir(dirname(this.o.path), { recursive: true });
+    const first = this.created === undefined;
+    const existed = first && (await stat(this.o.path).then(() => true, () => false));
+    const dir = await mkdir(dirname(this.o.path), { recursive: true });
     await cutTornTail(this.o.path);
     this.fh = await open(this.o.path, 'a', 0o640);
+    if (first) this.created = { file: !existed, dir };
     const st = await this.fh.stat();
     this.size = st.size;
     // An existing file keeps the age it had (its creation time when the file system tells it).
     this.openedAt = st.size > 0 && st.birthtimeMs > 0 ? st.birthtimeMs : Date.now();
   }
 
+  /**
+   * Removes what the first open() created (the file, the directories above
+   * it) when nothing was ever written: a service whose start failed (a port
+   * taken) leaves no empty `./data` behind. Call after close().
+   */
+  async discardIfUnused(): Promise<void> {
+    const created = this.created;
+    if (this.used || created === undefined || this.fh !== undefined) return;
+    this.created = undefined;
+    if (created.file) {
+      const st = await stat(this.o.path).catch(() => undefined);
+      if (st === undefined || st.size > 0) return;
+      await unlink(this.o.path).catch(() => undefined);
+    }
+    if (created.dir === undefined) return;
+    // Up to the first directory mkdir created; rmdir refuses one that is not empty (another output's).
+    for (let dir = dirname(this.o.path); ; dir = dirname(dir)) {
+      if (!(await rmdir(dir).then(() => true, () => false))) return;
+      if (dir === created.dir || dirname(dir) === dir) return;
+    }
+  }
+
   /** Appends `data`, rotating first when due. */
   async append(data: Buffer): Promise<void> {
+    this.used = true;
     if (!this.fh) await this.open();
     if (this.size > 0 && this.rotationDue(data.length)) await this.rotate();
     let off = 0;

@@ -1,4 +1,4 @@
-import { ErrorCode, NatsError, type JetStreamClient, type NatsConnection } from 'nats';
+import type { JetStreamClient, NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import {
   newComponentCounters,
@@ -10,7 +10,7 @@ import {
 } from '../../component/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
 import { backoffOf } from '../../config/retry.js';
-import { connectUntil } from '../../nats/connection.js';
+import { connectUntil, loadNats, natsEndpoints, type NatsModule } from '../../nats/connection.js';
 import type { NatsSinkConfig } from './config.js';
 
 const encoder = new TextEncoder();
@@ -19,9 +19,9 @@ const encoder = new TextEncoder();
 const JS_MESSAGE_TOO_LARGE = 10054;
 
 /** A failure that retrying the same message cannot cure. */
-function permanent(e: unknown): { reason: string; error: string } | undefined {
-  if (e instanceof NatsError) {
-    if (e.code === ErrorCode.MaxPayloadExceeded) return { reason: 'max_payload_exceeded', error: e.message };
+function permanent(nats: NatsModule, e: unknown): { reason: string; error: string } | undefined {
+  if (e instanceof nats.NatsError) {
+    if (e.code === nats.ErrorCode.MaxPayloadExceeded) return { reason: 'max_payload_exceeded', error: e.message };
     if (e.api_error?.err_code === JS_MESSAGE_TOO_LARGE) return { reason: 'message_too_large', error: e.message };
   }
   return undefined;
@@ -44,6 +44,8 @@ export class NatsSink implements Sink {
   private connecting: Promise<NatsConnection> | undefined;
   private nc: NatsConnection | undefined;
   private js: JetStreamClient | undefined;
+  /** The client package, loaded by start(). */
+  private nats: NatsModule | undefined;
   private failing: string | undefined;
   private stopped: Promise<void> | undefined;
   readonly wantsIds: boolean;
@@ -60,7 +62,10 @@ export class NatsSink implements Sink {
   /** Starts connecting; does not wait for the server (writes do). */
   async start(): Promise<void> {
     if (this.connecting || this.abort.signal.aborted) return;
-    this.connecting = connectUntil(this.config, this.name, this.abort.signal, (e) => {
+    // A missing client package fails the start (named in the error), not every connection attempt.
+    const nats = (this.nats ??= await loadNats(`the nats sink "${this.name}"`));
+    if (this.connecting || this.abort.signal.aborted) return;
+    this.connecting = connectUntil(nats, this.config, this.name, this.abort.signal, (e) => {
       this.counters.errors++;
       this.failing = `nats sink: cannot connect: ${e.message}`;
     });
@@ -74,6 +79,11 @@ export class NatsSink implements Sink {
         if (!this.abort.signal.aborted) this.failing = `nats sink: ${(err as Error).message}`;
       },
     );
+  }
+
+  endpoints(): string[] {
+    const ids = this.wantsIds ? ', Nats-Msg-Id from event hashes' : '';
+    return natsEndpoints(this.config, `publish to ${this.config.subject}${ids}`);
   }
 
   health(): Health {
@@ -138,7 +148,7 @@ export class NatsSink implements Sink {
             else this.counters.sent++;
             return;
           }
-          const p = permanent(r.reason);
+          const p = permanent(this.nats!, r.reason);
           if (p) {
             this.counters.rejected++;
             refused.push({ index: i, ...p });

@@ -1,8 +1,8 @@
-import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
+import type { ConsumerMessages, JsMsg, NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { newComponentCounters, type ComponentDeps, type Health, type Ingest, type Source } from '../../component/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
-import { connectUntil } from '../../nats/connection.js';
+import { connectUntil, loadNats, natsEndpoints, type NatsModule } from '../../nats/connection.js';
 import type { NatsSourceConfig } from './config.js';
 
 const decoder = new TextDecoder();
@@ -41,12 +41,20 @@ export class NatsSource implements Source {
 
   async start(ingest: Ingest): Promise<void> {
     if (this.loop || this.abort.signal.aborted) return;
+    // A missing client package fails the start (named in the error), not every connection attempt.
+    const nats = await loadNats(`the nats source "${this.name}"`);
+    if (this.loop || this.abort.signal.aborted) return;
     this.status = 'connecting';
-    this.loop = this.run(ingest);
+    this.loop = this.run(nats, ingest);
     // in-progress signals every half ack-wait for messages not yet durable
     this.keepAlive = setInterval(() => {
       for (const msgs of this.outstanding) for (const m of msgs) m.working();
     }, Math.max(500, this.config.ack_wait / 2));
+  }
+
+  endpoints(): string[] {
+    const { stream, consumer, filter_subject } = this.config;
+    return natsEndpoints(this.config, `stream ${stream}, consumer ${consumer}${filter_subject ? `, subjects ${filter_subject}` : ''}`);
   }
 
   health(): Health {
@@ -76,14 +84,14 @@ export class NatsSource implements Source {
     this.status = 'stopped';
   }
 
-  private async run(ingest: Ingest): Promise<void> {
+  private async run(nats: NatsModule, ingest: Ingest): Promise<void> {
     for (let attempt = 1; !this.abort.signal.aborted; attempt++) {
       try {
-        this.nc ??= await connectUntil(this.config, this.name, this.abort.signal, (e) => {
+        this.nc ??= await connectUntil(nats, this.config, this.name, this.abort.signal, (e) => {
           this.counters.errors++;
           this.failing = `nats source: cannot connect: ${e.message}`;
         });
-        const consumer = await this.consumer(this.nc);
+        const consumer = await this.consumer(nats, this.nc);
         this.status = `consuming ${this.config.stream}/${this.config.consumer}`;
         this.failing = undefined;
         attempt = 0;
@@ -100,7 +108,7 @@ export class NatsSource implements Source {
     }
   }
 
-  private async consumer(nc: NatsConnection) {
+  private async consumer(nats: NatsModule, nc: NatsConnection) {
     const js = nc.jetstream();
     const { stream, consumer } = this.config;
     if (this.config.create_consumer) {
@@ -109,9 +117,9 @@ export class NatsSource implements Source {
       if (!existing) {
         await jsm.consumers.add(stream, {
           durable_name: consumer,
-          ack_policy: AckPolicy.Explicit,
-          deliver_policy: DeliverPolicy.All,
-          ack_wait: nanos(this.config.ack_wait),
+          ack_policy: nats.AckPolicy.Explicit,
+          deliver_policy: nats.DeliverPolicy.All,
+          ack_wait: nats.nanos(this.config.ack_wait),
           max_deliver: this.config.max_deliver,
           max_ack_pending: this.config.max_ack_pending,
           filter_subject: this.config.filter_subject,
