@@ -63,25 +63,14 @@ export async function createClient(kind: 'elasticsearch' | 'opensearch', c: Elas
       tls,
       compression: c.compression,
     });
-    return {
-      async bulk(lines) {
-        try {
-          // strings go through the client's NDJSON serializer untouched: the
-          // documents keep their exact JSON (integers beyond 2^53 included)
-          return (await client.bulk({ operations: lines as unknown as object[] })) as unknown as BulkResponse;
-        } catch (e) {
-          throw wrap(e);
-        }
-      },
-      async putIndexTemplate(name, body) {
-        try {
-          await client.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body });
-        } catch (e) {
-          throw wrap(e);
-        }
-      },
-      close: () => client.close(),
-    };
+    return asBulkClient(
+      // strings go through the client's NDJSON serializer untouched: the
+      // documents keep their exact JSON (integers beyond 2^53 included)
+      async (lines) => (await client.bulk({ operations: lines as unknown as object[] })) as unknown as BulkResponse,
+      (params) => client.transport.request(params),
+      () => client.close(),
+      wrap,
+    );
   }
 
   const { Client: OsClient } = await importOptional('@opensearch-project/opensearch', 'the opensearch sink', () => import('@opensearch-project/opensearch'));
@@ -92,23 +81,35 @@ export async function createClient(kind: 'elasticsearch' | 'opensearch', c: Elas
     ssl: tls,
     compression: c.compression ? 'gzip' : undefined,
   });
+  return asBulkClient(
+    async (lines) => (await client.bulk({ body: lines as unknown as object[] })).body as unknown as BulkResponse,
+    (params) => client.transport.request(params),
+    () => client.close(),
+    wrap,
+  );
+}
+
+/** The BulkClient of an official client: `_bulk`, the template request and their errors, said once for both. */
+function asBulkClient(
+  sendBulk: (lines: string[]) => Promise<BulkResponse>,
+  request: (params: { method: string; path: string; body: object }) => Promise<unknown>,
+  close: () => Promise<void>,
+  wrap: (e: unknown) => RequestError,
+): BulkClient {
+  const guarded = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (e) {
+      throw wrap(e);
+    }
+  };
   return {
-    async bulk(lines) {
-      try {
-        const res = await client.bulk({ body: lines as unknown as object[] });
-        return res.body as unknown as BulkResponse;
-      } catch (e) {
-        throw wrap(e);
-      }
-    },
-    async putIndexTemplate(name, body) {
-      try {
-        await client.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body });
-      } catch (e) {
-        throw wrap(e);
-      }
-    },
-    close: () => client.close(),
+    bulk: (lines) => guarded(() => sendBulk(lines)),
+    putIndexTemplate: (name, body) =>
+      guarded(async () => {
+        await request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body });
+      }),
+    close,
   };
 }
 

@@ -18,6 +18,7 @@
  */
 import type { Socket } from 'node:net';
 import type { ConnectionCounters } from '../../component/types.js';
+import { SlotTable } from '../slots.js';
 
 interface Slot {
   /** The TCP socket. */
@@ -39,8 +40,7 @@ function keyOf(s: Socket): string {
 }
 
 export class ConnectionSlots {
-  /** In order of last activity, least recent first (a Map keeps insertion order). */
-  private readonly slots = new Map<string, Slot>();
+  private readonly slots = new SlotTable<Slot>();
   private readonly refusedSockets = new WeakSet<Socket>();
   private closing = false;
 
@@ -68,10 +68,9 @@ export class ConnectionSlots {
       return;
     }
     const key = keyOf(socket);
-    this.slots.set(key, { socket, active: 0 });
-    socket.once('close', () => {
-      if (this.slots.get(key)?.socket === socket) this.slots.delete(key);
-    });
+    const slot: Slot = { socket, active: 0 };
+    this.slots.add(key, slot);
+    socket.once('close', () => this.slots.release(key, slot));
   }
 
   /** True for a connection refused at accept time (its requests are not handled). */
@@ -86,7 +85,7 @@ export class ConnectionSlots {
     if (!slot) return;
     slot.app = socket;
     slot.active++;
-    this.touch(key, slot);
+    this.slots.touch(key);
   }
 
   /** A request of `socket` was answered (or abandoned). */
@@ -95,7 +94,7 @@ export class ConnectionSlots {
     const slot = this.slots.get(key);
     if (!slot) return;
     slot.active = Math.max(0, slot.active - 1);
-    this.touch(key, slot);
+    this.slots.touch(key);
     // Stopping: the answer is written, the connection is not kept for another request.
     if (this.closing && slot.active === 0) (slot.app ?? slot.socket).end();
   }
@@ -110,19 +109,12 @@ export class ConnectionSlots {
     for (const slot of this.slots.values()) if (slot.active === 0) slot.socket.destroy();
   }
 
-  private touch(key: string, slot: Slot): void {
-    this.slots.delete(key);
-    this.slots.set(key, slot);
-  }
-
+  /** Closes the least recently active connection without a request in progress; false when every one has one. */
   private evictOne(): boolean {
-    for (const [key, slot] of this.slots) {
-      if (slot.active > 0) continue;
-      this.slots.delete(key);
-      this.counters.evicted++;
-      slot.socket.destroy();
-      return true;
-    }
-    return false;
+    const slot = this.slots.evict((s) => s.active === 0);
+    if (slot === undefined) return false;
+    this.counters.evicted++;
+    slot.socket.destroy();
+    return true;
   }
 }

@@ -14,6 +14,7 @@
  */
 import type { Socket } from 'node:net';
 import type { ConnectionCounters } from '../../component/types.js';
+import { SlotTable } from '../slots.js';
 
 /** A connection that completed a message this recently is busy, and is never evicted for a newcomer. */
 const EVICT_QUIET_MS = 1000;
@@ -30,8 +31,7 @@ export interface Slot {
 
 
 export class ConnectionSlots {
-  /** Slots in order of last activity, least recent first (a Map keeps insertion order). */
-  private readonly slots = new Map<string, Slot>();
+  private readonly slots = new SlotTable<Slot>();
   private sweeper: NodeJS.Timeout | undefined;
   readonly counters: ConnectionCounters = { refused: 0, evicted: 0, timedOut: 0 };
 
@@ -47,21 +47,22 @@ export class ConnectionSlots {
   /** Takes a slot for `socket`, making room when possible; false: refused (the socket is reset). */
   admit(socket: Socket, now = Date.now()): boolean {
     if (this.slots.size >= this.max) {
-      const [oldest, lru] = this.slots.entries().next().value as [string, Slot];
-      if (now - lru.active < EVICT_QUIET_MS) {
+      // only the least recent can have been quiet long enough: the others were active later
+      const lru = this.slots.oldest();
+      if (lru === undefined || now - lru.active < EVICT_QUIET_MS) {
         this.counters.refused++;
         socket.resetAndDestroy();
         return false;
       }
+      this.slots.evict((s) => s === lru);
       this.counters.evicted++;
-      this.slots.delete(oldest);
       lru.close('evicted');
     }
     const key = peerKey(socket);
     const slot: Slot = { active: now, close: () => socket.destroy() };
-    this.slots.set(key, slot);
+    this.slots.add(key, slot);
     // Only this connection's slot: a later connection may come from the same address and port.
-    socket.once('close', () => this.slots.get(key) === slot && this.slots.delete(key));
+    socket.once('close', () => this.slots.release(key, slot));
     this.sweeper ??= setInterval(() => this.sweep(), Math.max(10, Math.min(1000, this.idleTimeoutMs / 4))).unref();
     return true;
   }
@@ -77,16 +78,13 @@ export class ConnectionSlots {
     const slot = this.slots.get(key);
     if (!slot) return;
     slot.active = now;
-    this.slots.delete(key);
-    this.slots.set(key, slot);
+    this.slots.touch(key);
   }
 
   /** Closes connections without a complete message for `idleTimeoutMs` (the least recent come first). */
   sweep(now = Date.now()): void {
-    for (const [key, slot] of this.slots) {
-      if (now - slot.active < this.idleTimeoutMs) break;
+    for (const slot of this.slots.expire((s) => now - s.active >= this.idleTimeoutMs)) {
       this.counters.timedOut++;
-      this.slots.delete(key);
       slot.close('idle');
     }
   }
