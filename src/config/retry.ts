@@ -1,5 +1,6 @@
 /** The `retry` block shared by the sinks that retry on their own (NATS, Elasticsearch/OpenSearch). */
 import { z } from 'zod';
+import { backoffDelay, sleep } from '../io/backoff.js';
 import { duration, intRange } from './values.js';
 
 export const retrySchema = z
@@ -17,3 +18,24 @@ export type RetryConfig = z.output<typeof retrySchema>;
 
 /** The backoff options of a `retry` block. */
 export const backoffOf = (r: RetryConfig) => ({ initialMs: r.initial, maxMs: r.max });
+
+/**
+ * What a sink does before attempt `attempt` (1-based) of sending `pending`
+ * events: nothing before the first; past `max_attempts` it gives the batch
+ * back (throws the error `giveUp` makes of the count and the limit); else it
+ * counts the events as retried and waits the backoff (aborted by `signal`).
+ */
+export async function beforeAttempt(
+  attempt: number,
+  pending: number,
+  retry: RetryConfig,
+  counters: { retried: number },
+  signal: AbortSignal,
+  giveUp: (pending: number, maxAttempts: number) => string,
+): Promise<void> {
+  if (attempt === 1) return;
+  const max = retry.max_attempts;
+  if (max > 0 && attempt > max) throw new Error(giveUp(pending, max));
+  counters.retried += pending;
+  await sleep(backoffDelay(attempt - 1, backoffOf(retry)), signal);
+}

@@ -9,7 +9,7 @@ import {
   type WriteResult,
 } from '../../component/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
-import { backoffOf } from '../../config/retry.js';
+import { backoffOf, beforeAttempt } from '../../config/retry.js';
 import { hideUserInfo } from '../../io/redact.js';
 import { createClient, RequestError, type BulkClient, type BulkResponse } from './client.js';
 import type { ElasticsearchSinkConfig } from './config.js';
@@ -173,14 +173,7 @@ export class ElasticsearchSink implements Sink {
   /** Sends the events at `pending` until each is accepted or refused. */
   private async send(batch: OutputEvent[], pending: number[], refused: WriteResult['refused']): Promise<void> {
     for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > 1) {
-        const max = this.config.retry.max_attempts;
-        if (max > 0 && attempt > max) {
-          throw new Error(`sink ${this.name}: ${pending.length} event(s) not accepted after ${max} attempts: ${this.failing ?? ''}`);
-        }
-        this.counters.retried += pending.length;
-        await sleep(backoffDelay(attempt - 1, backoffOf(this.config.retry)), this.abort.signal);
-      }
+      await beforeAttempt(attempt, pending.length, this.config.retry, this.counters, this.abort.signal, (n, max) => `sink ${this.name}: ${n} event(s) not accepted after ${max} attempts: ${this.failing ?? ''}`);
       let res: BulkResponse;
       try {
         res = await this.bulk(this.lines(batch, pending));

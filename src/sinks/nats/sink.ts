@@ -8,8 +8,7 @@ import {
   type Sink,
   type WriteResult,
 } from '../../component/types.js';
-import { backoffDelay, sleep } from '../../io/backoff.js';
-import { backoffOf } from '../../config/retry.js';
+import { beforeAttempt } from '../../config/retry.js';
 import { connectUntil, loadNats, natsEndpoints, type NatsModule } from '../../nats/connection.js';
 import type { NatsSinkConfig } from './config.js';
 
@@ -118,14 +117,7 @@ export class NatsSink implements Sink {
     const refused: WriteResult['refused'] = [];
     let pending = batch.map((_, i) => i);
     for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > 1) {
-        const max = this.config.retry.max_attempts;
-        if (max > 0 && attempt > max) {
-          throw new Error(`sink ${this.name}: ${pending.length} event(s) not acknowledged after ${max} attempts: ${this.failing ?? ''}`);
-        }
-        this.counters.retried += pending.length;
-        await sleep(backoffDelay(attempt - 1, backoffOf(this.config.retry)), signal);
-      }
+      await beforeAttempt(attempt, pending.length, this.config.retry, this.counters, signal, (n, max) => `sink ${this.name}: ${n} event(s) not acknowledged after ${max} attempts: ${this.failing ?? ''}`);
       if (signal.aborted) throw new Error('stopping');
       const retry: number[] = [];
       let lastError: unknown;
