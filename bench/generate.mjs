@@ -267,6 +267,26 @@ export function createGenerator(seed = 42) {
 }
 
 /** Writes `lines` lines to `out` (a path), honouring backpressure. */
+/**
+ * The input of a benchmark script run by hand: the file given as first
+ * argument, or `--lines N` generated lines (default 200,000) in a temporary
+ * file that `cleanup()` removes. `opt(name, default)` reads an option.
+ */
+export async function benchInput(prefix, args = process.argv.slice(2)) {
+  const { readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const opt = (k, d) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
+  let file = args[0] && !args[0].startsWith('--') ? args[0] : undefined;
+  let generated;
+  if (!file) {
+    generated = file = join(tmpdir(), `${prefix}-${process.pid}.ndjson`);
+    await generateFile(file, Number(opt('--lines', 200_000)), 42);
+  }
+  const events = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+  return { file, events, opt, cleanup: () => generated && rmSync(generated, { force: true }) };
+}
+
 export async function generateFile(out, lines, seed = 42) {
   const next = createGenerator(seed);
   const ws = createWriteStream(out);

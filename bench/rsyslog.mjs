@@ -139,20 +139,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(`rsyslog skipped: ${found.skip}`);
     process.exit(0);
   }
-  const args = process.argv.slice(2);
-  const opt = (k, d) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
-  let file = args[0] && !args[0].startsWith('--') ? args[0] : undefined;
-  let generated;
-  if (!file) {
-    const { generateFile } = await import('./generate.mjs');
-    generated = file = join(tmpdir(), `jizo-bench-rsyslog-${process.pid}.ndjson`);
-    await generateFile(file, Number(opt('--lines', 200_000)), 42);
-  }
+  const { benchInput } = await import('./generate.mjs');
+  const { file, events, opt, cleanup } = await benchInput('jizo-bench-rsyslog');
   try {
-    const events = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
     const r = await measureRsyslog({ file, events, connections: Number(opt('--connections', 4)) });
     console.log(JSON.stringify({ rsyslog: found.version, events, ...r, seconds: +r.seconds.toFixed(2), eventsPerSec: Math.round(r.eventsPerSec), peakRssMiB: r.rssKb ? +(r.rssKb / 1024).toFixed(1) : null }));
   } finally {
-    if (generated) rmSync(generated, { force: true });
+    cleanup();
   }
 }
