@@ -114,6 +114,21 @@ export interface OutputEvent {
    * for ids (`wantsIds`): the index document `_id`, the JetStream `Nats-Msg-Id`.
    */
   id?: string;
+  /**
+   * Set only when a sink asks for raw events (`wantsRaw`): the exact bytes
+   * (or text) received, when they were received and where from, so that a
+   * relay can forward the event itself rather than its document.
+   */
+  raw?: RawOutput;
+}
+
+/** The received form of an output event (see OutputEvent.raw). */
+interface RawOutput {
+  /** The exact line as received (without its terminator). */
+  data: Buffer | string;
+  /** Time of reception, RFC 3339 UTC. */
+  receivedAt: string;
+  origin: Origin;
 }
 
 /** A record of the dead-letter output: a rejected line (bad input) or a refused document. */
@@ -153,6 +168,8 @@ export interface Sink extends Component {
   readonly pipelined?: boolean;
   /** True when the sink writes each event under its deterministic id: the pipeline then computes `OutputEvent.id`. */
   readonly wantsIds?: boolean;
+  /** True when the sink forwards the received events themselves: the pipeline then sets `OutputEvent.raw`. */
+  readonly wantsRaw?: boolean;
 }
 
 /** What became of the events of one submission (filled in as the pipeline works). */

@@ -26,8 +26,11 @@ export interface NormalizedBatch {
   blank: number;
 }
 
-/** `ids`: give every output event its deterministic id (a sink writes under it). */
-export function normalizeSegments(segments: Segment[], options: NormalizeOptions, ids = false): NormalizedBatch {
+/**
+ * `ids`: give every output event its deterministic id (a sink writes under it);
+ * `raws`: give it its received form (a sink forwards it).
+ */
+export function normalizeSegments(segments: Segment[], options: NormalizeOptions, ids = false, raws = false): NormalizedBatch {
   const out: NormalizedBatch = { outputs: [], origins: [], deadLetters: [], normalized: 0, rejected: 0, blank: 0 };
   const opts: NormalizeOptions = { ...options };
   // the routes read the event being handled from here: no closure per event
@@ -45,6 +48,7 @@ export function normalizeSegments(segments: Segment[], options: NormalizeOptions
       const ts = r.document['@timestamp'];
       const o: OutputEvent = { json: toJson(r.document, r.lossless), timestamp: typeof ts === 'string' ? ts : undefined };
       if (ids) o.id = eventId(seg0.origin.source, ev0);
+      if (raws) o.raw = { data: ev0.bytes ?? raw, receivedAt: ev0.receivedAt, origin: seg0.origin };
       out.outputs.push(o);
       out.origins.push(seg0.origin);
     },

@@ -97,6 +97,8 @@ export class Pipeline implements Ingest {
   readonly failing = new Set<string>();
   /** Some sink writes under event ids: compute them. */
   private readonly ids: boolean;
+  /** Some sink forwards received events: keep them on the output events. */
+  private readonly raws: boolean;
 
   constructor(
     private readonly options: PipelineOptions,
@@ -107,6 +109,7 @@ export class Pipeline implements Ingest {
     this.capacity = new Capacity(options.maxEvents, options.maxBytes);
     this.sinkTails = sinks.map(() => Promise.resolve());
     this.ids = sinks.some((s) => s.wantsIds === true);
+    this.raws = sinks.some((s) => s.wantsRaw === true);
   }
 
   async submit(events: RawEvent[], origin: Origin): Promise<Submission> {
@@ -201,7 +204,7 @@ export class Pipeline implements Ingest {
   }
 
   private async process(batch: Batch): Promise<void> {
-    const n = normalizeSegments(batch.segments, this.options.normalize, this.ids);
+    const n = normalizeSegments(batch.segments, this.options.normalize, this.ids, this.raws);
     this.stats.normalized += n.normalized;
     this.stats.rejected += n.rejected;
     this.stats.blank += n.blank;

@@ -21,6 +21,13 @@ export const natsSinkSchema = z
      * the same bytes; `none`: no id.
      */
     id: z.enum(['hash', 'none']).default('hash'),
+    /**
+     * `document`: publish the normalized document (its JSON); `raw`: publish
+     * the exact line received, with its reception time and origin as headers
+     * (Jizo-Received-At, Jizo-Source, Jizo-Origin), for workers that
+     * normalize it behind JetStream (see docs/nats.md).
+     */
+    payload: z.enum(['document', 'raw']).default('document'),
     /** Publishes awaiting their acknowledgement at once. */
     max_in_flight: intRange(1, 100_000, 1000),
     retry: retrySchema.default({}),

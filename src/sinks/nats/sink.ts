@@ -1,4 +1,4 @@
-import type { JetStreamClient, NatsConnection } from 'nats';
+import type { JetStreamClient, MsgHdrs, NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import {
   newComponentCounters,
@@ -10,6 +10,7 @@ import {
 } from '../../component/types.js';
 import { beforeAttempt } from '../../config/retry.js';
 import { connectUntil, loadNats, natsEndpoints, type NatsModule } from '../../nats/connection.js';
+import { ORIGIN, RECEIVED_AT, SOURCE } from '../../nats/headers.js';
 import type { NatsSinkConfig } from './config.js';
 
 const encoder = new TextEncoder();
@@ -48,6 +49,7 @@ export class NatsSink implements Sink {
   private failing: string | undefined;
   private stopped: Promise<void> | undefined;
   readonly wantsIds: boolean;
+  readonly wantsRaw: boolean;
 
   constructor(
     readonly name: string,
@@ -56,6 +58,18 @@ export class NatsSink implements Sink {
   ) {
     this.log = deps.logger;
     this.wantsIds = config.id === 'hash';
+    this.wantsRaw = config.payload === 'raw';
+  }
+
+  /** The message for one event: its document, or (`payload: raw`) the line received with its facts as headers. */
+  encode(ev: OutputEvent): { data: Uint8Array; headers?: MsgHdrs } {
+    const raw = ev.raw;
+    if (!this.wantsRaw || raw === undefined) return { data: encoder.encode(ev.json) };
+    const headers = this.nats!.headers();
+    headers.set(RECEIVED_AT, raw.receivedAt);
+    headers.set(SOURCE, raw.origin.source);
+    if (raw.origin.detail !== undefined) headers.set(ORIGIN, raw.origin.detail);
+    return { data: typeof raw.data === 'string' ? encoder.encode(raw.data) : raw.data, headers };
   }
 
   /** Starts connecting; does not wait for the server (writes do). */
@@ -82,7 +96,8 @@ export class NatsSink implements Sink {
 
   endpoints(): string[] {
     const ids = this.wantsIds ? ', Nats-Msg-Id from event hashes' : '';
-    return natsEndpoints(this.config, `publish to ${this.config.subject}${ids}`);
+    const what = this.wantsRaw ? 'publish raw lines to' : 'publish to';
+    return natsEndpoints(this.config, `${what} ${this.config.subject}${ids}`);
   }
 
   health(): Health {
@@ -124,13 +139,15 @@ export class NatsSink implements Sink {
       for (let start = 0; start < pending.length; start += this.config.max_in_flight) {
         const slice = pending.slice(start, start + this.config.max_in_flight);
         const results = await Promise.allSettled(
-          slice.map((i) =>
-            js.publish(this.config.subject, encoder.encode(batch[i]!.json), {
+          slice.map((i) => {
+            const m = this.encode(batch[i]!);
+            return js.publish(this.config.subject, m.data, {
+              headers: m.headers,
               msgID: this.wantsIds ? batch[i]!.id : undefined,
               timeout: this.config.ack_timeout,
               expect: this.config.expect_stream ? { streamName: this.config.expect_stream } : undefined,
-            }),
-          ),
+            });
+          }),
         );
         results.forEach((r, k) => {
           const i = slice[k]!;

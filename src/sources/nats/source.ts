@@ -1,8 +1,9 @@
 import type { ConsumerMessages, JsMsg, NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import { newComponentCounters, type ComponentDeps, type Health, type Ingest, type Source } from '../../component/types.js';
+import { newComponentCounters, type ComponentDeps, type Health, type Ingest, type Origin, type RawEvent, type Source } from '../../component/types.js';
 import { backoffDelay, sleep } from '../../io/backoff.js';
 import { connectUntil, loadNats, natsEndpoints, type NatsModule } from '../../nats/connection.js';
+import { ORIGIN, RECEIVED_AT, SOURCE } from '../../nats/headers.js';
 import type { NatsSourceConfig } from './config.js';
 
 const decoder = new TextDecoder();
@@ -157,14 +158,35 @@ export class NatsSource implements Source {
     for (const m of batch) m.nak();
   }
 
+  /**
+   * Submits a batch, one submission per origin: a message relayed by an edge
+   * (`payload: raw`, see docs/nats.md) carries the edge's source name, origin
+   * and reception time as headers; the event keeps them, so its @timestamp
+   * fallback, its id and its dead letter are what the edge would have given.
+   */
   private async submit(msgs: JsMsg[], ingest: Ingest): Promise<void> {
     const receivedAt = new Date().toISOString();
-    const events = msgs.map((m) => ({ raw: decoder.decode(m.data), receivedAt }));
+    const via = `${this.config.stream}/${this.config.consumer}`;
+    const groups = new Map<string, { origin: Origin; msgs: JsMsg[]; events: RawEvent[] }>();
+    for (const m of msgs) {
+      const h = m.headers;
+      const source = h?.get(SOURCE) || this.name;
+      const detail = h?.get(ORIGIN) ? `${h.get(ORIGIN)} via ${via}` : via;
+      const key = `${source}\0${detail}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { origin: { source, detail }, msgs: [], events: [] }));
+      g.msgs.push(m);
+      g.events.push({ raw: decoder.decode(m.data), receivedAt: receivedAtOf(h?.get(RECEIVED_AT)) ?? receivedAt });
+    }
+    for (const g of groups.values()) await this.submitGroup(g.msgs, g.events, g.origin, ingest);
+  }
+
+  private async submitGroup(msgs: JsMsg[], events: RawEvent[], origin: Origin, ingest: Ingest): Promise<void> {
     this.counters.received += msgs.length;
     this.outstanding.add(msgs);
     let sub;
     try {
-      sub = await ingest.submit(events, { source: this.name, detail: `${this.config.stream}/${this.config.consumer}` });
+      sub = await ingest.submit(events, origin);
     } catch (e) {
       this.outstanding.delete(msgs);
       for (const m of msgs) m.nak();
@@ -185,4 +207,9 @@ export class NatsSource implements Source {
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
   }
+}
+
+/** An RFC 3339 UTC time as the edge writes it (Date#toISOString); anything else is ignored. */
+function receivedAtOf(v: string | undefined): string | undefined {
+  return v !== undefined && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(v) ? v : undefined;
 }
