@@ -155,4 +155,51 @@ describe('nats source (real nats-server)', { skip: natsSkip() }, () => {
     assert.equal(m2.info.redeliveryCount, 2);
     m2.ack();
   });
+
+  it('refuses an existing consumer whose ack policy is not explicit, and consumes nothing', async (t) => {
+    await stream('NOACK', 5);
+    for (const policy of ['none', 'all']) {
+      const name = `ack-${policy}`;
+      await jsm.consumers.add('NOACK', { durable_name: name, ack_policy: policy as never });
+      const ingest = new TestIngest(true);
+      const src = source({ stream: 'NOACK', consumer: name });
+      t.after(() => src.stop());
+      await src.start(ingest);
+      await until(() => src.health().ok === false, 5000, 'refused');
+      const detail = src.health().detail!;
+      assert.match(detail, new RegExp(`consumer "${name}" of stream "NOACK" has ack policy "${policy}": refused`));
+      assert.match(detail, /ack policy "explicit"/);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(ingest.submissions.length, 0);
+      const info = await jsm.consumers.info('NOACK', name);
+      assert.equal(info.delivered.stream_seq, 0, 'nothing delivered to the refused consumer');
+      assert.equal(info.config.ack_policy, policy, 'the consumer is left as it is');
+      await src.stop();
+    }
+  });
+
+  it('uses an existing consumer as it is, reporting an ack_wait and max_ack_pending other than configured', async (t) => {
+    const sent = await stream('DIFF', 10);
+    await jsm.consumers.add('DIFF', { durable_name: 'd', ack_policy: 'explicit' as never, ack_wait: 5_000_000_000, max_ack_pending: 77 });
+    const ingest = new TestIngest(true);
+    const src = source({ stream: 'DIFF', consumer: 'd', ack_wait: '30s', max_ack_pending: 100 });
+    t.after(() => src.stop());
+    await src.start(ingest);
+    await ingest.waitFor(10);
+    assert.deepEqual(ingest.lines, sent);
+    const h = src.health();
+    assert.equal(h.ok, true);
+    assert.equal(h.detail, 'consuming DIFF/d (existing consumer used as it is: ack_wait 5000ms, configured 30000ms; max_ack_pending 77, configured 100)');
+    const info = await jsm.consumers.info('DIFF', 'd');
+    assert.equal(info.config.ack_wait, 5_000_000_000);
+    assert.equal(info.config.max_ack_pending, 77);
+    await src.stop();
+
+    // the same settings as configured: nothing to report
+    const same = source({ stream: 'DIFF', consumer: 'd', ack_wait: '5s', max_ack_pending: 77 });
+    t.after(() => same.stop());
+    await same.start(new TestIngest(true));
+    await until(() => same.health().detail !== 'connecting', 5000, 'consuming');
+    assert.equal(same.health().detail, 'consuming DIFF/d');
+  });
 });

@@ -92,8 +92,8 @@ export class NatsSource implements Source {
           this.counters.errors++;
           this.failing = `nats source: cannot connect: ${e.message}`;
         });
-        const consumer = await this.consumer(nats, this.nc);
-        this.status = `consuming ${this.config.stream}/${this.config.consumer}`;
+        const { consumer, differs } = await this.consumer(nats, this.nc);
+        this.status = `consuming ${this.config.stream}/${this.config.consumer}${differs ? ` (${differs})` : ''}`;
         this.failing = undefined;
         attempt = 0;
         this.messages = await consumer.consume({ max_messages: this.config.batch_size });
@@ -109,26 +109,56 @@ export class NatsSource implements Source {
     }
   }
 
+  /**
+   * The durable consumer, created when missing (and allowed). An existing one
+   * is used as it is, after two checks: its ack policy must be explicit
+   * (with `none` or `all` the server forgets messages that were never made
+   * durable: at-least-once would turn into loss), so another one is refused;
+   * an ack wait or max ack pending other than the configuration's is
+   * reported (log and health), not changed: the consumer is shared by every
+   * instance and may be managed elsewhere.
+   */
   private async consumer(nats: NatsModule, nc: NatsConnection) {
     const js = nc.jetstream();
     const { stream, consumer } = this.config;
-    if (this.config.create_consumer) {
-      const jsm = await nc.jetstreamManager();
-      const existing = await jsm.consumers.info(stream, consumer).catch(() => undefined);
-      if (!existing) {
-        await jsm.consumers.add(stream, {
-          durable_name: consumer,
-          ack_policy: nats.AckPolicy.Explicit,
-          deliver_policy: nats.DeliverPolicy.All,
-          ack_wait: nats.nanos(this.config.ack_wait),
-          max_deliver: this.config.max_deliver,
-          max_ack_pending: this.config.max_ack_pending,
-          filter_subject: this.config.filter_subject,
-        });
-        this.log.info({ stream, consumer }, 'durable consumer created');
+    const jsm = await nc.jetstreamManager();
+    const existing = await jsm.consumers.info(stream, consumer).catch((e: unknown) => {
+      if (this.config.create_consumer) return undefined;
+      throw e;
+    });
+    let differs: string | undefined;
+    if (existing) {
+      const c = existing.config;
+      if (c.ack_policy !== nats.AckPolicy.Explicit) {
+        const e = new Error(
+          `durable consumer "${consumer}" of stream "${stream}" has ack policy "${c.ack_policy}": refused, ` +
+            'the source needs ack policy "explicit" (with "none" or "all" messages are forgotten before they are durable); ' +
+            'recreate the consumer with ack_policy explicit or let the source create it',
+        );
+        this.log.error({ stream, consumer, ack_policy: c.ack_policy }, e.message);
+        throw e;
       }
+      const found: string[] = [];
+      const ackWait = nats.millis(c.ack_wait ?? 0);
+      if (ackWait !== this.config.ack_wait) found.push(`ack_wait ${ackWait}ms, configured ${this.config.ack_wait}ms`);
+      if (c.max_ack_pending !== this.config.max_ack_pending) found.push(`max_ack_pending ${c.max_ack_pending}, configured ${this.config.max_ack_pending}`);
+      if (found.length > 0) {
+        differs = `existing consumer used as it is: ${found.join('; ')}`;
+        this.log.warn({ stream, consumer }, differs);
+      }
+    } else {
+      await jsm.consumers.add(stream, {
+        durable_name: consumer,
+        ack_policy: nats.AckPolicy.Explicit,
+        deliver_policy: nats.DeliverPolicy.All,
+        ack_wait: nats.nanos(this.config.ack_wait),
+        max_deliver: this.config.max_deliver,
+        max_ack_pending: this.config.max_ack_pending,
+        filter_subject: this.config.filter_subject,
+      });
+      this.log.info({ stream, consumer }, 'durable consumer created');
     }
-    return js.consumers.get(stream, consumer);
+    return { consumer: await js.consumers.get(stream, consumer), differs };
   }
 
   /**
