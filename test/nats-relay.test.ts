@@ -73,7 +73,8 @@ dead_letter: { type: file, path: "${join(e, 'dead.ndjson')}" }
 `,
     );
     t.after(() => edge.stop());
-    assert.match(edge.sinks.get('relay')!.endpoints!().join(' '), /publish raw lines to raw\.sensors/);
+    // the startup summary says where the edge publishes, and what
+    assert.ok(edge.summary().includes(`sink relay (nats): ${server.url} publish raw lines to raw.sensors, Nats-Msg-Id from event hashes`), edge.summary().join('\n'));
     await tcpSend(endpoint(edge.sources.get('sensors')!, 'tcp').port, lines.map((l) => l + '\n').join(''));
     await until(() => edge.pipeline.stats.finished === N, 10_000, 'edge relayed every event');
     assert.deepEqual(await edge.stop(), { clean: true, unfinished: 0 });
@@ -111,6 +112,8 @@ dead_letter: { type: file, path: "${join(w, 'dead.ndjson')}" }
 `,
     );
     t.after(() => worker.stop());
+    assert.ok(worker.summary().includes(`source bus (nats): ${server.url} stream RAW, consumer workers`), worker.summary().join('\n'));
+    assert.ok(worker.summary().includes(`sink out (file): ${out}`), worker.summary().join('\n'));
     await until(() => worker.pipeline.stats.finished === N, 10_000, 'worker wrote every event');
     assert.deepEqual(await worker.stop(), { clean: true, unfinished: 0 });
     assert.equal(worker.pipeline.stats.rejected, 0, 'nothing dead-lettered at the worker');

@@ -58,6 +58,7 @@ sinks:
 dead_letter: { type: file, path: "${join(d, 'dead.ndjson')}" }
 `;
     let service = await serve(d, yaml);
+    assert.ok(service.summary().includes(`source tail (file): ${eveFile}`), service.summary().join('\n'));
     await until(() => service.pipeline.stats.finished === 2000, 10_000, 'the first 2000 lines');
     // more lines arrive while the service runs, then it stops
     appendFileSync(eveFile, range(2000, 500).map((i) => eve(i) + '\n').join(''));
