@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connect, StringCodec, type JetStreamManager, type NatsConnection } from 'nats';
+import { connect, headers, StringCodec, type JetStreamManager, type NatsConnection } from 'nats';
 import { natsSourceFactory, type NatsSource } from '../src/sources/nats/index.js';
 import { tempDir, testDeps, TestIngest, until } from './helpers/ingest.js';
 import { natsSkip, startNatsServer, type NatsServer } from './helpers/nats-server.js';
@@ -201,5 +201,40 @@ describe('nats source (real nats-server)', { skip: natsSkip() }, () => {
     await same.start(new TestIngest(true));
     await until(() => same.health().detail !== 'connecting', 5000, 'consuming');
     assert.equal(same.health().detail, 'consuming DIFF/d');
+  });
+
+  it('takes the reception time, source name and origin of a relayed message from its headers', async (t) => {
+    await jsm.streams.add({ name: 'HDR', subjects: ['hdr.>'] });
+    const js = nc.jetstream();
+    const relayed = (line: string, at: string, origin: string) => {
+      const h = headers();
+      h.set('Jizo-Received-At', at);
+      h.set('Jizo-Source', 'sensors');
+      h.set('Jizo-Origin', origin);
+      return js.publish('hdr.eve', sc.encode(line), { headers: h });
+    };
+    await relayed('a', '2024-05-01T10:00:00.123Z', 'tcp://192.0.2.10:5000');
+    await js.publish('hdr.eve', sc.encode('b'));
+    await relayed('c', '2024-05-01T10:00:01.000Z', 'tcp://192.0.2.11:5000');
+    await relayed('d', 'yesterday', 'tcp://192.0.2.10:5000');
+    const ingest = new TestIngest(true);
+    const src = source({ stream: 'HDR', consumer: 'h', batch_size: 10 });
+    t.after(() => src.stop());
+    const before = new Date().toISOString();
+    await src.start(ingest);
+    await ingest.waitFor(4);
+    const got = ingest.submissions.flatMap((s) => s.events.map((e) => ({ line: e.raw, at: e.receivedAt, origin: s.origin })));
+    got.sort((x, y) => x.line.localeCompare(y.line));
+    assert.deepEqual(got.map((g) => [g.line, g.origin]), [
+      ['a', { source: 'sensors', detail: 'tcp://192.0.2.10:5000 via HDR/h' }],
+      ['b', { source: 'nats', detail: 'HDR/h' }],
+      ['c', { source: 'sensors', detail: 'tcp://192.0.2.11:5000 via HDR/h' }],
+      ['d', { source: 'sensors', detail: 'tcp://192.0.2.10:5000 via HDR/h' }],
+    ]);
+    assert.equal(got[0]!.at, '2024-05-01T10:00:00.123Z');
+    assert.equal(got[2]!.at, '2024-05-01T10:00:01.000Z');
+    assert.ok(got[1]!.at >= before, 'no header: the time the source received it');
+    assert.ok(got[3]!.at >= before, 'a header that is not an RFC 3339 UTC time is ignored');
+    await until(async () => (await ackPending('HDR', 'h')) === 0, 3000, 'all acked');
   });
 });
