@@ -28,7 +28,8 @@ function permanent(nats: NatsModule, e: unknown): { reason: string; error: strin
 }
 
 /**
- * Publishes normalized events (their JSON) to a JetStream subject. write()
+ * Publishes normalized events (their JSON), or with `payload: raw` the lines
+ * received (see encode), to a JetStream subject. write()
  * resolves once every publish is acknowledged by the stream; failed publishes
  * (no stream, timeouts, disconnections) are retried with backoff. With
  * `id: hash` every message carries the event's id as `Nats-Msg-Id`: a retry
