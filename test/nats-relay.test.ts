@@ -10,12 +10,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect, StringCodec } from 'nats';
-import { pino } from 'pino';
 import { normalizeLine } from '../src/normalize/index.js';
 import { toJson } from '../src/serialize.js';
 import { loadConfig } from '../src/serve/config.js';
 import { defaultRegistry } from '../src/serve/registry.js';
-import { Service } from '../src/serve/service.js';
+import { serveFromYaml as serve } from './helpers/service.js';
 import { tempDir, until } from './helpers/ingest.js';
 import { natsSkip, startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { endpoint, tcpSend } from './helpers/net.js';
@@ -26,15 +25,6 @@ const eve = (i: number) =>
 /** No valid timestamp: its @timestamp falls back to the reception time. */
 const undated = `{"timestamp":"not a time","event_type":"alert","src_ip":"192.0.2.9","dest_ip":"198.51.100.9","alert":{"signature_id":2999999,"signature":"ET TEST undated","severity":1}}`;
 const syslog = (payload: string) => `<134>1 2024-05-01T10:00:00.000000Z sensor-1 suricata 1234 - - ${payload}`;
-
-async function serve(dir: string, yaml: string): Promise<Service> {
-  const file = join(dir, 'serve.yaml');
-  writeFileSync(file, yaml);
-  const registry = defaultRegistry();
-  const service = new Service(await loadConfig(file, registry), registry, pino({ level: 'silent' }));
-  await service.start();
-  return service;
-}
 
 describe('edge relay (payload raw) -> JetStream -> worker (profile ecs)', { skip: natsSkip() }, () => {
   let server: NatsServer;

@@ -8,10 +8,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect, StringCodec } from 'nats';
-import { pino } from 'pino';
-import { loadConfig } from '../src/serve/config.js';
-import { defaultRegistry } from '../src/serve/registry.js';
-import { Service } from '../src/serve/service.js';
+import { serveFromYaml as serve } from './helpers/service.js';
 import { FakeBulk } from './helpers/fake-bulk.js';
 import { tempDir, until } from './helpers/ingest.js';
 import { natsSkip, startNatsServer, type NatsServer } from './helpers/nats-server.js';
@@ -26,15 +23,6 @@ const numbers = (text: string) =>
     .filter((l) => l !== '')
     .map((l) => Number(/ET TEST (\d+)/.exec(l)![1]));
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
-
-async function serve(dir: string, yaml: string): Promise<Service> {
-  const file = join(dir, 'serve.yaml');
-  writeFileSync(file, yaml);
-  const registry = defaultRegistry();
-  const service = new Service(await loadConfig(file, registry), registry, pino({ level: 'silent' }));
-  await service.start();
-  return service;
-}
 
 describe('serve end to end with the file, elasticsearch and nats components', () => {
   let dir: string;
