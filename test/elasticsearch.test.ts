@@ -145,6 +145,18 @@ for (const factory of [elasticsearchSinkFactory, opensearchSinkFactory]) {
       await done(s);
     });
 
+    it('writes concurrent batches with at most max_in_flight _bulk requests at once, every event delivered', async () => {
+      const s = await sink({ max_in_flight: 3 });
+      assert.equal(s.pipelined, true);
+      fake.switches.bulkDelayMs = 50;
+      const batches = Array.from({ length: 8 }, (_, k) => events(20, `2024-03-${String(k + 1).padStart(2, '0')}`));
+      const results = await Promise.all(batches.map((b) => s.write(b)));
+      assert.ok(results.every((r) => r.refused.length === 0));
+      assert.equal(fake.bulkInFlightPeak, 3, 'the window fills and never overflows');
+      assert.equal(s.counters.sent, 160);
+      await done(s);
+    });
+
     it('gives the batch back after max_attempts, and at once when stopped', async () => {
       const s = await sink({ retry: { initial: 5, max: 10, max_attempts: 3 } });
       fake.switches.failRequests = 100;

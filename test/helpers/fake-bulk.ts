@@ -25,6 +25,8 @@ export interface FakeBulkSwitches {
   maxBodyBytes: number;
   /** When set, requests without exactly this Authorization header get 401. */
   requireAuthorization: string | undefined;
+  /** `_bulk` answers wait this long (ms): requests overlap, as on a busy cluster. */
+  bulkDelayMs: number;
 }
 
 export class FakeBulk {
@@ -37,6 +39,7 @@ export class FakeBulk {
     outageUntil: 0,
     maxBodyBytes: 0,
     requireAuthorization: undefined,
+    bulkDelayMs: 0,
   };
   /** Accepted documents (their JSON text) per index, in order. */
   readonly docs = new Map<string, string[]>();
@@ -44,6 +47,9 @@ export class FakeBulk {
   /** Actions seen (op type per item) and request counts. */
   readonly ops: string[] = [];
   bulkRequests = 0;
+  /** `_bulk` requests being answered now, and the most at once. */
+  bulkInFlight = 0;
+  bulkInFlightPeak = 0;
   gzipRequests = 0;
   refusedConnections = 0;
   private itemCounter = 0;
@@ -110,7 +116,16 @@ export class FakeBulk {
       this.templates.set(decodeURIComponent(tpl[1]!), JSON.parse(body));
       return send(res, 200, { acknowledged: true });
     }
-    if (url.pathname === '/_bulk' && (req.method === 'POST' || req.method === 'PUT')) return this.bulk(body, res);
+    if (url.pathname === '/_bulk' && (req.method === 'POST' || req.method === 'PUT')) {
+      this.bulkInFlight++;
+      this.bulkInFlightPeak = Math.max(this.bulkInFlightPeak, this.bulkInFlight);
+      try {
+        if (this.switches.bulkDelayMs > 0) await new Promise((r) => setTimeout(r, this.switches.bulkDelayMs));
+        return this.bulk(body, res);
+      } finally {
+        this.bulkInFlight--;
+      }
+    }
     send(res, 404, { error: { type: 'not_found', reason: `no handler for ${req.method} ${url.pathname}` }, status: 404 });
   }
 
