@@ -138,6 +138,50 @@ describe('nats sink (real nats-server)', { skip: natsSkip() }, () => {
     await s.stop();
   });
 
+  it('a stream deleted in the middle of a batch: the unacknowledged events are retried and delivered once it is back', async () => {
+    await jsm.streams.add({ name: 'GONE', subjects: ['gone.ecs'] });
+    const s = sink({ subject: 'gone.ecs', ack_timeout: 500, max_in_flight: 200 });
+    await s.start();
+    const batch = events(20_000, 'gone').map((e, i) => ({ ...e, id: `gone-${i}` }));
+    const writing = s.write(batch);
+    while ((await jsm.streams.info('GONE')).state.messages < 1000) await new Promise((r) => setTimeout(r, 1));
+    await jsm.streams.delete('GONE');
+    while (s.counters.retried === 0) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(s.health().ok, false);
+    // the first round has settled (a retry is due): no acknowledgement from the old stream is still coming
+    const sentAtRecreate = s.counters.sent;
+    await jsm.streams.add({ name: 'GONE', subjects: ['gone.ecs'] });
+    assert.deepEqual((await writing).refused, []);
+    // every event was acknowledged once: before the deletion (gone with the stream) or by the new stream
+    assert.equal(s.counters.sent + s.counters.duplicates, batch.length);
+    const again = await stored('GONE');
+    assert.equal(new Set(again).size, again.length, 'no event stored twice');
+    assert.equal(again.length, batch.length - sentAtRecreate, 'the new stream holds exactly what the old one had not acknowledged');
+    assert.equal(s.health().ok, true);
+    await s.stop();
+  });
+
+  it('a server killed and restarted in the middle of a batch: every event is stored exactly once', { timeout: 60_000 }, async () => {
+    await jsm.streams.add({ name: 'CRASH', subjects: ['crash.ecs'] });
+    const s = sink({ subject: 'crash.ecs', ack_timeout: 1000 });
+    await s.start();
+    const batch = events(100_000, 'crash').map((e, i) => ({ ...e, id: `crash-${i}` }));
+    const writing = s.write(batch);
+    while ((await jsm.streams.info('CRASH')).state.messages < 5_000) await new Promise((r) => setTimeout(r, 1));
+    await server.restart();
+    assert.deepEqual((await writing).refused, []);
+    assert.ok(s.counters.retried > 0, 'some publishes were not acknowledged and were sent again');
+    await nc.flush().catch(() => undefined);
+    const fresh = await connect({ servers: server.url });
+    const m = await fresh.jetstreamManager();
+    const info = await m.streams.info('CRASH');
+    assert.equal(info.state.messages, batch.length);
+    assert.equal(s.counters.sent + s.counters.duplicates, batch.length);
+    await m.streams.delete('CRASH');
+    await fresh.close();
+    await s.stop();
+  });
+
   it('refuses an event larger than the stream accepts, and delivers the others', async () => {
     await jsm.streams.add({ name: 'SMALL', subjects: ['small.ecs'], max_msg_size: 4096 });
     const s = sink({ subject: 'small.ecs' });

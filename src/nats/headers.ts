@@ -10,3 +10,8 @@ export const RECEIVED_AT = 'Jizo-Received-At';
 export const SOURCE = 'Jizo-Source';
 /** Where the edge source got the line (peer address, file path): kept in dead letters. */
 export const ORIGIN = 'Jizo-Origin';
+
+/** JetStream's de-duplication header: the stream drops a second message with the same id inside its duplicate window. */
+export const MSG_ID = 'Nats-Msg-Id';
+/** JetStream refuses the message unless the stream capturing the subject has this name. */
+export const EXPECTED_STREAM = 'Nats-Expected-Stream';

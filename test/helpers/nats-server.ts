@@ -15,6 +15,8 @@ import { join } from 'node:path';
 export interface NatsServer {
   url: string;
   port: number;
+  /** Kills the server (SIGKILL) and starts it again on the same port and storage. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,35 +56,49 @@ export async function startNatsServer(binary = DEFAULT_BINARY): Promise<NatsServ
   }
   const dir = await mkdtemp(join(tmpdir(), 'jizo-nats-'));
   const port = await freePort();
+  let child = await spawnServer(binary, port, dir);
+  const kill = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  };
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    async restart() {
+      await kill('SIGKILL');
+      child = await spawnServer(binary, port, dir);
+    },
+    async stop() {
+      await kill('SIGTERM');
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs nats-server with JetStream on `port`, storing in `dir`; resolves once it is ready. */
+async function spawnServer(binary: string, port: number, dir: string): Promise<ChildProcess> {
   const child: ChildProcess = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`nats-server did not start within 10 s:\n${log}`)), 10000);
+    const exit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`nats-server exited with ${code}:\n${log}`));
+    };
     child.stderr!.on('data', (d: Buffer) => {
       log += d.toString();
       if (log.includes('Server is ready')) {
         clearTimeout(timer);
+        child.off('exit', exit);
         resolve();
       }
     });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`nats-server exited with ${code}:\n${log}`));
-    });
+    child.once('exit', exit);
   });
   child.stderr!.resume();
-  return {
-    url: `nats://127.0.0.1:${port}`,
-    port,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return child;
 }

@@ -1,4 +1,4 @@
-import type { JetStreamClient, MsgHdrs, NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import {
   newComponentCounters,
@@ -10,26 +10,16 @@ import {
 } from '../../component/types.js';
 import { beforeAttempt } from '../../config/retry.js';
 import { connectUntil, loadNats, natsEndpoints, type NatsModule } from '../../nats/connection.js';
-import { ORIGIN, RECEIVED_AT, SOURCE } from '../../nats/headers.js';
+import { EXPECTED_STREAM, MSG_ID, ORIGIN, RECEIVED_AT, SOURCE } from '../../nats/headers.js';
+import { AckWindow, type Outgoing } from './ack-window.js';
 import type { NatsSinkConfig } from './config.js';
 
 const encoder = new TextEncoder();
 
-/** JetStream API error: the message is larger than the stream accepts. */
-const JS_MESSAGE_TOO_LARGE = 10054;
-
-/** A failure that retrying the same message cannot cure. */
-function permanent(nats: NatsModule, e: unknown): { reason: string; error: string } | undefined {
-  if (e instanceof nats.NatsError) {
-    if (e.code === nats.ErrorCode.MaxPayloadExceeded) return { reason: 'max_payload_exceeded', error: e.message };
-    if (e.api_error?.err_code === JS_MESSAGE_TOO_LARGE) return { reason: 'message_too_large', error: e.message };
-  }
-  return undefined;
-}
-
 /**
  * Publishes normalized events (their JSON), or with `payload: raw` the lines
- * received (see encode), to a JetStream subject. write()
+ * received (see message), to a JetStream subject, through a window of
+ * outstanding acknowledgements (AckWindow). write()
  * resolves once every publish is acknowledged by the stream; failed publishes
  * (no stream, timeouts, disconnections) are retried with backoff. With
  * `id: hash` every message carries the event's id as `Nats-Msg-Id`: a retry
@@ -39,12 +29,14 @@ function permanent(nats: NatsModule, e: unknown): { reason: string; error: strin
  */
 export class NatsSink implements Sink {
   readonly type = 'nats';
+  /** Batches share the ack window: the next batch is published while this one's acknowledgements come back. */
+  readonly pipelined = true;
   readonly counters = newComponentCounters();
   private readonly log: Logger;
   private readonly abort = new AbortController();
   private connecting: Promise<NatsConnection> | undefined;
   private nc: NatsConnection | undefined;
-  private js: JetStreamClient | undefined;
+  private window: AckWindow | undefined;
   /** The client package, loaded by start(). */
   private nats: NatsModule | undefined;
   private failing: string | undefined;
@@ -62,11 +54,20 @@ export class NatsSink implements Sink {
     this.wantsRaw = config.payload === 'raw';
   }
 
-  /** The message for one event: its document, or (`payload: raw`) the line received with its facts as headers. */
-  encode(ev: OutputEvent): { data: Uint8Array; headers?: MsgHdrs } {
-    const raw = ev.raw;
-    if (!this.wantsRaw || raw === undefined) return { data: encoder.encode(ev.json) };
+  /**
+   * The message for one event: its document, or (`payload: raw`) the line
+   * received with its facts as headers; with its id as `Nats-Msg-Id`
+   * (`id: hash`) and the stream it must land in (`expect_stream`).
+   */
+  private message(ev: OutputEvent): Outgoing {
+    const raw = this.wantsRaw ? ev.raw : undefined;
+    const id = this.wantsIds ? ev.id : undefined;
+    const expect = this.config.expect_stream;
+    if (raw === undefined && id === undefined && expect === undefined) return { data: encoder.encode(ev.json) };
     const headers = this.nats!.headers();
+    if (id !== undefined) headers.set(MSG_ID, id);
+    if (expect !== undefined) headers.set(EXPECTED_STREAM, expect);
+    if (raw === undefined) return { data: encoder.encode(ev.json), headers };
     headers.set(RECEIVED_AT, raw.receivedAt);
     headers.set(SOURCE, raw.origin.source);
     if (raw.origin.detail !== undefined) headers.set(ORIGIN, raw.origin.detail);
@@ -86,7 +87,7 @@ export class NatsSink implements Sink {
     this.connecting.then(
       (nc) => {
         this.nc = nc;
-        this.js = nc.jetstream();
+        this.window = new AckWindow(nats, nc, this.config.max_in_flight);
         this.failing = undefined;
       },
       (err: unknown) => {
@@ -103,75 +104,61 @@ export class NatsSink implements Sink {
 
   health(): Health {
     if (this.failing) return { ok: false, detail: this.failing };
-    return { ok: true, detail: this.js ? `publishing to ${this.config.subject}` : 'connecting' };
+    return { ok: true, detail: this.window ? `publishing to ${this.config.subject}` : 'connecting' };
   }
 
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.abort.abort();
+      this.window?.close();
       // a connection still being made is closed when it comes (connectUntil)
       await this.nc?.drain().catch(() => undefined);
     })();
     return this.stopped;
   }
 
-  private async client(): Promise<JetStreamClient> {
-    if (this.js) return this.js;
+  private async client(): Promise<AckWindow> {
+    if (this.window) return this.window;
     const aborted = new Promise<never>((_, reject) =>
       this.abort.signal.addEventListener('abort', () => reject(new Error('stopping')), { once: true }),
     );
     aborted.catch(() => undefined);
     await Promise.race([this.connecting, aborted]);
-    return this.js!;
+    return this.window!;
   }
 
   async write(batch: OutputEvent[]): Promise<WriteResult> {
     if (!this.connecting || this.abort.signal.aborted) throw new Error(`sink ${this.name} is not running`);
     const signal = this.abort.signal;
-    const js = await this.client();
+    const window = await this.client();
     this.counters.received += batch.length;
     const refused: WriteResult['refused'] = [];
     let pending = batch.map((_, i) => i);
     for (let attempt = 1; pending.length > 0; attempt++) {
       await beforeAttempt(attempt, pending.length, this.config.retry, this.counters, signal, (n, max) => `sink ${this.name}: ${n} event(s) not acknowledged after ${max} attempts: ${this.failing ?? ''}`);
       if (signal.aborted) throw new Error('stopping');
+      const messages = pending.map((i) => this.message(batch[i]!));
+      const outcomes = await window.publish(this.config.subject, messages, this.config.ack_timeout);
+      if (signal.aborted) throw new Error('stopping');
       const retry: number[] = [];
-      let lastError: unknown;
-      for (let start = 0; start < pending.length; start += this.config.max_in_flight) {
-        const slice = pending.slice(start, start + this.config.max_in_flight);
-        const results = await Promise.allSettled(
-          slice.map((i) => {
-            const m = this.encode(batch[i]!);
-            return js.publish(this.config.subject, m.data, {
-              headers: m.headers,
-              msgID: this.wantsIds ? batch[i]!.id : undefined,
-              timeout: this.config.ack_timeout,
-              expect: this.config.expect_stream ? { streamName: this.config.expect_stream } : undefined,
-            });
-          }),
-        );
-        results.forEach((r, k) => {
-          const i = slice[k]!;
-          if (r.status === 'fulfilled') {
-            // a duplicate: the stream already holds this id (an earlier delivery), nothing was stored twice
-            if (r.value.duplicate) this.counters.duplicates++;
-            else this.counters.sent++;
-            return;
-          }
-          const p = permanent(this.nats!, r.reason);
-          if (p) {
-            this.counters.rejected++;
-            refused.push({ index: i, ...p });
-          } else {
-            retry.push(i);
-            lastError = r.reason;
-          }
-        });
-      }
+      let lastError = '';
+      outcomes.forEach((o, k) => {
+        const i = pending[k]!;
+        // a duplicate: the stream already holds this id (an earlier delivery), nothing was stored twice
+        if (o.kind === 'stored') this.counters.sent++;
+        else if (o.kind === 'duplicate') this.counters.duplicates++;
+        else if (o.kind === 'refused') {
+          this.counters.rejected++;
+          refused.push({ index: i, reason: o.reason, error: o.error });
+        } else {
+          retry.push(i);
+          lastError = o.error;
+        }
+      });
       if (retry.length > 0) {
         this.counters.errors++;
-        this.failing = `nats sink: ${(lastError as Error).message}`;
-        this.log.warn({ error: (lastError as Error).message, events: retry.length, attempt }, 'publish not acknowledged; retrying');
+        this.failing = `nats sink: ${lastError}`;
+        this.log.warn({ error: lastError, events: retry.length, attempt }, 'publish not acknowledged; retrying');
       } else {
         this.failing = undefined;
       }
