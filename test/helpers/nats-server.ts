@@ -7,6 +7,7 @@
  * then a failure.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -45,8 +46,18 @@ export function natsSkip(binary = DEFAULT_BINARY, env: NodeJS.ProcessEnv = proce
   return `${binary} not found: the NATS tests are skipped (${INSTALL}; JIZO_REQUIRE_SERVICES=1 makes this a failure)`;
 }
 
+/** Where and how the server runs. */
+export interface NatsServerOptions {
+  /** Listen address (default 127.0.0.1). */
+  host?: string;
+  /** Command prefix, e.g. `ip netns exec <ns>` to run it on another (namespace) host. */
+  prefix?: string[];
+  /** Server configuration file text (e.g. `ping_interval: "1s"`). */
+  config?: string;
+}
+
 /** `binary` defaults to $NATS_SERVER_BIN, then `nats-server` on the PATH. */
-export async function startNatsServer(binary = DEFAULT_BINARY): Promise<NatsServer> {
+export async function startNatsServer(binary = DEFAULT_BINARY, opts: NatsServerOptions = {}): Promise<NatsServer> {
   const probe = spawnSync(binary, ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     throw new Error(
@@ -56,7 +67,14 @@ export async function startNatsServer(binary = DEFAULT_BINARY): Promise<NatsServ
   }
   const dir = await mkdtemp(join(tmpdir(), 'jizo-nats-'));
   const port = await freePort();
-  let child = await spawnServer(binary, port, dir);
+  const args = ['-js', '-a', opts.host ?? '127.0.0.1', '-p', String(port), '-sd', dir];
+  if (opts.config !== undefined) {
+    writeFileSync(join(dir, 'nats.conf'), opts.config);
+    args.push('-c', join(dir, 'nats.conf'));
+  }
+  const [cmd, ...pre] = [...(opts.prefix ?? []), binary];
+  const run = () => spawnServer(cmd!, [...pre, ...args]);
+  let child = await run();
   const kill = async (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
@@ -64,11 +82,11 @@ export async function startNatsServer(binary = DEFAULT_BINARY): Promise<NatsServ
     await exited;
   };
   return {
-    url: `nats://127.0.0.1:${port}`,
+    url: `nats://${opts.host ?? '127.0.0.1'}:${port}`,
     port,
     async restart() {
       await kill('SIGKILL');
-      child = await spawnServer(binary, port, dir);
+      child = await run();
     },
     async stop() {
       await kill('SIGTERM');
@@ -77,9 +95,9 @@ export async function startNatsServer(binary = DEFAULT_BINARY): Promise<NatsServ
   };
 }
 
-/** Runs nats-server with JetStream on `port`, storing in `dir`; resolves once it is ready. */
-async function spawnServer(binary: string, port: number, dir: string): Promise<ChildProcess> {
-  const child: ChildProcess = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], {
+/** Runs the server command; resolves once it is ready. */
+async function spawnServer(cmd: string, args: string[]): Promise<ChildProcess> {
+  const child: ChildProcess = spawn(cmd, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';

@@ -23,9 +23,14 @@ function rssOf(pid: number): number {
   }
 }
 
-/** Starts `node script ...args` and waits until it printed `readyText` on stderr. */
-export async function startServeChild(script: string, args: string[], readyText = /jizo-intake serve: (ready|metrics)/, env: NodeJS.ProcessEnv = process.env): Promise<ServeChild> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
+/**
+ * Starts `node script ...args` and waits until it printed `readyText` on
+ * stderr. `prefix` runs it through a command that ends by executing it (e.g.
+ * `ip netns exec <ns>`), so the child's pid is still the node process's.
+ */
+export async function startServeChild(script: string, args: string[], readyText = /jizo-intake serve: (ready|metrics)/, env: NodeJS.ProcessEnv = process.env, prefix: string[] = []): Promise<ServeChild> {
+  const [cmd, ...pre] = [...prefix, process.execPath];
+  const child = spawn(cmd!, [...pre, script, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (d) => (err += d));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
