@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { Pipeline, type PipelineOptions } from '../src/runtime/runner.js';
-import type { RawEvent } from '../src/component/types.js';
+import type { OutputEvent, RawEvent, WriteResult } from '../src/component/types.js';
 import { MemorySink } from './helpers/memory-sink.js';
 
 const logger = pino({ level: 'silent' });
@@ -103,6 +103,36 @@ describe('pipeline', () => {
     assert.equal(s.normalized + s.rejected + s.blank, s.received);
     assert.equal(s.refused, 1);
     assert.equal(s.deadLettered, 3);
+  });
+
+  it('a sink that forwards the received lines: no document is serialized when every sink does, and a refusal dead-letters the line it was given', async () => {
+    class RawSink extends MemorySink {
+      readonly wantsRaw = true;
+      readonly got: OutputEvent[] = [];
+      override async write(batch: OutputEvent[]): Promise<WriteResult> {
+        this.got.push(...batch);
+        return { refused: batch.flatMap((e, index) => (String(e.raw?.data).includes('"n":3') ? [{ index, reason: 'message_too_large', error: 'too big' }] : [])) };
+      }
+    }
+    const relay = new RawSink('relay');
+    const dl = new MemorySink('dl');
+    const p = new Pipeline(options(), [relay], dl, logger);
+    const input = events(0, 5);
+    await (await p.submit(input, origin)).durable;
+    assert.deepEqual(relay.got.map((e) => e.json), ['', '', '', '', ''], 'no document serialized: nothing reads it');
+    assert.deepEqual(relay.got.map((e) => e.raw?.data), input.map((e) => e.raw));
+    const dead = dl.lines.map((l) => JSON.parse(l));
+    assert.equal(dead.length, 1);
+    assert.equal(dead[0].kind, 'refused');
+    assert.equal(dead[0].raw, input[3]!.raw, 'the dead letter holds the line the sink refused');
+
+    // beside a sink that writes documents, they are serialized again
+    const both = new RawSink('relay2');
+    const docs = new MemorySink('docs');
+    const p2 = new Pipeline(options(), [both, docs], new MemorySink('dl2'), logger);
+    await (await p2.submit(events(0, 2), origin)).durable;
+    assert.deepEqual(docs.lines.map(nOf), [0, 1]);
+    assert.equal(both.got.length, 2);
   });
 
   it('retries a failing sink with backoff and never drops the batch', async () => {

@@ -105,6 +105,8 @@ export interface OutputEvent {
    * The document's JSON text, serialized once and shared by the sinks. The
    * document object itself is not kept: a batch in flight holds one string
    * per event instead of a tree of objects (less memory, less GC work).
+   * Empty when every sink forwards the received form (`wantsRaw`): nothing
+   * reads it then.
    */
   json: string;
   /** The document's `@timestamp` (sinks that route by time: index names). */

@@ -28,9 +28,11 @@ export interface NormalizedBatch {
 
 /**
  * `ids`: give every output event its deterministic id (a sink writes under it);
- * `raws`: give it its received form (a sink forwards it).
+ * `raws`: give it its received form (a sink forwards it); `documents`: serialize
+ * its document (false when every sink forwards the received form: `json` is
+ * then empty).
  */
-export function normalizeSegments(segments: Segment[], options: NormalizeOptions, ids = false, raws = false): NormalizedBatch {
+export function normalizeSegments(segments: Segment[], options: NormalizeOptions, ids = false, raws = false, documents = true): NormalizedBatch {
   const out: NormalizedBatch = { outputs: [], origins: [], deadLetters: [], normalized: 0, rejected: 0, blank: 0 };
   const opts: NormalizeOptions = { ...options };
   // the routes read the event being handled from here: no closure per event
@@ -46,7 +48,7 @@ export function normalizeSegments(segments: Segment[], options: NormalizeOptions
       seg0.counts.normalized++;
       out.normalized++;
       const ts = r.document['@timestamp'];
-      const o: OutputEvent = { json: toJson(r.document, r.lossless), timestamp: typeof ts === 'string' ? ts : undefined };
+      const o: OutputEvent = { json: documents ? toJson(r.document, r.lossless) : '', timestamp: typeof ts === 'string' ? ts : undefined };
       if (ids) o.id = eventId(seg0.origin.source, ev0);
       if (raws) o.raw = { data: ev0.bytes ?? raw, receivedAt: ev0.receivedAt, origin: seg0.origin };
       out.outputs.push(o);

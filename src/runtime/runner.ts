@@ -99,6 +99,7 @@ export class Pipeline implements Ingest {
   private readonly ids: boolean;
   /** Some sink forwards received events: keep them on the output events. */
   private readonly raws: boolean;
+  private readonly documents: boolean;
 
   constructor(
     private readonly options: PipelineOptions,
@@ -110,6 +111,8 @@ export class Pipeline implements Ingest {
     this.sinkTails = sinks.map(() => Promise.resolve());
     this.ids = sinks.some((s) => s.wantsIds === true);
     this.raws = sinks.some((s) => s.wantsRaw === true);
+    // when every sink forwards the received lines, no document needs serializing
+    this.documents = sinks.some((s) => s.wantsRaw !== true);
   }
 
   async submit(events: RawEvent[], origin: Origin): Promise<Submission> {
@@ -204,7 +207,7 @@ export class Pipeline implements Ingest {
   }
 
   private async process(batch: Batch): Promise<void> {
-    const n = normalizeSegments(batch.segments, this.options.normalize, this.ids, this.raws);
+    const n = normalizeSegments(batch.segments, this.options.normalize, this.ids, this.raws, this.documents);
     this.stats.normalized += n.normalized;
     this.stats.rejected += n.rejected;
     this.stats.blank += n.blank;
@@ -213,7 +216,7 @@ export class Pipeline implements Ingest {
       const results = await Promise.all(this.sinks.map((s, i) => this.writeInOrder(i, s, n.outputs)));
       const at = new Date().toISOString();
       results.forEach((r, i) => {
-        for (const f of r.refused) deadLetters.push(refusal(this.sinks[i]!.name, n.origins[f.index]!, n.outputs[f.index]!, f, at));
+        for (const f of r.refused) deadLetters.push(refusal(this.sinks[i]!, n.origins[f.index]!, n.outputs[f.index]!, f, at));
         this.stats.refused += r.refused.length;
       });
     }
@@ -315,8 +318,10 @@ export class Pipeline implements Ingest {
   }
 }
 
-function refusal(sink: string, origin: Origin, out: OutputEvent, f: WriteResult['refused'][number], at: string): DeadLetter {
-  const d: DeadLetter = { kind: 'refused', source: origin.source, sink, reason: f.reason, error: f.error, raw: out.json, at };
+/** A sink refused an event: the dead letter holds what the sink was given (its document, or the line it forwards). */
+function refusal(sink: Sink, origin: Origin, out: OutputEvent, f: WriteResult['refused'][number], at: string): DeadLetter {
+  const given = sink.wantsRaw && out.raw ? (typeof out.raw.data === 'string' ? out.raw.data : Buffer.from(out.raw.data).toString('utf8')) : out.json;
+  const d: DeadLetter = { kind: 'refused', source: origin.source, sink: sink.name, reason: f.reason, error: f.error, raw: given, at };
   if (origin.detail !== undefined) d.detail = origin.detail;
   return d;
 }
