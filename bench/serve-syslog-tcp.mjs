@@ -80,8 +80,9 @@ export async function measureServe({ file, events, connections = 4, fsync = 'alw
       `data_dir: ${dir}/data\nlog_level: warn\n${pipeline ? `pipeline: ${pipeline}\n` : ''}admin: { port: 0 }\nsources:\n  syslog: { type: syslog, port: 0, protocols: [tcp] }\nsinks:\n  file: { type: file, fsync: ${fsync}, max_bytes: 0 }\n`,
     );
     const bufs = payloads(file, connections);
-    const argv = [process.execPath, cli, 'serve', '--config', join(dir, 'serve.yaml')];
-    const opts = { stdio: ['ignore', 'ignore', 'pipe'], env: nodeOptions ? { ...process.env, NODE_OPTIONS: nodeOptions } : process.env };
+    // node options on the command line (NODE_OPTIONS refuses some, e.g. --cpu-prof)
+    const argv = [process.execPath, ...(nodeOptions ? nodeOptions.split(' ') : []), cli, 'serve', '--config', join(dir, 'serve.yaml')];
+    const opts = { stdio: ['ignore', 'ignore', 'pipe'] };
     const server = TIME_BIN ? spawn(TIME_BIN, ['-v', ...argv], opts) : spawn(argv[0], argv.slice(1), opts);
     let stderr = '';
     server.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
