@@ -18,7 +18,7 @@ import type { ServeConfig } from './config.js';
 import type { MeteredComponent } from './metrics.js';
 
 /** Seconds of rates kept (15 minutes) and the slices of the window of event statistics. */
-export const WINDOW_SECONDS = 900;
+const WINDOW_SECONDS = 900;
 const SLICE_SECONDS = 60;
 
 interface Tracked {

@@ -45,7 +45,7 @@ interface RecentRejection {
 }
 
 /** A count by key. */
-export interface Counted {
+interface Counted {
   key: string;
   count: number;
 }
