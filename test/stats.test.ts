@@ -50,16 +50,16 @@ describe('space-saving top-k', () => {
 
   it('keeps the last tag of a key, and cuts long keys', () => {
     const t = new TopK(2, 5);
-    t.add('abcdefgh', 3);
-    t.add('abcdeXYZ', 1);
+    t.add('abcdefgh', 1, 3);
+    t.add('abcdeXYZ', 1, 1);
     assert.deepEqual(t.entries().map((e) => [e.key, e.count, e.tag]), [['abcde', 2, 1]]);
   });
 
   it('a window forgets what is older than its slices, and merges the slices it holds', () => {
     const w = new WindowTopK(3, 8);
-    w.add('old', 1);
+    w.add('old', 1, 1);
     w.rotate();
-    w.add('old', 2);
+    w.add('old', 1, 2);
     w.add('new');
     assert.deepEqual(w.top(5).map((e) => [e.key, e.count]), [['old', 2], ['new', 1]]);
     assert.equal(w.top(5)[0]!.tag, 2, 'the newest slice gives the tag');
@@ -102,6 +102,25 @@ describe('event statistics', () => {
       snap.recent,
       [4, 3, 2].map((i) => ({ at: `2024-05-01T10:00:0${i}Z`, source: i < 3 ? 'syslog' : 'http', text: describeDoc(normalized(lines[i]!).document).text })),
     );
+  });
+
+  it('past samplesPerSecond events a second, counts one in N, each for N: estimates close to the truth, and says so', () => {
+    const s = new EventStats({ samplesPerSecond: 100 });
+    const a = normalized(alert(0, SCAN, 2));
+    const f = normalized(flow(1));
+    const second = () => {
+      for (let i = 0; i < 4000; i++) s.document(i % 4 === 0 ? a : f, 'syslog', 't');
+      s.tick();
+    };
+    second();
+    assert.deepEqual(s.snapshot().types, [{ key: 'flow', count: 3000 }, { key: 'alert', count: 1000 }], 'exact in the first second');
+    assert.equal(s.snapshot().sampling, 40);
+    s.rotate();
+    for (let k = 0; k < 15; k++) s.rotate(); // an empty window, sampled from now on
+    for (let k = 0; k < 10; k++) second();
+    const types = new Map(s.snapshot().types.map((t) => [t.key, t.count]));
+    assert.ok(Math.abs(types.get('flow')! - 30_000) < 30_000 * 0.15, `flow: ${types.get('flow')}`);
+    assert.ok(Math.abs(types.get('alert')! - 10_000) < 10_000 * 0.3, `alert: ${types.get('alert')}`);
   });
 
   it('an IPv6 address is counted in its canonical form (from the document, not the raw event)', () => {

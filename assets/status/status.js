@@ -249,7 +249,7 @@ function rejections(s) {
 
 function sensors(s) {
   const w = s.window;
-  $('window').textContent = `last ${w.minutes} minutes`;
+  $('window').textContent = `last ${w.minutes} minutes${w.sampling > 1 ? ` · estimated: busy, 1 event in ${w.sampling} counted` : ''}`;
   countRows($('signatures').tBodies[0], w.signatures, 'no alert yet', (i) => {
     const span = el('span');
     const sev = i.severity === null ? 'sev ?' : `sev ${i.severity}`;

@@ -62,6 +62,7 @@ export class StatusBoard {
 
   private tick(): void {
     this.sample();
+    this.events.tick();
     if (++this.ticks % SLICE_SECONDS === 0) this.events.rotate();
   }
 
@@ -134,6 +135,7 @@ export class StatusBoard {
         sources: events.sources,
         destinations: events.destinations,
         recent: events.recent,
+        sampling: events.sampling,
       },
       rejections: { by_reason: events.rejections.byReason, recent: events.rejections.recent },
       config: this.configSummary(),

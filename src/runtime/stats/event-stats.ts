@@ -3,8 +3,13 @@
  * event types, alert signatures (with severity), source and destination
  * addresses over a sliding window (space-saving top-k per slice), rejections
  * by reason since start with the last few rejected lines, and the last
- * documents (described only when read). Memory is fixed whatever the traffic;
- * the per-event work is a few Map look-ups, nothing is allocated per event.
+ * documents (described only when read). Memory is fixed whatever the traffic,
+ * and so is the time: past `samplesPerSecond` events a second, the window
+ * counts a random one event in N (N from the last second's rate), each
+ * standing for N, so that its cost stays a fixed slice of a second while the
+ * rest of the pipeline's grows with the traffic. The counts are then estimates
+ * (the snapshot says so); totals exact to the event are the components'
+ * counters. Nothing is allocated per event.
  */
 import { describe } from '../../describe/index.js';
 import type { DeadLetter } from '../../component/types.js';
@@ -29,9 +34,11 @@ export interface EventStatsOptions {
   /** Rejected lines kept, and how much of each. */
   recentRejections: number;
   excerptChars: number;
+  /** Events a second counted one by one; past it, one in N. */
+  samplesPerSecond: number;
 }
 
-const DEFAULTS: EventStatsOptions = { slices: 15, capacity: 64, recentDocuments: 20, recentRejections: 10, excerptChars: 300 };
+const DEFAULTS: EventStatsOptions = { slices: 15, capacity: 64, recentDocuments: 20, recentRejections: 10, excerptChars: 300, samplesPerSecond: 2000 };
 
 interface RecentRejection {
   kind: DeadLetter['kind'];
@@ -56,6 +63,8 @@ export interface EventStatsSnapshot {
   sources: Counted[];
   destinations: Counted[];
   recent: { at: string; source: string; text: string }[];
+  /** The window counts one event in this many (1: every event). */
+  sampling: number;
   rejections: {
     byReason: Counted[];
     recent: { kind: string; at: string; source: string; sink?: string; reason: string; error: string; excerpt: string }[];
@@ -81,6 +90,11 @@ export class EventStats implements PipelineObserver {
   private readonly docSources: string[];
   private readonly docTimes: string[];
   private nextDoc = 0;
+  /** Documents seen since the last tick. */
+  private seen = 0;
+  /** The window counts one document in `every` (on average), each for `every`. */
+  private every = 1;
+  private countdown = 1;
 
   constructor(options: Partial<EventStatsOptions> = {}) {
     const o = (this.options = { ...DEFAULTS, ...options });
@@ -95,27 +109,39 @@ export class EventStats implements PipelineObserver {
   }
 
   document(r: Normalized, source: string, receivedAt: string): void {
-    const eve: JsonObject = r.eve;
-    const type = eve.event_type;
-    this.types.add(typeof type === 'string' ? type : '(none)');
-    if (type === 'alert') {
-      const alert = eve.alert;
-      if (typeof alert === 'object' && alert !== null && !Array.isArray(alert)) {
-        const a = alert as JsonObject;
-        const sig = a.signature;
-        if (typeof sig === 'string') this.signatures.add(sig, typeof a.severity === 'number' ? a.severity : 0);
-      }
-    }
     const doc = r.document;
-    const src = ipOf(doc.source);
-    if (src !== undefined) this.sources.add(src);
-    const dst = ipOf(doc.destination);
-    if (dst !== undefined) this.destinations.add(dst);
     const i = this.nextDoc;
     this.docs[i] = doc;
     this.docSources[i] = source;
     this.docTimes[i] = receivedAt;
     this.nextDoc = i + 1 === this.docs.length ? 0 : i + 1;
+    this.seen++;
+    if (--this.countdown > 0) return;
+    const w = this.every;
+    // a random gap of mean `every`: no aliasing with a periodic traffic pattern
+    this.countdown = w === 1 ? 1 : 1 + Math.floor(Math.random() * (2 * w - 1));
+    const eve: JsonObject = r.eve;
+    const type = eve.event_type;
+    this.types.add(typeof type === 'string' ? type : '(none)', w);
+    if (type === 'alert') {
+      const alert = eve.alert;
+      if (typeof alert === 'object' && alert !== null && !Array.isArray(alert)) {
+        const a = alert as JsonObject;
+        const sig = a.signature;
+        if (typeof sig === 'string') this.signatures.add(sig, w, typeof a.severity === 'number' ? a.severity : 0);
+      }
+    }
+    const src = ipOf(doc.source);
+    if (src !== undefined) this.sources.add(src, w);
+    const dst = ipOf(doc.destination);
+    if (dst !== undefined) this.destinations.add(dst, w);
+  }
+
+  /** Called every second: sets the sampling from the last second's rate. */
+  tick(): void {
+    this.every = Math.max(1, Math.ceil(this.seen / this.options.samplesPerSecond));
+    if (this.countdown > this.every) this.countdown = 1;
+    this.seen = 0;
   }
 
   deadLetter(d: DeadLetter): void {
@@ -153,6 +179,7 @@ export class EventStats implements PipelineObserver {
       sources: this.sources.top(n).map(counted),
       destinations: this.destinations.top(n).map(counted),
       recent,
+      sampling: this.every,
       rejections: {
         byReason: this.reasons.entries().map(counted),
         recent: this.rejected

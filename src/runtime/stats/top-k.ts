@@ -7,7 +7,7 @@
  * and while fewer than `capacity` keys were seen every count is exact.
  *
  * The keys sit in a min-heap by count with an index from key to slot, so an
- * add costs one Map look-up and O(log capacity) swaps, and memory is fixed:
+ * add costs one Map look-up and O(log capacity) moves, and memory is fixed:
  * `capacity` slots, keys cut to `maxKeyLength` characters.
  */
 export interface TopEntry {
@@ -19,12 +19,15 @@ export interface TopEntry {
   tag: number;
 }
 
+interface Slot extends TopEntry {
+  /** Position in the heap. */
+  at: number;
+}
+
 export class TopK {
-  private readonly keys: string[] = [];
-  private readonly counts: number[] = [];
-  private readonly errors: number[] = [];
-  private readonly tags: number[] = [];
-  private readonly slot = new Map<string, number>();
+  /** Min-heap by count; each slot knows its position, so a swap writes no Map entry. */
+  private readonly heap: Slot[] = [];
+  private readonly slot = new Map<string, Slot>();
 
   constructor(
     readonly capacity: number,
@@ -32,85 +35,76 @@ export class TopK {
   ) {}
 
   get size(): number {
-    return this.keys.length;
+    return this.heap.length;
   }
 
-  add(key: string, tag = 0): void {
+  /** Counts `key` `weight` times (a sampled event stands for `weight` events). */
+  add(key: string, weight = 1, tag = 0): void {
     if (key.length > this.maxKeyLength) key = key.slice(0, this.maxKeyLength);
-    let i = this.slot.get(key);
-    if (i !== undefined) {
-      this.counts[i]!++;
-      this.tags[i] = tag;
-    } else if (this.keys.length < this.capacity) {
-      i = this.keys.length;
-      this.keys.push(key);
-      this.counts.push(1);
-      this.errors.push(0);
-      this.tags.push(tag);
-      this.slot.set(key, i);
-      this.up(i);
+    let s = this.slot.get(key);
+    if (s !== undefined) {
+      s.count += weight;
+      s.tag = tag;
+    } else if (this.heap.length < this.capacity) {
+      s = { key, count: weight, error: 0, tag, at: this.heap.length };
+      this.heap.push(s);
+      this.slot.set(key, s);
+      this.up(s.at);
       return;
     } else {
-      // replace the least counted key (the heap's root)
-      i = 0;
-      this.slot.delete(this.keys[0]!);
-      this.keys[0] = key;
-      this.errors[0] = this.counts[0]!;
-      this.counts[0]!++;
-      this.tags[0] = tag;
-      this.slot.set(key, 0);
+      // the least counted key (the heap's root) makes room
+      s = this.heap[0]!;
+      this.slot.delete(s.key);
+      s.key = key;
+      s.error = s.count;
+      s.count += weight;
+      s.tag = tag;
+      this.slot.set(key, s);
     }
-    this.down(i);
+    this.down(s.at);
   }
 
   /** Every kept key, most counted first. */
   entries(): TopEntry[] {
-    const out = this.keys.map((key, i) => ({ key, count: this.counts[i]!, error: this.errors[i]!, tag: this.tags[i]! }));
+    const out = this.heap.map(({ key, count, error, tag }) => ({ key, count, error, tag }));
     return out.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
   }
 
   clear(): void {
-    this.keys.length = this.counts.length = this.errors.length = this.tags.length = 0;
+    this.heap.length = 0;
     this.slot.clear();
   }
 
   private up(i: number): void {
+    const h = this.heap;
+    const s = h[i]!;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (this.counts[p]! <= this.counts[i]!) return;
-      this.swap(i, p);
+      if (h[p]!.count <= s.count) break;
+      h[i] = h[p]!;
+      h[i].at = i;
       i = p;
     }
+    h[i] = s;
+    s.at = i;
   }
 
   private down(i: number): void {
-    const n = this.keys.length;
+    const h = this.heap;
+    const n = h.length;
+    const s = h[i]!;
     for (;;) {
       const l = 2 * i + 1;
-      if (l >= n) return;
+      if (l >= n) break;
       const r = l + 1;
-      const c = r < n && this.counts[r]! < this.counts[l]! ? r : l;
-      if (this.counts[i]! <= this.counts[c]!) return;
-      this.swap(i, c);
+      const c = r < n && h[r]!.count < h[l]!.count ? r : l;
+      if (s.count <= h[c]!.count) break;
+      h[i] = h[c]!;
+      h[i].at = i;
       i = c;
     }
-  }
-
-  private swap(a: number, b: number): void {
-    const k = this.keys[a]!;
-    this.keys[a] = this.keys[b]!;
-    this.keys[b] = k;
-    let t = this.counts[a]!;
-    this.counts[a] = this.counts[b]!;
-    this.counts[b] = t;
-    t = this.errors[a]!;
-    this.errors[a] = this.errors[b]!;
-    this.errors[b] = t;
-    t = this.tags[a]!;
-    this.tags[a] = this.tags[b]!;
-    this.tags[b] = t;
-    this.slot.set(this.keys[a], a);
-    this.slot.set(this.keys[b], b);
+    h[i] = s;
+    s.at = i;
   }
 }
 
@@ -128,8 +122,8 @@ export class WindowTopK {
     this.slices = Array.from({ length: slices }, () => new TopK(capacity, maxKeyLength));
   }
 
-  add(key: string, tag = 0): void {
-    this.slices[this.current]!.add(key, tag);
+  add(key: string, weight = 1, tag = 0): void {
+    this.slices[this.current]!.add(key, weight, tag);
   }
 
   /** Starts a new slice: the oldest one's counts leave the window. */
