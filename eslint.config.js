@@ -24,4 +24,15 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  // The status page's script: plain JavaScript run by the browser (no type information).
+  {
+    files: ['assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false, project: null },
+      sourceType: 'script',
+      globals: { document: 'readonly', fetch: 'readonly', setTimeout: 'readonly', Intl: 'readonly' },
+    },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, eqeqeq: ['error', 'always'] },
+  },
 );

@@ -72,12 +72,12 @@ async function pipelineCounters(url) {
  * One measure. `events` is what events/s counts (the file's non-blank lines,
  * as for the other cases). Resolves with { seconds, rssKb, received, finished }.
  */
-export async function measureServe({ file, events, connections = 4, fsync = 'always', pipeline, nodeOptions }) {
+export async function measureServe({ file, events, connections = 4, fsync = 'always', pipeline, nodeOptions, admin = '{ port: 0 }' }) {
   const dir = mkdtempSync(join(tmpdir(), 'jizo-bench-serve-'));
   try {
     writeFileSync(
       join(dir, 'serve.yaml'),
-      `data_dir: ${dir}/data\nlog_level: warn\n${pipeline ? `pipeline: ${pipeline}\n` : ''}admin: { port: 0 }\nsources:\n  syslog: { type: syslog, port: 0, protocols: [tcp] }\nsinks:\n  file: { type: file, fsync: ${fsync}, max_bytes: 0 }\n`,
+      `data_dir: ${dir}/data\nlog_level: warn\n${pipeline ? `pipeline: ${pipeline}\n` : ''}admin: ${admin}\nsources:\n  syslog: { type: syslog, port: 0, protocols: [tcp] }\nsinks:\n  file: { type: file, fsync: ${fsync}, max_bytes: 0 }\n`,
     );
     const bufs = payloads(file, connections);
     // node options on the command line (NODE_OPTIONS refuses some, e.g. --cpu-prof)

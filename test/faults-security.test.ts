@@ -17,7 +17,7 @@ import { validateConfig } from '../src/serve/config.js';
 import { defaultRegistry } from '../src/serve/registry.js';
 import { Service } from '../src/serve/service.js';
 import { elasticsearchSinkFactory } from '../src/sinks/elasticsearch/index.js';
-import { BearerAuth } from '../src/sources/http/auth.js';
+import { BearerAuth } from '../src/io/token-auth.js';
 import { FakeBulk } from './helpers/fake-bulk.js';
 import { endpoint, httpRequest } from './helpers/net.js';
 import { until } from './helpers/ingest.js';

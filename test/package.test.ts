@@ -73,6 +73,8 @@ test('source maps are not published without their sources', () => {
   const [packed] = JSON.parse(r.stdout) as [{ files: { path: string }[] }];
   assert.deepEqual(packed.files.map((f) => f.path).filter((p) => p.endsWith('.map')), []);
   assert.ok(packed.files.some((f) => f.path === 'dist/cli/jizo-intake.js'));
+  // the status page's files, found from the package root by the compiled and the bundled program
+  for (const f of ['index.html', 'status.js', 'status.css', 'favicon.svg']) assert.ok(packed.files.some((p) => p.path === `assets/status/${f}`), f);
 });
 
 test('--version prints the version of package.json (bundled and compiled program)', () => {

@@ -25,7 +25,7 @@ describe('serve configuration', () => {
     const c = validateConfig({}, registry);
     assert.equal(c.profile, 'sekoia');
     assert.equal(c.data_dir, './data');
-    assert.deepEqual(c.admin, { host: '127.0.0.1', port: 8081 });
+    assert.deepEqual(c.admin, { host: '127.0.0.1', port: 8081, status_page: true });
     assert.deepEqual(c.sources.map((s) => [s.name, s.type]), [['syslog', 'syslog'], ['http', 'http']]);
     const syslog = c.sources[0]!.config as { host: string; port: number; protocols: string[] };
     assert.deepEqual([syslog.host, syslog.port, syslog.protocols], ['127.0.0.1', 5514, ['tcp', 'udp']]);

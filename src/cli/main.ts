@@ -8,7 +8,7 @@ import { PROFILES, type ProfileName } from '../normalize/types.js';
 import { FIELDS_FORMATS, TEMPLATE_TARGETS, type FieldsFormat, type TemplateTarget } from '../catalog/choices.js';
 import { EXIT } from './exit.js';
 import { toUtc } from '../normalize/time.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../io/package.js';
 
 function profileArg(v: string): ProfileName {
   if (!(PROFILES as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${PROFILES.join(', ')}`);

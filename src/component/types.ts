@@ -64,6 +64,8 @@ export interface Component {
   stop(): Promise<void>;
   /** Connection-oriented sources: connections closed by the source (metrics). */
   readonly connections?: ConnectionCounters;
+  /** Connection-oriented sources: connections open now. */
+  openConnections?(): number;
   /** Where the component listens or writes (URLs, paths), for the startup summary; valid after start. */
   endpoints?(): string[];
   /** After stop() on a failed service start: removes what start() created and nothing used (an empty output file). */

@@ -28,7 +28,11 @@ function describe(issue: ZodIssue): string {
 export function formatIssues(issues: ZodIssue[], prefix: string): string[] {
   const out: string[] = [];
   for (const issue of issues) {
-    if (issue.code === 'unrecognized_keys') {
+    // A union (`false` or an object): when the value was of one option's kind, what is wrong inside it says more.
+    const inner = issue.code === 'invalid_union' ? issue.unionErrors.find((e) => e.issues.every((i) => i.path.length > issue.path.length)) : undefined;
+    if (inner) {
+      out.push(...formatIssues(inner.issues, prefix));
+    } else if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) out.push(`${joinPath(prefix, [...issue.path, k])}: unknown key`);
     } else {
       out.push(`${joinPath(prefix, issue.path)}: ${describe(issue)}`);

@@ -30,7 +30,7 @@ export function normalizeWith(profile: Profile, raw: string, options: NormalizeO
   try {
     const document = profile(ctx);
     if (describe !== undefined) describe(document);
-    return { ok: true, document, warnings: ctx.warnings, lossless: decoded.lossless, envelope: decoded.envelope };
+    return { ok: true, document, warnings: ctx.warnings, lossless: decoded.lossless, envelope: decoded.envelope, eve: decoded.event };
   } catch (e) {
     // A bug in a mapping must not take the pipeline down: the line is kept as a rejection.
     return { ok: false, reason: 'internal_error', message: `normalization failed: ${(e as Error).message}` };

@@ -85,6 +85,8 @@ export interface Normalized {
   /** The document holds integers beyond 2^53 (as bigint): serialize with {@link toJson}. */
   lossless: boolean;
   envelope: EnvelopeKind;
+  /** The decoded EVE event the document was made from (read it, do not change it). */
+  eve: JsonObject;
 }
 
 export type NormalizeResult = Normalized | Rejection;

@@ -7,6 +7,7 @@ import { routeLine, type LineRoutes } from '../normalize/outcome.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
 import { eventId } from './event-id.js';
+import type { PipelineObserver } from './stats/event-stats.js';
 import { rawText, type DeadLetter, type Origin, type OutputEvent, type RawEvent, type SubmissionCounts } from '../component/types.js';
 
 /** A run of consecutive events of one submission inside a batch. */
@@ -30,9 +31,17 @@ export interface NormalizedBatch {
  * `ids`: give every output event its deterministic id (a sink writes under it);
  * `raws`: give it its received form (a sink forwards it); `documents`: serialize
  * its document (false when every sink forwards the received form: `json` is
- * then empty).
+ * then empty); `observer`: is shown every document (the status page's
+ * statistics).
  */
-export function normalizeSegments(segments: Segment[], options: NormalizeOptions, ids = false, raws = false, documents = true): NormalizedBatch {
+export function normalizeSegments(
+  segments: Segment[],
+  options: NormalizeOptions,
+  ids = false,
+  raws = false,
+  documents = true,
+  observer?: PipelineObserver,
+): NormalizedBatch {
   const out: NormalizedBatch = { outputs: [], origins: [], deadLetters: [], normalized: 0, rejected: 0, blank: 0 };
   const opts: NormalizeOptions = { ...options };
   // the routes read the event being handled from here: no closure per event
@@ -53,6 +62,7 @@ export function normalizeSegments(segments: Segment[], options: NormalizeOptions
       if (raws) o.raw = { data: ev0.bytes ?? raw, receivedAt: ev0.receivedAt, origin: seg0.origin };
       out.outputs.push(o);
       out.origins.push(seg0.origin);
+      if (observer !== undefined) observer.document(r, seg0.origin.source, ev0.receivedAt);
     },
     rejected(reason, error) {
       seg0.counts.rejected++;

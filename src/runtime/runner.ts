@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { Capacity } from './capacity.js';
 import { normalizeSegments, type Segment } from './normalize-segments.js';
+import type { PipelineObserver } from './stats/event-stats.js';
 import { backoffDelay, sleep } from '../io/backoff.js';
 import { rawSize, type DeadLetter, type Ingest, type Origin, type OutputEvent, type RawEvent, type Sink, type Submission, type SubmissionCounts, type WriteResult } from '../component/types.js';
 
@@ -27,6 +28,8 @@ export interface PipelineOptions {
   maxInFlight: number;
   retryInitialMs: number;
   retryMaxMs: number;
+  /** Shown every document and dead letter (statistics of the status page). */
+  observer?: PipelineObserver;
 }
 
 /** Pipeline-wide counters (exported as metrics). */
@@ -207,7 +210,8 @@ export class Pipeline implements Ingest {
   }
 
   private async process(batch: Batch): Promise<void> {
-    const n = normalizeSegments(batch.segments, this.options.normalize, this.ids, this.raws, this.documents);
+    const observer = this.options.observer;
+    const n = normalizeSegments(batch.segments, this.options.normalize, this.ids, this.raws, this.documents, observer);
     this.stats.normalized += n.normalized;
     this.stats.rejected += n.rejected;
     this.stats.blank += n.blank;
@@ -220,7 +224,10 @@ export class Pipeline implements Ingest {
         this.stats.refused += r.refused.length;
       });
     }
-    if (deadLetters.length > 0) await this.writeDeadLetters(deadLetters);
+    if (deadLetters.length > 0) {
+      if (observer !== undefined) for (const d of deadLetters) observer.deadLetter(d);
+      await this.writeDeadLetters(deadLetters);
+    }
   }
 
   private writeInOrder(i: number, sink: Sink, outputs: OutputEvent[]): Promise<WriteResult> {

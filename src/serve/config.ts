@@ -14,6 +14,7 @@ import { PROFILES, type ProfileName } from '../normalize/types.js';
 import type { Registry } from './registry.js';
 import { duration, host, intRange, path, port, size } from '../config/values.js';
 import { ConfigError, formatIssues } from '../config/errors.js';
+import { oneTokenForm, tokenKeys } from '../config/token.js';
 
 export { ConfigError } from '../config/errors.js';
 
@@ -37,6 +38,19 @@ const pipelineSchema = z
   })
   .strict();
 
+const adminSchema = oneTokenForm(
+  z
+    .object({
+      host: host('127.0.0.1'),
+      port: port(8081),
+      ...tokenKeys,
+      /** The status page (GET /) and the statistics it shows; `false`: /metrics and /healthz only. */
+      status_page: z.boolean({ invalid_type_error: 'expected true or false' }).default(true),
+    })
+    .strict(),
+);
+export type AdminConfig = z.output<typeof adminSchema>;
+
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const serveSchema = z
@@ -54,9 +68,9 @@ export const serveSchema = z
     /** `ecs` profile: keep the raw payload in event.original. */
     keep_original: z.boolean().default(false),
     log_level: z.enum(LEVELS, { errorMap: () => ({ message: `expected one of ${LEVELS.join(', ')}` }) }).default('info'),
-    /** Listener of GET /metrics and GET /healthz; `false` turns it off. */
+    /** Listener of the status page, GET /metrics and GET /healthz; `false` turns it off. */
     admin: z
-      .union([z.literal(false), z.object({ host: host('127.0.0.1'), port: port(8081) }).strict()], {
+      .union([z.literal(false), adminSchema], {
         errorMap: () => ({ message: 'expected false or an object with host and port' }),
       })
       .default({}),

@@ -8,9 +8,14 @@ import type { Logger } from 'pino';
 import { Pipeline } from '../runtime/runner.js';
 import type { Component, ComponentDeps, Sink, Source } from '../component/types.js';
 import { AdminServer, type HealthReport } from './admin.js';
-import type { ServeConfig } from './config.js';
+import type { AdminConfig, ServeConfig } from './config.js';
 import { createMetrics, type MeteredComponent } from './metrics.js';
 import type { Registry } from './registry.js';
+import { EventStats } from '../runtime/stats/event-stats.js';
+import { BearerAuth } from '../io/token-auth.js';
+import { resolveToken } from '../config/token.js';
+import { StatusPage } from './status-page.js';
+import { StatusBoard } from './status.js';
 
 export interface StopResult {
   /** Everything accepted was delivered or dead-lettered. */
@@ -25,6 +30,8 @@ export class Service {
   readonly deadLetter: Sink;
   readonly pipeline: Pipeline;
   private readonly admin: AdminServer | undefined;
+  /** The status page's statistics (with the admin listener, unless `admin.status_page` is false). */
+  readonly status: StatusBoard | undefined;
   private started: Component[] = [];
   private stopping: Promise<StopResult> | undefined;
 
@@ -42,6 +49,8 @@ export class Service {
     this.deadLetter = dlFactory.create(dl.name, dl.config, deps(dl.name));
     for (const s of config.sources) this.sources.set(s.name, registry.sources.get(s.type)!.create(s.name, s.config, deps(s.name)));
     const p = config.pipeline;
+    const admin = config.admin;
+    const events = admin !== false && admin.status_page ? new EventStats() : undefined;
     this.pipeline = new Pipeline(
       {
         normalize: { profile: config.profile, maxLineBytes: p.max_line_bytes, observer: config.observer, keepOriginal: config.keep_original },
@@ -53,6 +62,7 @@ export class Service {
         maxInFlight: p.max_in_flight,
         retryInitialMs: p.retry_initial,
         retryMaxMs: p.retry_max,
+        observer: events,
       },
       [...this.sinks.values()],
       this.deadLetter,
@@ -63,7 +73,9 @@ export class Service {
       ...[...this.sinks.values()].map((component) => ({ component, kind: 'sink' as const })),
       { component: this.deadLetter, kind: 'dead_letter' },
     ];
-    if (config.admin !== false) this.admin = new AdminServer(createMetrics(this.pipeline, metered), () => this.health());
+    if (admin === false) return;
+    if (events) this.status = new StatusBoard(config, this.pipeline, metered, events, () => this.health());
+    this.admin = new AdminServer(createMetrics(this.pipeline, metered), () => this.health(), this.status && { page: new StatusPage(), snapshot: () => this.status!.snapshot() });
   }
 
   /** Starts every component; on a failure, stops those already started and rethrows. */
@@ -72,14 +84,24 @@ export class Service {
       for (const s of [...this.sinks.values(), this.deadLetter]) {
         await this.startOne(s, () => s.start());
       }
-      if (this.admin && this.config.admin !== false) await this.admin.start(this.config.admin.host, this.config.admin.port);
+      if (this.admin && this.config.admin !== false) await this.startAdmin(this.admin, this.config.admin);
       for (const s of this.sources.values()) await this.startOne(s, () => s.start(this.pipeline));
     } catch (e) {
+      this.status?.stop();
       await this.admin?.stop();
       for (const c of this.started.reverse()) await c.stop().then(() => c.discardIfUnused?.()).catch(() => undefined);
       this.started = [];
       throw e;
     }
+  }
+
+  private async startAdmin(server: AdminServer, admin: AdminConfig): Promise<void> {
+    const token = resolveToken(admin, 'admin');
+    if (token === undefined && !isLoopback(admin.host)) {
+      this.logger.warn({ host: admin.host }, 'the admin listener is not on loopback and has no token: whoever reaches it reads the status page and the metrics (set admin.token_env)');
+    }
+    await server.start(admin.host, admin.port, token === undefined ? undefined : new BearerAuth(token, true));
+    this.status?.start();
   }
 
   private async startOne(c: Component, start: () => Promise<void>): Promise<void> {
@@ -119,7 +141,7 @@ export class Service {
     for (const s of this.sinks.values()) lines.push(`sink ${s.name} (${s.type}): ${(s.endpoints?.() ?? []).join(', ')}`);
     lines.push(`dead letters (${this.deadLetter.type}): ${(this.deadLetter.endpoints?.() ?? []).join(', ')}`);
     const admin = this.admin?.endpoint();
-    if (admin) lines.push(`metrics: ${admin}/metrics, health: ${admin}/healthz`);
+    if (admin) lines.push(`metrics: ${admin}/metrics, health: ${admin}/healthz${this.status ? `, status page: ${admin}/` : ''}`);
     return lines;
   }
 
@@ -172,7 +194,12 @@ export class Service {
     for (const s of [...this.sinks.values(), this.deadLetter]) {
       await s.stop().catch((e: Error) => this.logger.error({ sink: s.name, error: e.message }, 'stop failed'));
     }
+    this.status?.stop();
     await this.admin?.stop();
     return { clean: drained, unfinished: drained ? 0 : unfinished };
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }

@@ -6,7 +6,7 @@ import { httpRequest } from './net.js';
 export interface ServeChild {
   child: ChildProcess;
   stderr: () => string;
-  /** URLs printed at start, by scheme (`tcp`, `udp`, `http`, `https`, `metrics`). */
+  /** URLs printed at start, by scheme (`tcp`, `udp`, `http`, `https`), and `metrics`, `status` (the page). */
   urls: Map<string, URL>;
   /** Peak and last RSS in bytes, sampled every 50 ms. */
   rss: { peak: number; last: number; idle: number };
@@ -46,7 +46,9 @@ export async function startServeChild(script: string, args: string[], readyText 
     }, 20);
   });
   const urls = new Map<string, URL>();
-  for (const m of err.matchAll(/\b((tcp|udp|tls|https?):\/\/[^\s,]+)/g)) {
+  const status = /status page: (http:\/\/\S+)/.exec(err);
+  if (status) urls.set('status', new URL(status[1]!));
+  for (const m of err.replace(/status page: \S+/g, '').matchAll(/\b((tcp|udp|tls|https?):\/\/[^\s,]+)/g)) {
     const u = new URL(m[1]!);
     if (u.pathname.endsWith('/metrics')) urls.set('metrics', u);
     else if (!u.pathname.endsWith('/healthz') && !urls.has(m[2]!)) urls.set(m[2]!, u);

@@ -17,39 +17,35 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_MAX_LINE_BYTES } from '../../decode/index.js';
-import { duration, host, intRange, path, port, secret, size } from '../../config/values.js';
+import { duration, host, intRange, path, port, size } from '../../config/values.js';
+import { oneTokenForm, resolveToken, tokenKeys } from '../../config/token.js';
 import { newComponentCounters, type ComponentDeps, type ConnectionCounters, type Health, type Ingest, type Source, type SourceFactory } from '../../component/types.js';
-import { BearerAuth } from './auth.js';
+import { BearerAuth } from '../../io/token-auth.js';
 import { ConnectionSlots } from './connections.js';
 import { bodyCoding } from './content.js';
 import { takeBody, type BodyOptions } from './request.js';
 
-export const httpSourceSchema = z
-  .object({
-    host: host('127.0.0.1'),
-    port: port(8080),
-    /** URL path that takes events. */
-    path: z.string({ invalid_type_error: 'expected a URL path' }).regex(/^\//, 'expected a URL path starting with "/"').default('/'),
-    /** Bearer token required in `Authorization` (never logged). */
-    token: secret().optional(),
-    /** Name of an environment variable holding the token (instead of `token`). */
-    token_env: z.string({ invalid_type_error: 'expected an environment variable name' }).min(1).optional(),
-    max_body_bytes: size(1, '10MiB'),
-    max_line_bytes: size(1, DEFAULT_MAX_LINE_BYTES),
-    /** Non-blank events (lines, array items) a body may hold; past it the answer is 413. */
-    max_body_events: intRange(1, 100_000_000, 100_000),
-    max_connections: intRange(1, 100_000, 256),
-    /** Longest time to receive a whole request. */
-    request_timeout: duration(1, '60s'),
-    /** Longest time to receive the request headers (a sender that never finishes them is cut: 408). */
-    headers_timeout: duration(1, '20s'),
-    tls: z.object({ cert_file: path(), key_file: path() }).strict().optional(),
-  })
-  .strict()
-  .refine((c) => c.token === undefined || c.token_env === undefined, {
-    message: 'set either token or token_env, not both',
-    path: ['token_env'],
-  });
+export const httpSourceSchema = oneTokenForm(
+  z
+    .object({
+      host: host('127.0.0.1'),
+      port: port(8080),
+      /** URL path that takes events. */
+      path: z.string({ invalid_type_error: 'expected a URL path' }).regex(/^\//, 'expected a URL path starting with "/"').default('/'),
+      ...tokenKeys,
+      max_body_bytes: size(1, '10MiB'),
+      max_line_bytes: size(1, DEFAULT_MAX_LINE_BYTES),
+      /** Non-blank events (lines, array items) a body may hold; past it the answer is 413. */
+      max_body_events: intRange(1, 100_000_000, 100_000),
+      max_connections: intRange(1, 100_000, 256),
+      /** Longest time to receive a whole request. */
+      request_timeout: duration(1, '60s'),
+      /** Longest time to receive the request headers (a sender that never finishes them is cut: 408). */
+      headers_timeout: duration(1, '20s'),
+      tls: z.object({ cert_file: path(), key_file: path() }).strict().optional(),
+    })
+    .strict(),
+);
 export type HttpSourceConfig = z.output<typeof httpSourceSchema>;
 
 function send(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
@@ -78,11 +74,7 @@ export class HttpSource implements Source {
   async start(ingest: Ingest): Promise<void> {
     if (this.running) return;
     const c = this.config;
-    let token = c.token;
-    if (c.token_env !== undefined) {
-      token = process.env[c.token_env];
-      if (!token) throw new Error(`${this.name}: environment variable ${c.token_env} (token_env) is not set`);
-    }
+    const token = resolveToken(c, this.name);
     this.auth = token === undefined ? undefined : new BearerAuth(token);
     const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res, ingest);
     // Node checks the timeouts every connectionsCheckingInterval (30 s by default): check often enough for short timeouts.
@@ -172,6 +164,10 @@ export class HttpSource implements Source {
     this.counters.errors++;
     send(res, status, { error }, { connection: 'close' });
     req.resume();
+  }
+
+  openConnections(): number {
+    return this.slots?.size ?? 0;
   }
 
   endpoints(): string[] {

@@ -177,6 +177,10 @@ export class SyslogSource implements Source {
     this.udp = sock;
   }
 
+  openConnections(): number {
+    return this.slots?.size ?? 0;
+  }
+
   endpoints(): string[] {
     const out: string[] = [];
     const fmt = (a: AddressInfo) => (a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
