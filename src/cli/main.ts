@@ -33,6 +33,16 @@ function nonEmpty(v: string): string {
   return v;
 }
 
+function collect(v: string, all: string[]): string[] {
+  return [...all, v];
+}
+
+function networkList(v: string): string[] {
+  const list = v.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  if (list.length === 0) throw new InvalidArgumentError('expected a comma-separated list of networks');
+  return list;
+}
+
 function receivedAtArg(v: string): string {
   const utc = toUtc(v);
   if (utc === undefined) throw new InvalidArgumentError('expected an RFC 3339 date-time, e.g. 2024-06-27T12:00:00Z');
@@ -66,6 +76,10 @@ program
   .option('--keep-original', 'ecs profile: keep the raw event in event.original')
   .option('--observer-vendor <name>', 'ecs profile: observer.vendor (default: Sesame IT)', nonEmpty)
   .option('--observer-product <name>', 'ecs profile: observer.product (default: Jizo)', nonEmpty)
+  .option('--geoip', 'add geo (country) and AS of public addresses from the embedded databases')
+  .option('--geoip-db <file>', 'add geo/AS from a MaxMind DB file (City, Country or ASN; repeatable; with --geoip the embedded data answers what these do not)', collect, [])
+  .option('--internal-networks <list>', 'set network.direction from these networks: CIDR ranges, addresses, named networks (private, loopback, unicast ...), comma-separated', networkList)
+  .option('--community-id', 'compute network.community_id for events without one')
   .action(async (files: string[], opts) => {
     process.exitCode = await (await import('./normalize.js')).runNormalize(files, opts);
   });
