@@ -3,6 +3,7 @@
  * sinks and dead letters for rejections, one outcome per event.
  */
 import { normalizeLine } from '../normalize/index.js';
+import type { EnrichStep } from '../normalize/core.js';
 import { routeLine, type LineRoutes } from '../normalize/outcome.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
@@ -28,9 +29,11 @@ export interface NormalizedBatch {
 
 /**
  * `ids`: give every output event its deterministic id (a sink writes under it);
- * `raws`: give it its received form (a sink forwards it).
+ * `raws`: give it its received form (a sink forwards it); `enrich`: the
+ * enrichment step, when the configuration asks for one.
  */
-export function normalizeSegments(segments: Segment[], options: NormalizeOptions, ids = false, raws = false): NormalizedBatch {
+export function normalizeSegments(segments: Segment[], options: NormalizeOptions, ids = false, raws = false, enrich?: EnrichStep): NormalizedBatch {
+  const normalize = (text: string, o: NormalizeOptions) => normalizeLine(text, o, undefined, enrich);
   const out: NormalizedBatch = { outputs: [], origins: [], deadLetters: [], normalized: 0, rejected: 0, blank: 0 };
   const opts: NormalizeOptions = { ...options };
   // the routes read the event being handled from here: no closure per event
@@ -71,7 +74,7 @@ export function normalizeSegments(segments: Segment[], options: NormalizeOptions
       ev0 = ev;
       raw = rawText(ev);
       opts.receivedAt = ev.receivedAt;
-      routeLine(raw, normalizeLine, opts, routes);
+      routeLine(raw, normalize, opts, routes);
     }
   }
   return out;

@@ -9,6 +9,7 @@
  */
 import type { Logger } from 'pino';
 import type { NormalizeOptions } from '../normalize/types.js';
+import type { EnrichStep } from '../normalize/core.js';
 import { Capacity } from './capacity.js';
 import { normalizeSegments, type Segment } from './normalize-segments.js';
 import { backoffDelay, sleep } from '../io/backoff.js';
@@ -16,6 +17,8 @@ import { rawSize, type DeadLetter, type Ingest, type Origin, type OutputEvent, t
 
 export interface PipelineOptions {
   normalize: NormalizeOptions;
+  /** The enrichment step after normalization (GeoIP, direction, Community ID), when configured. */
+  enrich?: EnrichStep;
   /** Capacity: events accepted and not yet finished. */
   maxEvents: number;
   /** Capacity: characters of raw text accepted and not yet finished. */
@@ -204,7 +207,7 @@ export class Pipeline implements Ingest {
   }
 
   private async process(batch: Batch): Promise<void> {
-    const n = normalizeSegments(batch.segments, this.options.normalize, this.ids, this.raws);
+    const n = normalizeSegments(batch.segments, this.options.normalize, this.ids, this.raws, this.options.enrich);
     this.stats.normalized += n.normalized;
     this.stats.rejected += n.rejected;
     this.stats.blank += n.blank;

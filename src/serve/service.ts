@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import { Pipeline } from '../runtime/runner.js';
 import type { Component, ComponentDeps, Sink, Source } from '../component/types.js';
 import { AdminServer, type HealthReport } from './admin.js';
-import type { ServeConfig } from './config.js';
+import { enrichOptions, type ServeConfig } from './config.js';
+import { Enricher, enrichmentAsked } from '../enrich/enricher.js';
 import { createMetrics, type MeteredComponent } from './metrics.js';
 import type { Registry } from './registry.js';
 
@@ -24,6 +25,8 @@ export class Service {
   readonly sinks = new Map<string, Sink>();
   readonly deadLetter: Sink;
   readonly pipeline: Pipeline;
+  /** The enrichment of the `enrich` section, when it asks for any. */
+  readonly enricher: Enricher | undefined;
   private readonly admin: AdminServer | undefined;
   private started: Component[] = [];
   private stopping: Promise<StopResult> | undefined;
@@ -33,6 +36,9 @@ export class Service {
     registry: Registry,
     private readonly logger: Logger,
   ) {
+    const enrich = enrichOptions(config.enrich);
+    // Databases are read now: a missing or corrupt one is an error at start (thrown, with the file named).
+    this.enricher = enrichmentAsked(enrich) ? new Enricher(enrich) : undefined;
     const dataDir = resolve(config.data_dir);
     const deps = (name: string): ComponentDeps => ({ logger: logger.child({ component: name }), dataDir });
     for (const s of config.sinks) this.sinks.set(s.name, registry.sinks.get(s.type)!.create(s.name, s.config, deps(s.name)));
@@ -45,6 +51,7 @@ export class Service {
     this.pipeline = new Pipeline(
       {
         normalize: { profile: config.profile, maxLineBytes: p.max_line_bytes, observer: config.observer, keepOriginal: config.keep_original },
+        enrich: this.enricher,
         maxEvents: p.max_events,
         maxBytes: p.max_bytes,
         batchMaxEvents: p.batch_max_events,
@@ -63,7 +70,7 @@ export class Service {
       ...[...this.sinks.values()].map((component) => ({ component, kind: 'sink' as const })),
       { component: this.deadLetter, kind: 'dead_letter' },
     ];
-    if (config.admin !== false) this.admin = new AdminServer(createMetrics(this.pipeline, metered), () => this.health());
+    if (config.admin !== false) this.admin = new AdminServer(createMetrics(this.pipeline, metered, this.enricher), () => this.health());
   }
 
   /** Starts every component; on a failure, stops those already started and rethrows. */
@@ -120,6 +127,11 @@ export class Service {
     lines.push(`dead letters (${this.deadLetter.type}): ${(this.deadLetter.endpoints?.() ?? []).join(', ')}`);
     const admin = this.admin?.endpoint();
     if (admin) lines.push(`metrics: ${admin}/metrics, health: ${admin}/healthz`);
+    const e = this.enricher?.enabled;
+    if (e !== undefined) {
+      const parts = [e.geoip ? `geoip (${this.enricher!.geoSources.join('; ')})` : '', e.direction ? 'network direction' : '', e.communityId ? 'community id' : ''];
+      lines.push(`enrichment: ${parts.filter((p) => p !== '').join(', ')}`);
+    }
     return lines;
   }
 
@@ -144,6 +156,14 @@ export class Service {
   /** Reopens the output files (SIGHUP). */
   async reopen(): Promise<void> {
     for (const s of [...this.sinks.values(), this.deadLetter]) await s.reopen?.();
+  }
+
+  /**
+   * Reads the GeoIP databases again (SIGHUP, after an update replaced the
+   * files). On an error the databases in use stay and the error is thrown.
+   */
+  reloadEnrichment(): void {
+    this.enricher?.reload();
   }
 
   /** Graceful stop; calling it again returns the same result. */
