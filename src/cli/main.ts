@@ -33,6 +33,12 @@ function nonEmpty(v: string): string {
   return v;
 }
 
+function seedArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535 || v.trim() === '') throw new InvalidArgumentError('expected an integer from 0 to 65535');
+  return n;
+}
+
 function collect(v: string, all: string[]): string[] {
   return [...all, v];
 }
@@ -80,6 +86,7 @@ program
   .option('--geoip-db <file>', 'add geo/AS from a MaxMind DB file (City, Country or ASN; repeatable; with --geoip the embedded data answers what these do not)', collect, [])
   .option('--internal-networks <list>', 'set network.direction from these networks: CIDR ranges, addresses, named networks (private, loopback, unicast ...), comma-separated', networkList)
   .option('--community-id', 'compute network.community_id for events without one')
+  .option('--community-id-seed <n>', "seed of the computed Community IDs: the sensor's community-id-seed (default 0)", seedArg)
   .action(async (files: string[], opts) => {
     process.exitCode = await (await import('./normalize.js')).runNormalize(files, opts);
   });

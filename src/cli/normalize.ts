@@ -45,13 +45,14 @@ export interface NormalizeCliOptions {
   geoipDb?: string[];
   internalNetworks?: string[];
   communityId?: boolean;
+  communityIdSeed?: number;
 }
 
 /** The enrichment options of the command line. */
-function enrichOptions(opts: NormalizeCliOptions): Pick<NormalizeOptions, 'geoip' | 'internalNetworks' | 'communityId'> {
+function enrichOptions(opts: NormalizeCliOptions): Pick<NormalizeOptions, 'geoip' | 'internalNetworks' | 'communityId' | 'communityIdSeed'> {
   const dbs = opts.geoipDb ?? [];
   const geoip = dbs.length > 0 ? { databases: dbs, embedded: opts.geoip === true } : opts.geoip === true;
-  return { geoip, internalNetworks: opts.internalNetworks, communityId: opts.communityId };
+  return { geoip, internalNetworks: opts.internalNetworks, communityId: opts.communityId, communityIdSeed: opts.communityIdSeed };
 }
 
 /**

@@ -16,7 +16,7 @@ import { direction, InternalNetworks, parseAddress } from './networks.js';
 import { newEnrichStats, type EnrichStats } from './stats.js';
 
 /** The options of {@link NormalizeOptions} that ask for an enrichment. */
-export type EnrichOptions = Pick<NormalizeOptions, 'geoip' | 'internalNetworks' | 'communityId'>;
+export type EnrichOptions = Pick<NormalizeOptions, 'geoip' | 'internalNetworks' | 'communityId' | 'communityIdSeed'>;
 
 /** True when `options` ask for any enrichment. */
 export function enrichmentAsked(o: EnrichOptions): boolean {
@@ -36,6 +36,7 @@ export class Enricher {
   private geo: GeoLookup | undefined;
   private readonly networks: InternalNetworks | undefined;
   private readonly communityId: boolean;
+  private readonly seed: number;
 
   /** Loads every database and parses the networks; throws an Error saying which one is wrong. */
   constructor(readonly options: EnrichOptions) {
@@ -43,6 +44,9 @@ export class Enricher {
     const nets = options.internalNetworks;
     this.networks = nets !== undefined && nets.length > 0 ? new InternalNetworks(nets) : undefined;
     this.communityId = options.communityId === true;
+    const seed = options.communityIdSeed ?? 0;
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff) throw new TypeError(`community ID seed ${seed}: expected an integer from 0 to 65535`);
+    this.seed = seed;
   }
 
   /** Which enrichments run. */
@@ -128,7 +132,7 @@ export class Enricher {
       return;
     }
     const t = eventFlowTuple(event);
-    const id = t === undefined ? undefined : communityId(t);
+    const id = t === undefined ? undefined : communityId(t, this.seed);
     if (id === undefined) {
       this.stats.communityId.unsupported++;
       return;

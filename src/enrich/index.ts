@@ -18,10 +18,10 @@ export function enricherFor(options: NormalizeOptions): Enricher | undefined {
   const known = byOptions.get(options);
   if (known !== undefined) return known;
   if (!enrichmentAsked(options)) return undefined;
-  const key = JSON.stringify([options.geoip, options.internalNetworks, options.communityId]);
+  const key = JSON.stringify([options.geoip, options.internalNetworks, options.communityId, options.communityIdSeed]);
   let e = byKey.get(key);
   if (e === undefined) {
-    e = new Enricher({ geoip: options.geoip, internalNetworks: options.internalNetworks, communityId: options.communityId });
+    e = new Enricher({ geoip: options.geoip, internalNetworks: options.internalNetworks, communityId: options.communityId, communityIdSeed: options.communityIdSeed });
     if (byKey.size >= MAX_KEPT) byKey.delete(byKey.keys().next().value!);
     byKey.set(key, e);
   }

@@ -84,6 +84,11 @@ export interface NormalizeOptions {
   internalNetworks?: readonly string[];
   /** Compute `network.community_id` (Community ID v1, seed 0) for events that carry none (default false). */
   communityId?: boolean;
+  /**
+   * Seed of the computed Community IDs (0 to 65535, default 0): the sensor's
+   * `community-id-seed` when it was set, so that computed and sensor IDs agree.
+   */
+  communityIdSeed?: number;
 }
 
 /** GeoIP databases. */

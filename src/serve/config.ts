@@ -59,6 +59,8 @@ const enrichSchema = z
     internal_networks: z.array(z.string().min(1, 'expected a network')).default([]),
     /** Compute network.community_id for events without one. */
     community_id: z.boolean().default(false),
+    /** Seed of the computed Community IDs: the sensor's community-id-seed. */
+    community_id_seed: intRange(0, 65535, 0),
   })
   .strict();
 
@@ -215,5 +217,6 @@ export function enrichOptions(e: ServeConfig['enrich']): EnrichOptions {
     geoip: g.enabled ? { databases: g.databases, embedded: g.embedded, cacheSize: g.cache_size } : false,
     internalNetworks: e.internal_networks,
     communityId: e.community_id,
+    communityIdSeed: e.community_id_seed,
   };
 }
