@@ -20,9 +20,9 @@ const out = join(root, 'dist/geo');
 const require = createRequire(join(root, 'package.json'));
 const { buildAsnTable, numberWords } = await import(pathToFileURL(join(root, 'dist/src/enrich/asn-table.js')).href);
 
-function packageDir(name) {
+function packageDir(name, resolve) {
   try {
-    return dirname(require.resolve(`${name}/package.json`));
+    return dirname(resolve());
   } catch {
     throw new Error(`build-geo-data: the development dependency ${name} is not installed (npm ci)`);
   }
@@ -47,8 +47,8 @@ function rows(file, ipv6) {
 }
 
 mkdirSync(out, { recursive: true });
-const asnDir = packageDir('@ip-location-db/asn');
-const countryDir = packageDir('@ip-location-db/geo-whois-asn-country-mmdb');
+const asnDir = packageDir('@ip-location-db/asn', () => require.resolve('@ip-location-db/asn/package.json'));
+const countryDir = packageDir('@ip-location-db/geo-whois-asn-country-mmdb', () => require.resolve('@ip-location-db/geo-whois-asn-country-mmdb/package.json'));
 const table = buildAsnTable(rows(join(asnDir, 'asn-ipv4-num.csv'), false), rows(join(asnDir, 'asn-ipv6-num.csv'), true));
 writeFileSync(join(out, 'asn.bin'), table);
 copyFileSync(join(countryDir, 'geo-whois-asn-country.mmdb'), join(out, 'country.mmdb'));

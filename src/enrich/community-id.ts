@@ -8,7 +8,7 @@
  * never swapped. Protocols without ports (GRE, ESP ...) hash the addresses
  * and the protocol only.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 
 /** ICMP (RFC 792, 950) type -> counterpart type: echo, timestamp, information, router, address mask. */
@@ -60,25 +60,42 @@ export function communityId(t: FlowTuple, seed = 0): string | undefined {
   const order = compare(a, b);
   const swap = !oneWay && (order > 0 || (order === 0 && sp > dp));
   const n = a.length;
-  const buf = Buffer.alloc(2 + 2 * n + 2 + (ported ? 4 : 0));
+  const buf = Buffer.allocUnsafe(2 + 2 * n + 2 + (ported ? 4 : 0));
   buf.writeUInt16BE(seed & 0xffff, 0);
   buf.set(swap ? b : a, 2);
   buf.set(swap ? a : b, 2 + n);
   buf[2 + 2 * n] = t.proto;
+  buf[3 + 2 * n] = 0;
   if (ported) {
     buf.writeUInt16BE(swap ? dp : sp, 4 + 2 * n);
     buf.writeUInt16BE(swap ? sp : dp, 6 + 2 * n);
   }
-  return '1:' + createHash('sha1').update(buf).digest('base64');
+  return '1:' + sha1Base64(buf);
 }
+
+// crypto.hash (Node.js 20.12+) hashes in one call, without a Hash object per event.
+const oneShot = (crypto as { hash?: (alg: string, data: Buffer, enc: 'base64') => string }).hash;
+const sha1Base64 = oneShot !== undefined ? (b: Buffer) => oneShot('sha1', b, 'base64') : (b: Buffer) => crypto.createHash('sha1').update(b).digest('base64');
 
 function isPort(p: number | undefined): p is number {
   return p !== undefined && Number.isInteger(p) && p >= 0 && p <= 0xffff;
 }
 
+/**
+ * Address bytes by text: a sensor sees the same hosts again and again, and
+ * parsing costs more than the hash. A plain map, cleared when full.
+ */
+const bytesMemo = new Map<string, Uint8Array | null>();
+const MEMO_MAX = 10_000;
+
 function addressBytes(ip: string): Uint8Array | undefined {
-  if (!ipaddr.isValid(ip)) return undefined;
-  return Uint8Array.from(ipaddr.parse(ip).toByteArray());
+  let b = bytesMemo.get(ip);
+  if (b === undefined) {
+    b = ipaddr.isValid(ip) ? Uint8Array.from(ipaddr.parse(ip).toByteArray()) : null;
+    if (bytesMemo.size >= MEMO_MAX) bytesMemo.clear();
+    if (ip.length <= 64) bytesMemo.set(ip, b);
+  }
+  return b ?? undefined;
 }
 
 function compare(a: Uint8Array, b: Uint8Array): number {

@@ -29,6 +29,9 @@ function isGeoipAsked(g: EnrichOptions['geoip']): g is true | GeoipOptions {
   return (g.databases?.length ?? 0) > 0 || g.embedded !== false;
 }
 
+/** Addresses remembered by the direction step before its memo is cleared. */
+const MEMO_MAX = 10_000;
+
 const SIDES = ['source', 'destination', 'client', 'server'] as const;
 
 export class Enricher {
@@ -37,6 +40,12 @@ export class Enricher {
   private readonly networks: InternalNetworks | undefined;
   private readonly communityId: boolean;
   private readonly seed: number;
+  /**
+   * Whether an address is internal (null: not an address), by text: a plain
+   * map cleared when full (as the IPv6 texts of normalize/ip.ts), a lookup
+   * per event costs less than parsing the address again.
+   */
+  private readonly internal = new Map<string, boolean | null>();
 
   /** Loads every database and parses the networks; throws an Error saying which one is wrong. */
   constructor(readonly options: EnrichOptions) {
@@ -113,14 +122,25 @@ export class Enricher {
   private addDirection(doc: JizoDocument, networks: InternalNetworks): void {
     const s = doc.source?.ip;
     const d = doc.destination?.ip;
-    const src = typeof s === 'string' ? parseAddress(s) : undefined;
-    const dst = typeof d === 'string' ? parseAddress(d) : undefined;
-    if (src === undefined || dst === undefined) {
+    const src = typeof s === 'string' ? this.isInternal(s, networks) : null;
+    const dst = typeof d === 'string' ? this.isInternal(d, networks) : null;
+    if (src === null || dst === null) {
       this.stats.direction.missing++;
       return;
     }
-    (doc.network ??= {}).direction = direction(networks.contains(src), networks.contains(dst));
+    (doc.network ??= {}).direction = direction(src, dst);
     this.stats.direction.set++;
+  }
+
+  private isInternal(ip: string, networks: InternalNetworks): boolean | null {
+    let v = this.internal.get(ip);
+    if (v === undefined) {
+      const a = parseAddress(ip);
+      v = a === undefined ? null : networks.contains(a);
+      if (this.internal.size >= MEMO_MAX) this.internal.clear();
+      if (ip.length <= 64) this.internal.set(ip, v);
+    }
+    return v;
   }
 
   private addCommunityId(doc: JizoDocument, event: JsonObject): void {

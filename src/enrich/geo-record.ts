@@ -33,10 +33,11 @@ interface CountriesList {
   continents: Record<string, string | undefined>;
 }
 
+const require = createRequire(import.meta.url);
 let countries: CountriesList | undefined;
 /** countries-list, loaded the first time a record lacks a name (it is a CommonJS build too: loaded synchronously). */
 function countryData(): CountriesList {
-  countries ??= createRequire(import.meta.url)('countries-list') as CountriesList;
+  countries ??= require('countries-list') as CountriesList;
   return countries;
 }
 

@@ -11,7 +11,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Reader } from 'maxmind';
 import ipaddr from 'ipaddr.js';
-import { Lru } from '../normalize/ecs/lru.js';
 import { AsnTable, type AsRecord } from './asn-table.js';
 import { asFields, geoFields, type GeoFields } from './geo-record.js';
 
@@ -65,7 +64,7 @@ function mapped<T>(r: Record<string, unknown> | undefined, f: (r: Record<string,
 }
 
 /** The directory of the embedded data: dist/geo, found upward from this module (compiled in dist/src/enrich, bundled in dist/cli). */
-export function embeddedDir(): string | undefined {
+function embeddedDir(): string | undefined {
   let dir = new URL('./', import.meta.url);
   for (;;) {
     const geo = new URL('geo/', dir);
@@ -109,7 +108,13 @@ export interface GeoipCounts {
 const NONE: GeoAnswer = {};
 
 export class GeoLookup {
-  private readonly cache: Lru<GeoAnswer>;
+  /**
+   * Answers by address: a plain map cleared when full. (The two-generation
+   * cache of the profiles, normalize/ecs/lru.ts, measured slower here: one
+   * more value shape through its shared get() slowed every caller.)
+   */
+  private readonly cache = new Map<string, GeoAnswer>();
+  private readonly cacheSize: number;
   private readonly geoSources: GeoSource[];
   private readonly asSources: GeoSource[];
   /** `sources` in order of precedence: the first that answers wins, for geo and for AS separately; `counts` is added to. */
@@ -118,7 +123,7 @@ export class GeoLookup {
     private readonly counts: GeoipCounts,
     cacheSize = 10_000,
   ) {
-    this.cache = new Lru<GeoAnswer>(cacheSize, 64);
+    this.cacheSize = Math.max(1, cacheSize);
     // A City database answers before a Country one.
     this.geoSources = sources.filter((s) => s.geo !== undefined).sort((a, b) => rank(a) - rank(b));
     this.asSources = sources.filter((s) => s.as !== undefined);
@@ -126,11 +131,13 @@ export class GeoLookup {
 
   /** geo and AS of an address (canonical text); nothing for addresses that are not public. */
   lookup(ip: string): GeoAnswer {
-    let computed = false;
-    const answer = this.cache.get(ip, (key) => {
-      computed = true;
-      return this.compute(key);
-    });
+    let answer = this.cache.get(ip);
+    const computed = answer === undefined;
+    if (answer === undefined) {
+      answer = this.compute(ip);
+      if (this.cache.size >= this.cacheSize) this.cache.clear();
+      if (ip.length <= 64) this.cache.set(ip, answer);
+    }
     if (answer === NONE) {
       this.counts.skipped++;
       return answer;

@@ -29,7 +29,7 @@ function uint(n: number, type: number): Buffer {
 }
 
 /** The data-section encoding of a value. */
-export function encode(v: Value): Buffer {
+function encode(v: Value): Buffer {
   if (typeof v === 'string') {
     const b = Buffer.from(v, 'utf8');
     return Buffer.concat([control(2, b.length), b]);
