@@ -33,6 +33,8 @@ const EXTERNAL = [
   'tinyglobby',
   'tldts',
   'ua-parser-js',
+  'maxmind',
+  'countries-list',
   'yaml',
   'zod',
 ];

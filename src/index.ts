@@ -3,6 +3,7 @@
  * sensors. Importing this module has no side effects.
  */
 import { addDescription } from './describe/index.js';
+import { enricherFor } from './enrich/index.js';
 import { normalizeLine } from './normalize/index.js';
 import type { NormalizeOptions, NormalizeResult } from './normalize/types.js';
 
@@ -13,12 +14,17 @@ export { getProfile } from './normalize/index.js';
  * intake envelope `{"message": ...}`) to an ECS document, with a one-sentence
  * description when `options.describe` is set.
  *
+ * With `geoip`, `internalNetworks` or `communityId`, documents are enriched
+ * (docs/enrichment.md); the databases are loaded at the first call with those
+ * options and kept.
+ *
  * Never throws on any input string: a line that cannot be used is returned as
- * a rejection `{ ok: false, reason, message }`. Only an unknown profile name in
- * `options` throws (a programming error, not bad input).
+ * a rejection `{ ok: false, reason, message }`. Only wrong `options` throw (an
+ * unknown profile, a GeoIP database that cannot be read, an internal network
+ * that is not one): a programming or configuration error, not bad input.
  */
 export function normalize(raw: string, options: NormalizeOptions = {}): NormalizeResult {
-  return normalizeLine(raw, options, addDescription);
+  return normalizeLine(raw, options, addDescription, enricherFor(options));
 }
 export type {
   JizoDocument,
@@ -26,6 +32,7 @@ export type {
   NormalizeResult,
   Normalized,
   ObserverOptions,
+  GeoipOptions,
   ProfileName,
   EcsEventFields,
   EcsFieldSet,
@@ -37,6 +44,9 @@ export type { Decoded, DecodeOptions, EnvelopeKind, Rejection, RejectReason, Sys
 export { parseSyslog } from './decode/syslog.js';
 export { toUtc } from './normalize/time.js';
 export { canonicalIp } from './normalize/ip.js';
+export { Enricher, type EnrichOptions } from './enrich/enricher.js';
+export type { EnrichStats } from './enrich/stats.js';
+export { communityId, type FlowTuple } from './enrich/community-id.js';
 export { toJson, resultToJson } from './serialize.js';
 export { runIntakeTests, type IntakeTestResult } from './testing/intake-test.js';
 export { describe, addDescription, Describer, DESCRIPTION_TEMPLATES } from './describe/index.js';

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { CATALOG, Catalog, catalogField, DESCRIPTION_FIELD, profileFields } from '../src/catalog/catalog.js';
 import { ECS_PROFILE_FIELDS } from '../src/catalog/fields/ecs.js';
 import { SEKOIA_FIELDS } from '../src/catalog/fields/sekoia.js';
+import { ENRICH_FIELDS } from '../src/catalog/fields/enrich.js';
 import { PROFILES } from '../src/normalize/types.js';
 import { SHARED } from './helpers/documents.js';
 
@@ -113,10 +114,11 @@ describe('field catalog', () => {
     }
   });
 
-  it('lists for the sekoia profile exactly the spec table, the inferred fields and jizo.description, with the spec types', () => {
+  it('lists for the sekoia profile exactly the spec table, the inferred fields, jizo.description and the enrichment fields, with the spec types', () => {
     const table = specTable();
     assert.ok(table.size >= 27, `spec table parsed: ${table.size} rows`);
-    const expected = new Set([...table.keys(), ...SEKOIA_INFERRED, DESCRIPTION_FIELD.name]);
+    // jizo.description and the enrichment fields appear only when asked for (--describe, --geoip ...)
+    const expected = new Set([...table.keys(), ...SEKOIA_INFERRED, DESCRIPTION_FIELD.name, ...ENRICH_FIELDS.map((f) => f.name)]);
     const actual = new Set(profileFields('sekoia').map((f) => f.name));
     assert.deepEqual([...actual].sort(), [...expected].sort());
     for (const [name, type] of table) assert.equal(catalogField(name)?.type, type, name);

@@ -6,20 +6,23 @@
 import { LineSplitter } from '../io/lines.js';
 import { Utf8Chunks } from '../io/utf8-chunks.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
-import { lineHandler, newCounters, type RejectionRecord, type WarningRecord } from './normalize-lines.js';
+import { lineHandler, newCounters, takeEnrichStats, type RejectionRecord, type WarningRecord } from './normalize-lines.js';
+import type { Enricher } from '../enrich/enricher.js';
 import type { LineNormalizer } from '../normalize/load.js';
 import type { ChunkResult, WorkerSetup } from './parallel-protocol.js';
 
 /**
  * Normalizes `data` (whole lines); `output` is a buffer it may write into
  * (one handed back after an earlier chunk). Line numbers of the rejection
- * records are relative to the chunk.
+ * records are relative to the chunk. The counters carry what `enricher` (the
+ * one `normalize` runs) did in this chunk.
  */
 export function normalizeChunk(
   data: Uint8Array,
   setup: WorkerSetup,
   normalize: LineNormalizer,
   output?: ArrayBuffer,
+  enricher?: Enricher,
 ): Pick<ChunkResult, 'data' | 'counters' | 'rejections' | 'warnings'> {
   const max = setup.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const counters = newCounters();
@@ -47,6 +50,7 @@ export function normalizeChunk(
   const splitter = new LineSplitter(max, sink);
   splitter.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   splitter.end();
+  takeEnrichStats(counters, enricher);
   let result = oneBuffer(out.take());
   // No documents: the output buffer goes back unused.
   if (result.length === 0 && output !== undefined) result = new Uint8Array(output, 0, 0);

@@ -8,6 +8,8 @@ import { routeLine, type LineRoutes, type RejectedLine } from '../normalize/outc
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { loadNormalizer, type LineNormalizer } from '../normalize/load.js';
 import type { DescriptionAdder } from '../normalize/core.js';
+import type { Enricher } from '../enrich/enricher.js';
+import { addEnrichStats, newEnrichStats, type EnrichStats } from '../enrich/stats.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
 
@@ -37,6 +39,8 @@ export interface BatchCounters {
   bytes: number;
   /** Documents written with warnings (counted among `documents`). */
   warned: number;
+  /** What the enrichment did, when it ran. */
+  enrich?: EnrichStats;
 }
 
 export interface BatchOptions extends NormalizeOptions {
@@ -51,6 +55,12 @@ export interface BatchOptions extends NormalizeOptions {
   onWarnings?(record: WarningRecord): void;
   /** Called after each input chunk: the place to apply backpressure. */
   afterChunk?(): Promise<void> | void;
+  /**
+   * The enricher of the enrichment options, loaded by the caller (so that a
+   * wrong database is an error before any output); loaded here when absent.
+   * Worker threads load their own.
+   */
+  enricher?: Enricher;
 }
 
 export function newCounters(): BatchCounters {
@@ -123,6 +133,21 @@ export function lineHandler(
   };
 }
 
+/**
+ * The enricher asked for by `options` (imported only then), or undefined.
+ * Throws when a database or network is wrong.
+ */
+export async function loadEnricher(options: NormalizeOptions): Promise<Enricher | undefined> {
+  const { Enricher: E, enrichmentAsked } = await import('../enrich/enricher.js');
+  return enrichmentAsked(options) ? new E(options) : undefined;
+}
+
+/** Adds an enricher's counts since the last call into `counters`. */
+export function takeEnrichStats(counters: BatchCounters, enricher: Enricher | undefined): void {
+  if (enricher === undefined) return;
+  addEnrichStats((counters.enrich ??= newEnrichStats()), enricher.takeStats());
+}
+
 /** The describe module's adder, loaded only by runs that ask for descriptions. */
 export async function loadDescriptionAdder(): Promise<DescriptionAdder> {
   return (await import('../describe/index.js')).addDescription;
@@ -135,7 +160,8 @@ export async function normalizeLines(
   counters: BatchCounters = newCounters(),
 ): Promise<BatchCounters> {
   const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const normalize = await loadNormalizer(options, loadDescriptionAdder);
+  const enricher = options.enricher ?? (await loadEnricher(options));
+  const normalize = await loadNormalizer(options, loadDescriptionAdder, enricher);
   const splitter = new LineSplitter(max, lineHandler(options, { ...options, maxLineBytes: max }, counters, normalize));
   for await (const chunk of input) {
     counters.bytes += chunk.length;
@@ -143,5 +169,6 @@ export async function normalizeLines(
     if (options.afterChunk) await options.afterChunk();
   }
   splitter.end();
+  takeEnrichStats(counters, enricher);
   return counters;
 }

@@ -15,7 +15,9 @@
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { LineSplitter } from '../io/lines.js';
-import { lineHandler, loadDescriptionAdder, newCounters, type BatchCounters, type BatchOptions } from './normalize-lines.js';
+import { lineHandler, loadDescriptionAdder, loadEnricher, newCounters, takeEnrichStats, type BatchCounters, type BatchOptions } from './normalize-lines.js';
+import type { Enricher } from '../enrich/enricher.js';
+import { addEnrichStats, newEnrichStats } from '../enrich/stats.js';
 import { loadNormalizer, type LineNormalizer } from '../normalize/load.js';
 import type { ChunkRequest, ChunkResult, WorkerSetup } from './parallel-protocol.js';
 import { normalizeChunk } from './chunk.js';
@@ -64,7 +66,8 @@ export async function normalizeLinesParallel(
   counters: BatchCounters = newCounters(),
 ): Promise<BatchCounters> {
   // The main thread normalizes nothing but may have to count a line it skips: same code as the workers.
-  const run = new ParallelRun(options, counters, await loadNormalizer(options, loadDescriptionAdder));
+  const enricher = options.enricher ?? (await loadEnricher(options));
+  const run = new ParallelRun(options, counters, await loadNormalizer(options, loadDescriptionAdder, enricher), enricher);
   try {
     for await (const chunk of input) {
       counters.bytes += chunk.length;
@@ -109,6 +112,7 @@ class ParallelRun {
     private readonly options: ParallelOptions,
     private readonly counters: BatchCounters,
     private readonly normalize: LineNormalizer,
+    private readonly enricher: Enricher | undefined,
   ) {
     this.max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.chunkBytes = options.chunkBytes ?? 256 * 1024;
@@ -193,7 +197,7 @@ class ParallelRun {
       // Small input so far: this thread does the chunk, in order with the rest.
       this.handedBytes += n;
       const seq = this.nextSeq++;
-      const result: ChunkResult = { seq, ...normalizeChunk(this.held.subarray(0, n), this.setup, this.normalize) };
+      const result: ChunkResult = { seq, ...normalizeChunk(this.held.subarray(0, n), this.setup, this.normalize, undefined, this.enricher) };
       this.held.copyWithin(0, n, this.size);
       this.size -= n;
       this.pending.set(seq, { local: result });
@@ -256,6 +260,7 @@ class ParallelRun {
       line: (text, lineNo) => sink.line(text, lineNo),
       tooLong: (excerpt, bytes, lineNo) => {
         sink.tooLong(excerpt, bytes, lineNo);
+        takeEnrichStats(counters, this.enricher);
         this.pending.set(seq, { local: result });
         this.flushInOrder();
       },
@@ -295,6 +300,7 @@ class ParallelRun {
     c.rejected += r.counters.rejected;
     c.blank += r.counters.blank;
     c.warned += r.counters.warned;
+    if (r.counters.enrich !== undefined) addEnrichStats((c.enrich ??= newEnrichStats()), r.counters.enrich);
     const output = r.data.buffer as ArrayBuffer;
     const recycle = () => {
       if (this.freeOutputs.length < this.maxInFlight) this.freeOutputs.push(output);
@@ -340,7 +346,8 @@ class ParallelRun {
 function plainOptions(options: ParallelOptions): WorkerSetup['options'] {
   const plain: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) {
-    if (typeof v !== 'function') Object.defineProperty(plain, k, { value: v, enumerable: true, writable: true, configurable: true });
+    // the enricher holds databases: each worker loads its own from the plain options
+    if (typeof v !== 'function' && k !== 'enricher') Object.defineProperty(plain, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   return plain as WorkerSetup['options'];
 }

@@ -6,6 +6,7 @@
 import { PROFILES, type ProfileName } from '../normalize/types.js';
 import { ECS_PROFILE_FIELDS } from './fields/ecs.js';
 import { SEKOIA_FIELDS } from './fields/sekoia.js';
+import { ENRICH_FIELDS } from './fields/enrich.js';
 import type { CatalogField, FieldDef } from './types.js';
 
 /** Added to documents of every profile by `normalize --describe` (off by default). */
@@ -27,6 +28,7 @@ const FIELD_SOURCES: readonly FieldSource[] = [
   { profiles: ['sekoia'], fields: SEKOIA_FIELDS },
   { profiles: ['ecs'], fields: ECS_PROFILE_FIELDS },
   { profiles: PROFILES, fields: [DESCRIPTION_FIELD] },
+  { profiles: PROFILES, fields: ENRICH_FIELDS },
 ];
 
 /** Types whose children are catalogued fields of their own. */

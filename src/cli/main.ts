@@ -33,6 +33,22 @@ function nonEmpty(v: string): string {
   return v;
 }
 
+function seedArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535 || v.trim() === '') throw new InvalidArgumentError('expected an integer from 0 to 65535');
+  return n;
+}
+
+function collect(v: string, all: string[]): string[] {
+  return [...all, v];
+}
+
+function networkList(v: string): string[] {
+  const list = v.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  if (list.length === 0) throw new InvalidArgumentError('expected a comma-separated list of networks');
+  return list;
+}
+
 function receivedAtArg(v: string): string {
   const utc = toUtc(v);
   if (utc === undefined) throw new InvalidArgumentError('expected an RFC 3339 date-time, e.g. 2024-06-27T12:00:00Z');
@@ -66,6 +82,11 @@ program
   .option('--keep-original', 'ecs profile: keep the raw event in event.original')
   .option('--observer-vendor <name>', 'ecs profile: observer.vendor (default: Sesame IT)', nonEmpty)
   .option('--observer-product <name>', 'ecs profile: observer.product (default: Jizo)', nonEmpty)
+  .option('--geoip', 'add geo (country) and AS of public addresses from the embedded databases')
+  .option('--geoip-db <file>', 'add geo/AS from a MaxMind DB file (City, Country or ASN; repeatable; with --geoip the embedded data answers what these do not)', collect, [])
+  .option('--internal-networks <list>', 'set network.direction from these networks: CIDR ranges, addresses, named networks (private, loopback, unicast ...), comma-separated', networkList)
+  .option('--community-id', 'compute network.community_id for events without one')
+  .option('--community-id-seed <n>', "seed of the computed Community IDs: the sensor's community-id-seed (default 0)", seedArg)
   .action(async (files: string[], opts) => {
     process.exitCode = await (await import('./normalize.js')).runNormalize(files, opts);
   });

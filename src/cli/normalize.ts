@@ -4,10 +4,13 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { readChunks } from '../io/read.js';
 import { BufferedWriter } from '../io/writer.js';
-import { newCounters, normalizeLines, type BatchOptions, type RejectionRecord, type WarningRecord } from '../batch/normalize-lines.js';
+import { loadEnricher, newCounters, normalizeLines, type BatchOptions, type RejectionRecord, type WarningRecord } from '../batch/normalize-lines.js';
 import { normalizeLinesParallel } from '../batch/parallel.js';
 import { checkProfileName } from '../normalize/load.js';
 import type { ProfileName } from '../normalize/types.js';
+import type { Enricher } from '../enrich/enricher.js';
+import { formatEnrichStats } from '../enrich/stats.js';
+import type { NormalizeOptions } from '../normalize/types.js';
 import { EXIT } from './exit.js';
 import { Progress } from './progress.js';
 
@@ -36,6 +39,20 @@ export interface NormalizeCliOptions {
   /** `ecs` profile: observer.vendor / observer.product. */
   observerVendor?: string;
   observerProduct?: string;
+  /** Embedded GeoIP/ASN data. */
+  geoip?: boolean;
+  /** MaxMind DB files. */
+  geoipDb?: string[];
+  internalNetworks?: string[];
+  communityId?: boolean;
+  communityIdSeed?: number;
+}
+
+/** The enrichment options of the command line. */
+function enrichOptions(opts: NormalizeCliOptions): Pick<NormalizeOptions, 'geoip' | 'internalNetworks' | 'communityId' | 'communityIdSeed'> {
+  const dbs = opts.geoipDb ?? [];
+  const geoip = dbs.length > 0 ? { databases: dbs, embedded: opts.geoip === true } : opts.geoip === true;
+  return { geoip, internalNetworks: opts.internalNetworks, communityId: opts.communityId, communityIdSeed: opts.communityIdSeed };
 }
 
 /**
@@ -54,6 +71,15 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
     checkProfileName(opts.profile);
   } catch (e) {
     // A profile named by the CLI but not built in: a usage error, before any output.
+    process.stderr.write(`jizo-intake normalize: ${(e as Error).message}\n`);
+    return EXIT.usage;
+  }
+  const enrich = enrichOptions(opts);
+  let enricher: Enricher | undefined;
+  try {
+    // every database is read now: a missing or corrupt one stops the run before any output
+    enricher = await loadEnricher(enrich);
+  } catch (e) {
     process.stderr.write(`jizo-intake normalize: ${(e as Error).message}\n`);
     return EXIT.usage;
   }
@@ -110,6 +136,8 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
         receivedAt: opts.receivedAt,
         keepOriginal: opts.keepOriginal,
         observer: { vendor: opts.observerVendor, product: opts.observerProduct },
+        ...enrich,
+        enricher,
         input,
         onDocument: (json) => out.writeLine(json),
         onRejection,
@@ -161,6 +189,9 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
       `jizo-intake normalize: ${counters.lines} lines: ${counters.documents} documents, ${counters.rejected} rejected, ` +
         `${counters.blank} blank, ${counters.warned} with warnings in ${seconds.toFixed(2)} s (${rate} events/s)\n`,
     );
+    if (enricher !== undefined && counters.enrich !== undefined) {
+      process.stderr.write(`jizo-intake normalize: enrichment: ${formatEnrichStats(counters.enrich, enricher.enabled)}\n`);
+    }
   }
   return opts.strict && counters.rejected > 0 ? EXIT.rejected : EXIT.ok;
 }

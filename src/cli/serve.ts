@@ -23,7 +23,14 @@ export async function runServe(opts: ServeCliOptions): Promise<number> {
   }
   // Logs go to stderr: stdout may carry events (stdout sink).
   const logger = pino({ level: config.log_level, base: { service: 'jizo-intake' } }, pino.destination({ dest: 2, sync: true }));
-  const service = new Service(config, registry, logger);
+  let service: Service;
+  try {
+    service = new Service(config, registry, logger);
+  } catch (e) {
+    // a GeoIP database that cannot be read: said at start, not later
+    process.stderr.write(`jizo-intake serve: enrich: ${(e as Error).message}\n`);
+    return EXIT.usage;
+  }
   if (opts.exitOnEof) {
     try {
       service.endAtEof();
@@ -44,6 +51,14 @@ export async function runServe(opts: ServeCliOptions): Promise<number> {
   logger.info({ profile: config.profile }, 'started');
 
   const onHup = () => {
+    if (service.enricher?.enabled.geoip === true) {
+      try {
+        service.reloadEnrichment();
+        logger.info({ databases: service.enricher.geoSources }, 'GeoIP databases reloaded');
+      } catch (e) {
+        logger.error({ error: (e as Error).message }, 'reloading the GeoIP databases failed: the databases in use stay');
+      }
+    }
     service.reopen().then(
       () => logger.info('output files reopened'),
       (e: Error) => logger.error({ error: e.message }, 'reopening output files failed'),

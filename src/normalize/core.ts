@@ -4,6 +4,7 @@
  * that a pipeline can load only the profile it runs (./load.ts).
  */
 import { decodeLine } from '../decode/index.js';
+import type { JsonObject } from '../eve/json.js';
 import type { Context, JizoDocument, NormalizeOptions, NormalizeResult, Profile } from './types.js';
 
 /**
@@ -13,8 +14,17 @@ import type { Context, JizoDocument, NormalizeOptions, NormalizeResult, Profile 
  */
 export type DescriptionAdder = (doc: JizoDocument) => void;
 
-/** {@link normalize} with the profile (and the description adder, when descriptions are asked for) given. */
-export function normalizeWith(profile: Profile, raw: string, options: NormalizeOptions, describe?: DescriptionAdder): NormalizeResult {
+/**
+ * Enriches a document built from an event (GeoIP, direction, Community ID):
+ * the enrich module sits above this one and is passed in like the describer.
+ * Never throws.
+ */
+export interface EnrichStep {
+  apply(doc: JizoDocument, event: JsonObject): void;
+}
+
+/** {@link normalize} with the profile (and the description adder and enricher, when asked for) given. */
+export function normalizeWith(profile: Profile, raw: string, options: NormalizeOptions, describe?: DescriptionAdder, enrich?: EnrichStep): NormalizeResult {
   const checks = profile.readsUnsafeInteger;
   let decoded = decodeLine(raw, options, checks === undefined ? 'scan' : 'fast');
   if (!decoded.ok) return decoded;
@@ -29,6 +39,7 @@ export function normalizeWith(profile: Profile, raw: string, options: NormalizeO
   const ctx: Context = { decoded, options, warnings: [] };
   try {
     const document = profile(ctx);
+    if (enrich !== undefined) enrich.apply(document, decoded.event);
     if (describe !== undefined) describe(document);
     return { ok: true, document, warnings: ctx.warnings, lossless: decoded.lossless, envelope: decoded.envelope, eve: decoded.event };
   } catch (e) {

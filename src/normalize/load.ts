@@ -5,7 +5,7 @@
  * the loader they pass): fewer modules to load at start, which every
  * `normalize` run and every worker pays.
  */
-import { normalizeWith, type DescriptionAdder } from './core.js';
+import { normalizeWith, type DescriptionAdder, type EnrichStep } from './core.js';
 import { PROFILES, type NormalizeOptions, type NormalizeResult, type Profile, type ProfileName } from './types.js';
 
 const loaders: Record<ProfileName, () => Promise<Profile>> = {
@@ -26,12 +26,16 @@ export type LineNormalizer = (raw: string, options: NormalizeOptions) => Normali
 /**
  * normalize(raw, options) with the profile of `options` (default sekoia)
  * loaded first, and, when `options.describe` is set, the description adder
- * that `loadDescriptionAdder` gives.
+ * that `loadDescriptionAdder` gives; `enrich` runs on every document.
  */
-export async function loadNormalizer(options: NormalizeOptions, loadDescriptionAdder?: () => Promise<DescriptionAdder>): Promise<LineNormalizer> {
+export async function loadNormalizer(
+  options: NormalizeOptions,
+  loadDescriptionAdder?: () => Promise<DescriptionAdder>,
+  enrich?: EnrichStep,
+): Promise<LineNormalizer> {
   const name = options.profile ?? 'sekoia';
   checkProfileName(name);
   const profile = await loaders[name]();
   const describe = options.describe === true && loadDescriptionAdder !== undefined ? await loadDescriptionAdder() : undefined;
-  return (raw, opts) => normalizeWith(profile, raw, opts, describe);
+  return (raw, opts) => normalizeWith(profile, raw, opts, describe, enrich);
 }

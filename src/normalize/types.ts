@@ -69,6 +69,36 @@ export interface NormalizeOptions {
   observer?: ObserverOptions;
   /** Add a one-sentence description under the custom field `jizo.description` (default false). */
   describe?: boolean;
+  /**
+   * GeoIP and ASN of public addresses (`source`, `destination`, `client`,
+   * `server`: `*.geo.*`, `*.as.*`): `true` for the embedded country and ASN
+   * data, or the MaxMind DB files to read. Default off. See docs/enrichment.md.
+   */
+  geoip?: boolean | GeoipOptions;
+  /**
+   * Internal networks: CIDR ranges, addresses and the named networks of
+   * Elasticsearch's network_direction processor (`private`, `loopback`,
+   * `unicast` ...). Given, `network.direction` is set from source and
+   * destination. Default: none, no direction.
+   */
+  internalNetworks?: readonly string[];
+  /** Compute `network.community_id` (Community ID v1, seed 0) for events that carry none (default false). */
+  communityId?: boolean;
+  /**
+   * Seed of the computed Community IDs (0 to 65535, default 0): the sensor's
+   * `community-id-seed` when it was set, so that computed and sensor IDs agree.
+   */
+  communityIdSeed?: number;
+}
+
+/** GeoIP databases. */
+export interface GeoipOptions {
+  /** MaxMind DB files (City, Country or ASN, the kind read from each file's metadata); earlier files answer first. */
+  databases?: readonly string[];
+  /** Use the embedded country and ASN data after the databases (default: only when no database is given). */
+  embedded?: boolean;
+  /** Addresses whose answers are kept in memory (default 10000). */
+  cacheSize?: number;
 }
 
 /** Who the sensor is, for `observer.*`: the same intake then serves any Suricata. */

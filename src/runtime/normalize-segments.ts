@@ -3,6 +3,7 @@
  * sinks and dead letters for rejections, one outcome per event.
  */
 import { normalizeLine } from '../normalize/index.js';
+import type { EnrichStep } from '../normalize/core.js';
 import { routeLine, type LineRoutes } from '../normalize/outcome.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
@@ -31,8 +32,8 @@ export interface NormalizedBatch {
  * `ids`: give every output event its deterministic id (a sink writes under it);
  * `raws`: give it its received form (a sink forwards it); `documents`: serialize
  * its document (false when every sink forwards the received form: `json` is
- * then empty); `observer`: is shown every document (the status page's
- * statistics).
+ * then empty); `enrich`: the enrichment step, when the configuration asks for
+ * one; `observer`: is shown every document (the status page's statistics).
  */
 export function normalizeSegments(
   segments: Segment[],
@@ -40,8 +41,10 @@ export function normalizeSegments(
   ids = false,
   raws = false,
   documents = true,
+  enrich?: EnrichStep,
   observer?: PipelineObserver,
 ): NormalizedBatch {
+  const normalize = (text: string, o: NormalizeOptions) => normalizeLine(text, o, undefined, enrich);
   const out: NormalizedBatch = { outputs: [], origins: [], deadLetters: [], normalized: 0, rejected: 0, blank: 0 };
   const opts: NormalizeOptions = { ...options };
   // the routes read the event being handled from here: no closure per event
@@ -83,7 +86,7 @@ export function normalizeSegments(
       ev0 = ev;
       raw = rawText(ev);
       opts.receivedAt = ev.receivedAt;
-      routeLine(raw, normalizeLine, opts, routes);
+      routeLine(raw, normalize, opts, routes);
     }
   }
   return out;

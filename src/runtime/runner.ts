@@ -9,6 +9,7 @@
  */
 import type { Logger } from 'pino';
 import type { NormalizeOptions } from '../normalize/types.js';
+import type { EnrichStep } from '../normalize/core.js';
 import { Capacity } from './capacity.js';
 import { normalizeSegments, type Segment } from './normalize-segments.js';
 import type { PipelineObserver } from './stats/event-stats.js';
@@ -17,6 +18,8 @@ import { rawSize, type DeadLetter, type Ingest, type Origin, type OutputEvent, t
 
 export interface PipelineOptions {
   normalize: NormalizeOptions;
+  /** The enrichment step after normalization (GeoIP, direction, Community ID), when configured. */
+  enrich?: EnrichStep;
   /** Capacity: events accepted and not yet finished. */
   maxEvents: number;
   /** Capacity: characters of raw text accepted and not yet finished. */
@@ -211,7 +214,7 @@ export class Pipeline implements Ingest {
 
   private async process(batch: Batch): Promise<void> {
     const observer = this.options.observer;
-    const n = normalizeSegments(batch.segments, this.options.normalize, this.ids, this.raws, this.documents, observer);
+    const n = normalizeSegments(batch.segments, this.options.normalize, this.ids, this.raws, this.documents, this.options.enrich, observer);
     this.stats.normalized += n.normalized;
     this.stats.rejected += n.rejected;
     this.stats.blank += n.blank;

@@ -12,6 +12,8 @@ import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { getProfile } from '../normalize/index.js';
 import { PROFILES, type ProfileName } from '../normalize/types.js';
 import type { Registry } from './registry.js';
+import { InternalNetworks } from '../enrich/networks.js';
+import type { EnrichOptions } from '../enrich/enricher.js';
 import { duration, host, intRange, path, port, size } from '../config/values.js';
 import { ConfigError, formatIssues } from '../config/errors.js';
 import { oneTokenForm, tokenKeys } from '../config/token.js';
@@ -51,6 +53,31 @@ const adminSchema = oneTokenForm(
 );
 export type AdminConfig = z.output<typeof adminSchema>;
 
+/** Enrichment (docs/enrichment.md): each part off unless asked for. */
+const enrichSchema = z
+  .object({
+    geoip: z
+      .object({
+        /** Add geo and AS of public addresses. */
+        enabled: z.boolean().default(false),
+        /** MaxMind DB files (City, Country, ASN), first ones answering first. */
+        databases: z.array(path()).default([]),
+        /** Use the embedded country and ASN data after the databases (default: only when no database is given). */
+        embedded: z.boolean().optional(),
+        /** Addresses whose answers are kept in memory. */
+        cache_size: intRange(1, 10_000_000, 10_000),
+      })
+      .strict()
+      .default({}),
+    /** CIDR ranges, addresses and named networks (private, loopback ...): set network.direction. Empty: no direction. */
+    internal_networks: z.array(z.string().min(1, 'expected a network')).default([]),
+    /** Compute network.community_id for events without one. */
+    community_id: z.boolean().default(false),
+    /** Seed of the computed Community IDs: the sensor's community-id-seed. */
+    community_id_seed: intRange(0, 65535, 0),
+  })
+  .strict();
+
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const serveSchema = z
@@ -77,6 +104,7 @@ export const serveSchema = z
     /** How long SIGTERM waits for the pipeline to drain before giving up (exit status 1). */
     shutdown_timeout: duration(0, '30s'),
     pipeline: pipelineSchema.default({}),
+    enrich: enrichSchema.default({}),
     sources: z.unknown().optional(),
     sinks: z.unknown().optional(),
     dead_letter: z.unknown().optional(),
@@ -162,6 +190,14 @@ export function validateConfig(doc: unknown, registry: Registry, where = ''): Se
   } catch (e) {
     issues.push(`profile: ${(e as Error).message}`);
   }
+  const nets = settings.enrich.internal_networks;
+  if (nets.length > 0) {
+    try {
+      new InternalNetworks(nets);
+    } catch (e) {
+      issues.push(`enrich.internal_networks: ${(e as Error).message}`);
+    }
+  }
   const srcs = components('sources', sources ?? DEFAULT_SOURCES, registry.sources, issues);
   const snks = components('sinks', sinks ?? DEFAULT_SINKS, registry.sinks, issues);
   const dl = component('dead_letter', '', dead_letter ?? DEFAULT_DEAD_LETTER, registry.sinks, issues);
@@ -186,4 +222,15 @@ export async function loadConfig(file: string, registry: Registry): Promise<Serv
     throw new ConfigError([`not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`], ` in ${file}`);
   }
   return validateConfig(doc, registry, ` in ${file}`);
+}
+
+/** The library's enrichment options of a configuration's `enrich` section. */
+export function enrichOptions(e: ServeConfig['enrich']): EnrichOptions {
+  const g = e.geoip;
+  return {
+    geoip: g.enabled ? { databases: g.databases, embedded: g.embedded, cacheSize: g.cache_size } : false,
+    internalNetworks: e.internal_networks,
+    communityId: e.community_id,
+    communityIdSeed: e.community_id_seed,
+  };
 }

@@ -6,6 +6,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Pipeline } from '../runtime/runner.js';
 import type { Component, ComponentCounters } from '../component/types.js';
+import type { Enricher } from '../enrich/enricher.js';
 
 export interface MeteredComponent {
   component: Component;
@@ -32,7 +33,7 @@ const PIPELINE_COUNTERS: { name: string; help: string; read(p: Pipeline): number
   { name: 'finished', help: 'Events durable in every sink or dead-lettered', read: (p) => p.stats.finished },
 ];
 
-export function createMetrics(pipeline: Pipeline, components: MeteredComponent[]): Registry {
+export function createMetrics(pipeline: Pipeline, components: MeteredComponent[], enricher?: Enricher): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'jizo_intake_' });
   for (const { key, help } of COMPONENT_COUNTERS) {
@@ -93,10 +94,39 @@ export function createMetrics(pipeline: Pipeline, components: MeteredComponent[]
         this.set(read());
       },
     });
+  if (enricher !== undefined) enrichMetrics(registry, enricher);
   gauge('jizo_intake_queue_events', 'Events accepted and not yet finished', () => pipeline.depth.events);
   gauge('jizo_intake_queue_bytes', 'Bytes of raw text accepted and not yet finished', () => pipeline.depth.bytes);
   gauge('jizo_intake_queue_max_events', 'Queue bound in events', () => pipeline.capacity.maxEvents);
   gauge('jizo_intake_queue_max_bytes', 'Queue bound in bytes', () => pipeline.capacity.maxBytes);
   gauge('jizo_intake_queue_waiting_submitters', 'Sources waiting for room in the queue', () => pipeline.capacity.waiting);
   return registry;
+}
+
+/** Counters of the enrichment (GeoIP lookups and cache, direction, Community ID). */
+function enrichMetrics(registry: Registry, enricher: Enricher): void {
+  const s = enricher.stats;
+  const counters: { name: string; help: string; read(): number }[] = [
+    { name: 'geoip_lookups', help: 'Public addresses looked up in the GeoIP databases (cache hits included)', read: () => s.geoip.lookups },
+    { name: 'geoip_cache_hits', help: 'GeoIP lookups answered by the cache', read: () => s.geoip.cacheHits },
+    { name: 'geoip_misses', help: 'GeoIP lookups found in no database', read: () => s.geoip.misses },
+    { name: 'geoip_skipped', help: 'Addresses not looked up: not public (private, loopback, documentation ...)', read: () => s.geoip.skipped },
+    { name: 'direction_set', help: 'Events given network.direction', read: () => s.direction.set },
+    { name: 'direction_missing', help: 'Events without a source and a destination address (no direction)', read: () => s.direction.missing },
+    { name: 'community_id_computed', help: 'Events given a computed network.community_id', read: () => s.communityId.computed },
+    { name: 'community_id_kept', help: "Events that carried the sensor's own community_id", read: () => s.communityId.kept },
+    { name: 'community_id_unsupported', help: 'Events without a usable 5-tuple for a Community ID', read: () => s.communityId.unsupported },
+    { name: 'errors', help: 'Events an enrichment failed on unexpectedly (written without it)', read: () => s.errors },
+  ];
+  for (const { name, help, read } of counters) {
+    new Counter({
+      name: `jizo_intake_enrich_${name}_total`,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  }
 }

@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import { Pipeline } from '../runtime/runner.js';
 import type { Component, ComponentDeps, Sink, Source } from '../component/types.js';
 import { AdminServer, type HealthReport } from './admin.js';
-import type { AdminConfig, ServeConfig } from './config.js';
+import { enrichOptions, type AdminConfig, type ServeConfig } from './config.js';
+import { Enricher, enrichmentAsked } from '../enrich/enricher.js';
 import { createMetrics, type MeteredComponent } from './metrics.js';
 import type { Registry } from './registry.js';
 import { EventStats } from '../runtime/stats/event-stats.js';
@@ -29,6 +30,8 @@ export class Service {
   readonly sinks = new Map<string, Sink>();
   readonly deadLetter: Sink;
   readonly pipeline: Pipeline;
+  /** The enrichment of the `enrich` section, when it asks for any. */
+  readonly enricher: Enricher | undefined;
   private readonly admin: AdminServer | undefined;
   /** The status page's statistics (with the admin listener, unless `admin.status_page` is false). */
   readonly status: StatusBoard | undefined;
@@ -40,6 +43,9 @@ export class Service {
     registry: Registry,
     private readonly logger: Logger,
   ) {
+    const enrich = enrichOptions(config.enrich);
+    // Databases are read now: a missing or corrupt one is an error at start (thrown, with the file named).
+    this.enricher = enrichmentAsked(enrich) ? new Enricher(enrich) : undefined;
     const dataDir = resolve(config.data_dir);
     const deps = (name: string): ComponentDeps => ({ logger: logger.child({ component: name }), dataDir });
     for (const s of config.sinks) this.sinks.set(s.name, registry.sinks.get(s.type)!.create(s.name, s.config, deps(s.name)));
@@ -54,6 +60,7 @@ export class Service {
     this.pipeline = new Pipeline(
       {
         normalize: { profile: config.profile, maxLineBytes: p.max_line_bytes, observer: config.observer, keepOriginal: config.keep_original },
+        enrich: this.enricher,
         maxEvents: p.max_events,
         maxBytes: p.max_bytes,
         batchMaxEvents: p.batch_max_events,
@@ -75,7 +82,7 @@ export class Service {
     ];
     if (admin === false) return;
     if (events) this.status = new StatusBoard(config, this.pipeline, metered, events, () => this.health());
-    this.admin = new AdminServer(createMetrics(this.pipeline, metered), () => this.health(), this.status && { page: new StatusPage(), snapshot: () => this.status!.snapshot() });
+    this.admin = new AdminServer(createMetrics(this.pipeline, metered, this.enricher), () => this.health(), this.status && { page: new StatusPage(), snapshot: () => this.status!.snapshot() });
   }
 
   /** Starts every component; on a failure, stops those already started and rethrows. */
@@ -142,6 +149,11 @@ export class Service {
     lines.push(`dead letters (${this.deadLetter.type}): ${(this.deadLetter.endpoints?.() ?? []).join(', ')}`);
     const admin = this.admin?.endpoint();
     if (admin) lines.push(`metrics: ${admin}/metrics, health: ${admin}/healthz${this.status ? `, status page: ${admin}/` : ''}`);
+    const e = this.enricher?.enabled;
+    if (e !== undefined) {
+      const parts = [e.geoip ? `geoip (${this.enricher!.geoSources.join('; ')})` : '', e.direction ? 'network direction' : '', e.communityId ? 'community id' : ''];
+      lines.push(`enrichment: ${parts.filter((p) => p !== '').join(', ')}`);
+    }
     return lines;
   }
 
@@ -166,6 +178,14 @@ export class Service {
   /** Reopens the output files (SIGHUP). */
   async reopen(): Promise<void> {
     for (const s of [...this.sinks.values(), this.deadLetter]) await s.reopen?.();
+  }
+
+  /**
+   * Reads the GeoIP databases again (SIGHUP, after an update replaced the
+   * files). On an error the databases in use stay and the error is thrown.
+   */
+  reloadEnrichment(): void {
+    this.enricher?.reload();
   }
 
   /** Graceful stop; calling it again returns the same result. */
