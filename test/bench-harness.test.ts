@@ -17,13 +17,16 @@ test('bench harness runs on a tiny input and prints ratios to the yardstick', ()
   const out = r.stdout;
   assert.match(out, /500 lines/);
   assert.match(out, /\| case \| events\/s \| MB\/s \| peak RSS \(MB\) \| × yardstick \|/);
-  for (const name of ['read + split lines', 'JSON.parse', 'yardstick: parse + stringify', 'normalize --profile sekoia --workers 1', 'serve: syslog TCP -> file sink (sekoia)']) {
+  for (const name of ['read + split lines', 'JSON.parse', 'yardstick: parse + stringify', 'yardstick, synchronous I/O: parse + stringify', 'normalize --profile sekoia --workers 1', 'serve: syslog TCP -> file sink (sekoia)']) {
     const row = out.split('\n').find((l) => l.startsWith(`| ${name} |`));
     assert.ok(row, `no row for ${name}`);
     const ratio = row.split('|')[5]!.trim();
     assert.match(ratio, /^\d+\.\d\d$/, `${name}: ratio ${ratio}`);
   }
-  assert.match(out, /\| yardstick: parse \+ stringify \|[^\n]*\| 1\.00 \|/);
+  // The faster of the two yardsticks is the reference (1.00), and the report says which.
+  assert.match(out, /\| yardstick(, synchronous I\/O)?: parse \+ stringify \|[^\n]*\| 1\.00 \|/);
+  assert.match(out, /^- reference: `yardstick/m);
+  assert.match(out, /\| cold start, normalize on the 12-line example − the yardstick script's \(ms; [^|]*\| -?\d+ \| ≤ 30 \|/);
   assert.match(out, /\| sekoia, 1 thread, × yardstick \(wall time\) \| \d+\.\d\d \|/);
   assert.match(out, /\| sekoia, 1 thread, × yardstick \(CPU time\) \| \d+\.\d\d \|/);
   assert.match(out, /\| serve syslog TCP -> file × normalize --workers 1 \(sekoia\) \| \d+\.\d\d \|/);

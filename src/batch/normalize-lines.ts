@@ -155,7 +155,7 @@ export async function loadDescriptionAdder(): Promise<DescriptionAdder> {
 
 /** Normalizes every line of `input`, adding to `counters`. */
 export async function normalizeLines(
-  input: AsyncIterable<Buffer | string>,
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
   options: BatchOptions,
   counters: BatchCounters = newCounters(),
 ): Promise<BatchCounters> {

@@ -61,7 +61,7 @@ interface PoolWorker {
 
 /** Normalizes every line of `input` on worker threads, adding to `counters`. */
 export async function normalizeLinesParallel(
-  input: AsyncIterable<Buffer | string>,
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
   options: ParallelOptions,
   counters: BatchCounters = newCounters(),
 ): Promise<BatchCounters> {
