@@ -32,7 +32,8 @@ const N = 20_000;
 const ACK_WAIT = '3s';
 const event = (i: number) =>
   `<134>1 2024-05-01T10:00:00.000000Z sensor-1 suricata 1234 - - {"timestamp":"2024-05-01T10:00:00.000001+0000","flow_id":${i},"event_type":"dns","src_ip":"192.0.2.1","dest_ip":"198.51.100.53","proto":"UDP","dns":{"type":"query","rrname":"n${i}.example.org"}}\n`;
-const lines = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8').split('\n').filter(Boolean) : []);
+/** The complete lines of a file being written (a last line without its newline is still being written). */
+const lines = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8').split('\n').slice(0, -1).filter(Boolean) : []);
 const flowIds = (p: string) => lines(p).map((l) => Number(/"flow":\{"id":"(\d+)"/.exec(l)![1]));
 
 /** A documented example configuration with the given changes (key paths as arrays). */
