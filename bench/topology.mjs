@@ -62,14 +62,15 @@ await new Promise((resolve, reject) => {
 const url = `nats://127.0.0.1:${port}`;
 const nc = await connect({ servers: url });
 const jsm = await nc.jetstreamManager();
-await jsm.streams.add({ name: 'RAW', subjects: ['raw.>'], duplicate_window: 120e9 });
 
 const results = { edge: [], edgeCpu: [], natsPublish: [] };
 for (const p of profiles) results[p] = { perCpu: [], nats: [] };
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
 for (let r = 0; r < rounds; r++) {
-  await jsm.streams.purge('RAW');
+  // a new stream each round: the same lines carry the same ids, which a purged stream's duplicate window still remembers
+  await jsm.streams.delete('RAW').catch(() => undefined);
+  await jsm.streams.add({ name: 'RAW', subjects: ['raw.>'] });
   // the edge: file -> nats (raw)
   const edgeCfg = join(dir, 'edge.yaml');
   rmSync(join(dir, 'edge'), { recursive: true, force: true });
