@@ -22,13 +22,13 @@
  * the ratio of each case to `request-per-event`. Needs nats-server on the
  * PATH (apt-get install -y nats-server). Not part of the test suite.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, headers } from 'nats';
 import { benchInput } from './generate.mjs';
+import { startNatsServer } from './nats-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { natsSinkFactory } = await import(join(root, 'dist/src/sinks/nats/index.js'));
@@ -44,17 +44,8 @@ const withIds = (tag) => lines.map((json) => ({ json, timestamp: '', id: eventId
 const encoder = new TextEncoder();
 
 const dir = mkdtempSync(join(tmpdir(), 'jizo-bench-nats-'));
-const port = 14222 + (process.pid % 1000);
-const server = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-await new Promise((resolve, reject) => {
-  let log = '';
-  server.stderr.on('data', (d) => {
-    log += d;
-    if (log.includes('Server is ready')) resolve();
-  });
-  server.once('exit', (c) => reject(new Error(`nats-server exited ${c}: ${log}`)));
-});
-const url = `nats://127.0.0.1:${port}`;
+const nats = await startNatsServer(dir, 14222);
+const { url } = nats;
 const nc = await connect({ servers: url });
 const jsm = await nc.jetstreamManager();
 const js = nc.jetstream();
@@ -121,7 +112,6 @@ for (const [name, t] of Object.entries(times)) {
   console.log(`${name.padEnd(18)} ${median(t).toFixed(3)} s  ${Math.round(rate).toLocaleString('en')} events/s  ratio ${(rate / base).toFixed(2)}`);
 }
 await nc.close();
-server.kill('SIGTERM');
-await new Promise((r) => server.once('exit', r));
+await nats.stop();
 rmSync(dir, { recursive: true, force: true });
 input.cleanup();

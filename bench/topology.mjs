@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from 'nats';
 import { benchInput } from './generate.mjs';
+import { startNatsServer } from './nats-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/cli/jizo-intake.js');
@@ -49,17 +50,8 @@ function run(args) {
   return { child, exited, err: () => err };
 }
 
-const port = 15222 + (process.pid % 1000);
-const server = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', join(dir, 'js')], { stdio: ['ignore', 'ignore', 'pipe'] });
-await new Promise((resolve, reject) => {
-  let log = '';
-  server.stderr.on('data', (d) => {
-    log += d;
-    if (log.includes('Server is ready')) resolve();
-  });
-  server.once('exit', (c) => reject(new Error(`nats-server exited ${c}: ${log}`)));
-});
-const url = `nats://127.0.0.1:${port}`;
+const nats = await startNatsServer(join(dir, 'js'), 15222);
+const { server, url } = nats;
 const nc = await connect({ servers: url });
 const jsm = await nc.jetstreamManager();
 
@@ -138,7 +130,6 @@ for (const p of profiles) {
   console.log(`worker ${p.padEnd(7)} (nats -> file) ${fmt(median(results[p].perCpu))} events per CPU-second; nats-server ${median(results[p].nats).toFixed(2)} CPU-s per 100k messages delivered`);
 }
 await nc.close();
-server.kill('SIGTERM');
-await new Promise((r) => server.once('exit', r));
+await nats.stop();
 rmSync(dir, { recursive: true, force: true });
 input.cleanup();
