@@ -9,7 +9,7 @@ import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
 import { eventId } from './event-id.js';
 import type { PipelineObserver } from './stats/event-stats.js';
-import { rawText, type DeadLetter, type Origin, type OutputEvent, type RawEvent, type SubmissionCounts } from '../component/types.js';
+import { rawText, type Sink, type DeadLetter, type Origin, type OutputEvent, type RawEvent, type SubmissionCounts } from '../component/types.js';
 
 /** A run of consecutive events of one submission inside a batch. */
 export interface Segment {
@@ -28,22 +28,32 @@ export interface NormalizedBatch {
   blank: number;
 }
 
-/**
- * `ids`: give every output event its deterministic id (a sink writes under it);
- * `raws`: give it its received form (a sink forwards it); `documents`: serialize
- * its document (false when every sink forwards the received form: `json` is
- * then empty); `enrich`: the enrichment step, when the configuration asks for
- * one; `observer`: is shown every document (the status page's statistics).
- */
-export function normalizeSegments(
-  segments: Segment[],
-  options: NormalizeOptions,
-  ids = false,
-  raws = false,
-  documents = true,
-  enrich?: EnrichStep,
-  observer?: PipelineObserver,
-): NormalizedBatch {
+/** What the step makes of each event beyond its normalized document, as the sinks and the service ask. */
+export interface SegmentOutputs {
+  /** Give every output event its deterministic id (a sink writes under it). */
+  ids: boolean;
+  /** Give it its received form (a sink forwards it). */
+  raws: boolean;
+  /** Serialize its document: false when every sink forwards the received form (`json` is then empty). */
+  documents: boolean;
+  /** The enrichment step, when the configuration asks for one. */
+  enrich?: EnrichStep;
+  /** Shown every document (the status page's statistics). */
+  observer?: PipelineObserver;
+}
+
+/** Output events for `sinks`: ids, raw forms and documents as they ask. */
+export function outputsFor(sinks: readonly Sink[], enrich?: EnrichStep, observer?: PipelineObserver): SegmentOutputs {
+  return {
+    ids: sinks.some((s) => s.wantsIds === true),
+    raws: sinks.some((s) => s.wantsRaw === true),
+    documents: sinks.some((s) => s.wantsRaw !== true),
+    enrich,
+    observer,
+  };
+}
+
+export function normalizeSegments(segments: Segment[], options: NormalizeOptions, { ids, raws, documents, enrich, observer }: SegmentOutputs): NormalizedBatch {
   const normalize = (text: string, o: NormalizeOptions) => normalizeLine(text, o, undefined, enrich);
   const out: NormalizedBatch = { outputs: [], origins: [], deadLetters: [], normalized: 0, rejected: 0, blank: 0 };
   const opts: NormalizeOptions = { ...options };

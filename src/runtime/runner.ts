@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { NormalizeOptions } from '../normalize/types.js';
 import type { EnrichStep } from '../normalize/core.js';
 import { Capacity } from './capacity.js';
-import { normalizeSegments, type Segment } from './normalize-segments.js';
+import { normalizeSegments, outputsFor, type Segment, type SegmentOutputs } from './normalize-segments.js';
 import type { PipelineObserver } from './stats/event-stats.js';
 import { backoffDelay, sleep } from '../io/backoff.js';
 import { rawSize, type DeadLetter, type Ingest, type Origin, type OutputEvent, type RawEvent, type Sink, type Submission, type SubmissionCounts, type WriteResult } from '../component/types.js';
@@ -101,11 +101,8 @@ export class Pipeline implements Ingest {
   private idleWaiters: (() => void)[] = [];
   /** Sinks whose last write failed (retrying). */
   readonly failing = new Set<string>();
-  /** Some sink writes under event ids: compute them. */
-  private readonly ids: boolean;
-  /** Some sink forwards received events: keep them on the output events. */
-  private readonly raws: boolean;
-  private readonly documents: boolean;
+  /** What the sinks need of each output event (ids, raw forms, documents). */
+  private readonly outputs: SegmentOutputs;
 
   constructor(
     private readonly options: PipelineOptions,
@@ -115,10 +112,7 @@ export class Pipeline implements Ingest {
   ) {
     this.capacity = new Capacity(options.maxEvents, options.maxBytes);
     this.sinkTails = sinks.map(() => Promise.resolve());
-    this.ids = sinks.some((s) => s.wantsIds === true);
-    this.raws = sinks.some((s) => s.wantsRaw === true);
-    // when every sink forwards the received lines, no document needs serializing
-    this.documents = sinks.some((s) => s.wantsRaw !== true);
+    this.outputs = outputsFor(sinks, options.enrich, options.observer);
   }
 
   async submit(events: RawEvent[], origin: Origin): Promise<Submission> {
@@ -213,8 +207,7 @@ export class Pipeline implements Ingest {
   }
 
   private async process(batch: Batch): Promise<void> {
-    const observer = this.options.observer;
-    const n = normalizeSegments(batch.segments, this.options.normalize, this.ids, this.raws, this.documents, this.options.enrich, observer);
+    const n = normalizeSegments(batch.segments, this.options.normalize, this.outputs);
     this.stats.normalized += n.normalized;
     this.stats.rejected += n.rejected;
     this.stats.blank += n.blank;
@@ -228,6 +221,7 @@ export class Pipeline implements Ingest {
       });
     }
     if (deadLetters.length > 0) {
+      const observer = this.options.observer;
       if (observer !== undefined) for (const d of deadLetters) observer.deadLetter(d);
       await this.writeDeadLetters(deadLetters);
     }
@@ -330,7 +324,7 @@ export class Pipeline implements Ingest {
 
 /** A sink refused an event: the dead letter holds what the sink was given (its document, or the line it forwards). */
 function refusal(sink: Sink, origin: Origin, out: OutputEvent, f: WriteResult['refused'][number], at: string): DeadLetter {
-  const given = sink.wantsRaw && out.raw ? (typeof out.raw.data === 'string' ? out.raw.data : Buffer.from(out.raw.data).toString('utf8')) : out.json;
+  const given = sink.wantsRaw && out.raw ? (typeof out.raw.data === 'string' ? out.raw.data : out.raw.data.toString('utf8')) : out.json;
   const d: DeadLetter = { kind: 'refused', source: origin.source, sink: sink.name, reason: f.reason, error: f.error, raw: given, at };
   if (origin.detail !== undefined) d.detail = origin.detail;
   return d;
