@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 /** The GNU time binary, when installed (Debian: the `time` package). */
 export const TIME_BIN = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
-/** Peak RSS (KB), CPU seconds (user + system) and exit status from a `time -v` report. */
+/** Peak RSS (KB), CPU seconds (user + system, and each) and exit status from a `time -v` report. */
 export function parseTime(stderr) {
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
   const status = /Exit status: (\d+)/.exec(stderr);
@@ -16,6 +16,8 @@ export function parseTime(stderr) {
   return {
     rssKb: m ? Number(m[1]) : undefined,
     cpu: user && sys ? Number(user[1]) + Number(sys[1]) : undefined,
+    user: user ? Number(user[1]) : undefined,
+    sys: sys ? Number(sys[1]) : undefined,
     status: status ? Number(status[1]) : undefined,
   };
 }

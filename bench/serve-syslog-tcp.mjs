@@ -82,7 +82,7 @@ export async function measureServe({ file, events, connections = 4, fsync = 'alw
     const bufs = payloads(file, connections);
     // node options on the command line (NODE_OPTIONS refuses some, e.g. --cpu-prof)
     const argv = [process.execPath, ...(nodeOptions ? nodeOptions.split(' ') : []), cli, 'serve', '--config', join(dir, 'serve.yaml')];
-    const opts = { stdio: ['ignore', 'ignore', 'pipe'] };
+    const opts = { stdio: ['ignore', process.env.BENCH_SERVE_STDOUT ? 'inherit' : 'ignore', 'pipe'] };
     const server = TIME_BIN ? spawn(TIME_BIN, ['-v', ...argv], opts) : spawn(argv[0], argv.slice(1), opts);
     let stderr = '';
     server.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
@@ -115,8 +115,8 @@ export async function measureServe({ file, events, connections = 4, fsync = 'alw
     // SIGTERM to serve itself (the child of GNU time), which then reports.
     process.kill(timedPid(server.pid), 'SIGTERM');
     await closed;
-    const { rssKb, cpu } = parseTime(stderr);
-    return { seconds, rssKb, cpu, received: last.received, finished: last.finished, eventsPerSec: events / seconds };
+    const { rssKb, cpu, user, sys } = parseTime(stderr);
+    return { seconds, rssKb, cpu, user, sys, received: last.received, finished: last.finished, eventsPerSec: events / seconds };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { EXCERPT_CHARS, LineSplitter, isBlank } from '../src/io/lines.js';
-import { Utf8Chunks, encodeLines } from '../src/io/utf8-chunks.js';
+import { LineBuffers, Utf8Chunks, encodeLines } from '../src/io/utf8-chunks.js';
 
 function split(input: (Buffer | string)[], max: number) {
   const events: string[] = [];
@@ -197,4 +197,19 @@ test('LineSplitter with lineBytes: every line comes as its exact bytes (views or
     }),
     { numRuns: 2000 },
   );
+});
+
+test('LineBuffers: lines encoded into reused memory; a buffer is handed out again only once released', () => {
+  const emoji = '\u{1F600}';
+  const pool = new LineBuffers(1, 16);
+  const a = pool.encode([{ json: 'a' }, { json: emoji }]);
+  assert.equal(a.data.toString('utf8'), `a\n${emoji}\n`);
+  const b = pool.encode([{ json: 'b'.repeat(40) }]);
+  assert.notEqual(b.data.buffer, a.data.buffer, 'a is still in use');
+  a.release();
+  a.release(); // a second release is ignored
+  const c = pool.encode([{ json: 'c' }]);
+  assert.equal(c.data.buffer, a.data.buffer);
+  assert.equal(c.data.toString('utf8'), 'c\n');
+  assert.equal(b.data.toString('utf8'), `${'b'.repeat(40)}\n`);
 });

@@ -127,7 +127,7 @@ export interface OutputEvent {
 }
 
 /** The received form of an output event (see OutputEvent.raw). */
-interface RawOutput {
+export interface RawOutput {
   /** The exact line as received (without its terminator). */
   data: Buffer | string;
   /** Time of reception, RFC 3339 UTC. */
@@ -156,7 +156,8 @@ export interface WriteResult {
  * configured, acknowledged by the server); transient failures are retried
  * inside `write`, permanent per-event failures are returned in `refused`. It
  * rejects only when the sink is stopping or cannot make progress at all; the
- * pipeline then keeps the batch and retries.
+ * pipeline then keeps the batch and retries. Once its promise has settled, a
+ * write keeps nothing of the batch (the memory of its documents is reused).
  */
 export interface Sink extends Component {
   start(): Promise<void>;

@@ -9,6 +9,7 @@ import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
 import { eventId } from './event-id.js';
 import type { PipelineObserver } from './stats/event-stats.js';
+import { EncodedEvent, type EncodedBatch } from '../component/encoded-batch.js';
 import { rawText, type Sink, type DeadLetter, type Origin, type OutputEvent, type RawEvent, type SubmissionCounts } from '../component/types.js';
 
 /** A run of consecutive events of one submission inside a batch. */
@@ -53,7 +54,8 @@ export function outputsFor(sinks: readonly Sink[], enrich?: EnrichStep, observer
   };
 }
 
-export function normalizeSegments(segments: Segment[], options: NormalizeOptions, { ids, raws, documents, enrich, observer }: SegmentOutputs): NormalizedBatch {
+/** Normalizes the events of `segments`; the documents are written into `encoded` (see EncodedBatch). */
+export function normalizeSegments(segments: Segment[], options: NormalizeOptions, { ids, raws, documents, enrich, observer }: SegmentOutputs, encoded: EncodedBatch): NormalizedBatch {
   const normalize = (text: string, o: NormalizeOptions) => normalizeLine(text, o, undefined, enrich);
   const out: NormalizedBatch = { outputs: [], origins: [], deadLetters: [], normalized: 0, rejected: 0, blank: 0 };
   const opts: NormalizeOptions = { ...options };
@@ -70,7 +72,14 @@ export function normalizeSegments(segments: Segment[], options: NormalizeOptions
       seg0.counts.normalized++;
       out.normalized++;
       const ts = r.document['@timestamp'];
-      const o: OutputEvent = { json: documents ? toJson(r.document, r.lossless) : '', timestamp: typeof ts === 'string' ? ts : undefined };
+      const timestamp = typeof ts === 'string' ? ts : undefined;
+      let o: EncodedEvent;
+      if (documents) {
+        const start = encoded.line(toJson(r.document, r.lossless));
+        o = new EncodedEvent(encoded, start, encoded.length - 1, timestamp);
+      } else {
+        o = new EncodedEvent(encoded, 0, 0, timestamp);
+      }
       if (ids) o.id = eventId(seg0.origin.source, ev0);
       if (raws) o.raw = { data: ev0.bytes ?? raw, receivedAt: ev0.receivedAt, origin: seg0.origin };
       out.outputs.push(o);

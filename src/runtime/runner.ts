@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { NormalizeOptions } from '../normalize/types.js';
 import type { EnrichStep } from '../normalize/core.js';
 import { Capacity } from './capacity.js';
+import { EncodedBatchPool, type EncodedBatch } from '../component/encoded-batch.js';
 import { normalizeSegments, outputsFor, type Segment, type SegmentOutputs } from './normalize-segments.js';
 import type { PipelineObserver } from './stats/event-stats.js';
 import { backoffDelay, sleep } from '../io/backoff.js';
@@ -68,6 +69,8 @@ interface Pending {
 
 interface Batch {
   segments: Segment[];
+  /** The memory of its documents, given back to the pool when the batch is finished. */
+  encoded?: EncodedBatch;
   trackers: { tracker: Tracker; count: number }[];
   events: number;
   bytes: number;
@@ -103,6 +106,8 @@ export class Pipeline implements Ingest {
   readonly failing = new Set<string>();
   /** What the sinks need of each output event (ids, raw forms, documents). */
   private readonly outputs: SegmentOutputs;
+  /** Memory of the batches' documents: one buffer per batch in flight, reused. */
+  private readonly encodedPool: EncodedBatchPool;
 
   constructor(
     private readonly options: PipelineOptions,
@@ -113,6 +118,7 @@ export class Pipeline implements Ingest {
     this.capacity = new Capacity(options.maxEvents, options.maxBytes);
     this.sinkTails = sinks.map(() => Promise.resolve());
     this.outputs = outputsFor(sinks, options.enrich, options.observer);
+    this.encodedPool = new EncodedBatchPool(options.maxInFlight + 1);
   }
 
   async submit(events: RawEvent[], origin: Origin): Promise<Submission> {
@@ -207,7 +213,10 @@ export class Pipeline implements Ingest {
   }
 
   private async process(batch: Batch): Promise<void> {
-    const n = normalizeSegments(batch.segments, this.options.normalize, this.outputs);
+    batch.encoded = this.encodedPool.acquire();
+    const n = normalizeSegments(batch.segments, this.options.normalize, this.outputs, batch.encoded);
+    // The received events (and the read buffers they point into) are not needed while the sinks write.
+    batch.segments = [];
     this.stats.normalized += n.normalized;
     this.stats.rejected += n.rejected;
     this.stats.blank += n.blank;
@@ -271,6 +280,8 @@ export class Pipeline implements Ingest {
     batch.done = true;
     while (this.inFlight.length > 0 && this.inFlight[0]!.done) {
       const b = this.inFlight.shift()!;
+      // Every sink and the dead-letter output are done with it.
+      if (b.encoded !== undefined) this.encodedPool.release(b.encoded);
       for (const t of b.trackers) {
         t.tracker.remaining -= t.count;
         if (t.tracker.remaining === 0) t.tracker.resolve();

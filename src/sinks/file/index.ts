@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { duration, path, size } from '../../config/values.js';
 import { newComponentCounters, type ComponentDeps, type Health, type OutputEvent, type Sink, type SinkFactory, type WriteResult } from '../../component/types.js';
 import { RotatingFile } from './rotating.js';
-import { encodeLines } from '../../io/utf8-chunks.js';
+import { LineBuffers, type EncodedLines } from '../../io/utf8-chunks.js';
+import { contiguousLines } from '../../component/encoded-batch.js';
 import { resolve } from 'node:path';
 
 export const fileSinkSchema = z
@@ -39,6 +40,8 @@ export class FileSink implements Sink {
   private lastError: string | undefined;
   private nextSync: Promise<void> | undefined;
   private stopped = false;
+  /** Memory the batches are encoded into, given back once appended. */
+  private readonly buffers = new LineBuffers();
 
   constructor(
     readonly name: string,
@@ -71,13 +74,22 @@ export class FileSink implements Sink {
     return this.lastError === undefined ? { ok: true } : { ok: false, detail: this.lastError };
   }
 
-  async write(batch: OutputEvent[]): Promise<WriteResult> {
-    if (this.stopped) throw new Error(`sink ${this.name} is stopped`);
+  write(batch: OutputEvent[]): Promise<WriteResult> {
+    if (this.stopped) return Promise.reject(new Error(`sink ${this.name} is stopped`));
     this.counters.received += batch.length;
-    const data = encodeLines(batch);
+    // A batch of the pipeline is already one span of UTF-8 lines; other lines are encoded at once.
+    const span = contiguousLines(batch);
+    return this.appendEncoded(span !== undefined ? { data: span, release() {} } : this.buffers.encode(batch), batch.length);
+  }
+
+  private async appendEncoded(encoded: EncodedLines, events: number): Promise<WriteResult> {
     try {
       await this.serial(async () => {
-        await this.file.append(data);
+        try {
+          await this.file.append(encoded.data);
+        } finally {
+          encoded.release();
+        }
         if (this.config.fsync === 'always') await this.file.sync();
       });
       if (this.config.fsync === 'interval') await this.groupSync();
@@ -87,7 +99,7 @@ export class FileSink implements Sink {
       throw e;
     }
     this.lastError = undefined;
-    this.counters.sent += batch.length;
+    this.counters.sent += events;
     return NO_REFUSALS;
   }
 

@@ -1,3 +1,4 @@
+import { EncodedEvent } from '../../component/encoded-batch.js';
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import {
@@ -63,11 +64,11 @@ export class NatsSink implements Sink {
     const raw = this.wantsRaw ? ev.raw : undefined;
     const id = this.wantsIds ? ev.id : undefined;
     const expect = this.config.expect_stream;
-    if (raw === undefined && id === undefined && expect === undefined) return { data: encoder.encode(ev.json) };
+    if (raw === undefined && id === undefined && expect === undefined) return { data: documentBytes(ev) };
     const headers = this.nats!.headers();
     if (id !== undefined) headers.set(MSG_ID, id);
     if (expect !== undefined) headers.set(EXPECTED_STREAM, expect);
-    if (raw === undefined) return { data: encoder.encode(ev.json), headers };
+    if (raw === undefined) return { data: documentBytes(ev), headers };
     headers.set(RECEIVED_AT, raw.receivedAt);
     headers.set(SOURCE, raw.origin.source);
     if (raw.origin.detail !== undefined) headers.set(ORIGIN, raw.origin.detail);
@@ -166,4 +167,9 @@ export class NatsSink implements Sink {
     }
     return { refused };
   }
+}
+
+/** The document as UTF-8: a view of its batch's bytes when the pipeline encoded it (published before the write settles), else encoded here. */
+function documentBytes(ev: OutputEvent): Uint8Array {
+  return ev instanceof EncodedEvent ? ev.bytes : encoder.encode(ev.json);
 }

@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import { z } from 'zod';
 import { newComponentCounters, type Health, type OutputEvent, type Sink, type SinkFactory, type WriteResult } from '../../component/types.js';
 import { encodeLines } from '../../io/utf8-chunks.js';
+import { contiguousLines } from '../../component/encoded-batch.js';
 
 const stdoutSinkSchema = z.object({}).strict();
 export type StdoutSinkConfig = z.output<typeof stdoutSinkSchema>;
@@ -37,7 +38,7 @@ export class StdoutSink implements Sink {
   write(batch: OutputEvent[]): Promise<WriteResult> {
     if (this.stopped) return Promise.reject(new Error(`sink ${this.name} is stopped`));
     this.counters.received += batch.length;
-    const data = encodeLines(batch);
+    const data = contiguousLines(batch) ?? encodeLines(batch);
     return new Promise((resolve, reject) => {
       this.out.write(data, (err) => {
         if (err) {
