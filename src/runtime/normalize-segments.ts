@@ -54,10 +54,23 @@ export function outputsFor(sinks: readonly Sink[], enrich?: EnrichStep, observer
   };
 }
 
-/** Normalizes the events of `segments`; the documents are written into `encoded` (see EncodedBatch). */
-export function normalizeSegments(segments: Segment[], options: NormalizeOptions, { ids, raws, documents, enrich, observer }: SegmentOutputs, encoded: EncodedBatch): NormalizedBatch {
+/** An empty batch to normalize into. */
+export function emptyNormalizedBatch(): NormalizedBatch {
+  return { outputs: [], origins: [], deadLetters: [], normalized: 0, rejected: 0, blank: 0 };
+}
+
+/**
+ * Normalizes the events of `segments` and adds what became of them to `out`;
+ * the documents are written into `encoded` (see EncodedBatch).
+ */
+export function normalizeSegments(
+  segments: Segment[],
+  options: NormalizeOptions,
+  { ids, raws, documents, enrich, observer }: SegmentOutputs,
+  encoded: EncodedBatch,
+  out: NormalizedBatch = emptyNormalizedBatch(),
+): NormalizedBatch {
   const normalize = (text: string, o: NormalizeOptions) => normalizeLine(text, o, undefined, enrich);
-  const out: NormalizedBatch = { outputs: [], origins: [], deadLetters: [], normalized: 0, rejected: 0, blank: 0 };
   const opts: NormalizeOptions = { ...options };
   // the routes read the event being handled from here: no closure per event
   let seg0: Segment;

@@ -1,8 +1,9 @@
 /**
  * The pipeline runner: the `Ingest` offered to sources. Events are admitted
- * against a bounded capacity (events and bytes), cut into batches by count,
- * bytes or time, normalized, written to every sink (each sink sees batches in
- * order), and their refusals and rejections written to the dead-letter output.
+ * against a bounded capacity (events and bytes), normalized as they are
+ * admitted into batches cut by count, bytes or time, written to every sink
+ * (each sink sees batches in order), and their refusals and rejections
+ * written to the dead-letter output.
  * A submission is acknowledged (`durable` resolves) once all its events are
  * durable everywhere or dead-lettered; acknowledgements follow submission order.
  * A failed sink write is retried with backoff, for ever: a batch is never dropped.
@@ -12,7 +13,7 @@ import type { NormalizeOptions } from '../normalize/types.js';
 import type { EnrichStep } from '../normalize/core.js';
 import { Capacity } from './capacity.js';
 import { EncodedBatchPool, type EncodedBatch } from '../component/encoded-batch.js';
-import { normalizeSegments, outputsFor, type Segment, type SegmentOutputs } from './normalize-segments.js';
+import { emptyNormalizedBatch, normalizeSegments, outputsFor, type NormalizedBatch, type SegmentOutputs } from './normalize-segments.js';
 import type { PipelineObserver } from './stats/event-stats.js';
 import { backoffDelay, sleep } from '../io/backoff.js';
 import { rawSize, type DeadLetter, type Ingest, type Origin, type OutputEvent, type RawEvent, type Sink, type Submission, type SubmissionCounts, type WriteResult } from '../component/types.js';
@@ -59,18 +60,16 @@ interface Tracker {
   resolve(): void;
 }
 
-interface Pending {
-  events: RawEvent[];
-  origin: Origin;
-  tracker: Tracker;
-  /** First event not yet cut into a batch. */
-  start: number;
-}
-
+/**
+ * A batch: the events of consecutive submissions, normalized as they arrived.
+ * It is open (taking events) until full or `batch_max_wait` old, then ready,
+ * then in flight until every sink and the dead-letter output are done.
+ */
 interface Batch {
-  segments: Segment[];
+  /** Output events, their origins and the dead letters. */
+  normalized: NormalizedBatch;
   /** The memory of its documents, given back to the pool when the batch is finished. */
-  encoded?: EncodedBatch;
+  encoded: EncodedBatch;
   trackers: { tracker: Tracker; count: number }[];
   events: number;
   bytes: number;
@@ -89,11 +88,11 @@ export class Pipeline implements Ingest {
     retries: new Map(),
   };
   readonly capacity: Capacity;
-  private pending: Pending[] = [];
-  private pendingEvents = 0;
-  private pendingBytes = 0;
+  /** The batch taking events; its timer seals it after batch_max_wait. */
+  private open: Batch | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private due = false;
+  /** Sealed batches waiting for a slot (max_in_flight). */
+  private readonly ready: Batch[] = [];
   private readonly inFlight: Batch[] = [];
   private readonly sinkTails: Promise<unknown>[];
   private deadLetterTail: Promise<unknown> = Promise.resolve();
@@ -118,7 +117,7 @@ export class Pipeline implements Ingest {
     this.capacity = new Capacity(options.maxEvents, options.maxBytes);
     this.sinkTails = sinks.map(() => Promise.resolve());
     this.outputs = outputsFor(sinks, options.enrich, options.observer);
-    this.encodedPool = new EncodedBatchPool(options.maxInFlight + 1);
+    this.encodedPool = new EncodedBatchPool(options.maxInFlight + 2);
   }
 
   async submit(events: RawEvent[], origin: Origin): Promise<Submission> {
@@ -126,14 +125,14 @@ export class Pipeline implements Ingest {
     const bytes = rawBytes(events);
     const wait = this.capacity.take(events.length, bytes);
     if (wait) await wait;
-    return this.accept(events, origin, bytes);
+    return this.accept(events, origin);
   }
 
   trySubmit(events: RawEvent[], origin: Origin): Submission | undefined {
     if (this.closing) return undefined;
     const bytes = rawBytes(events);
     if (!this.capacity.tryTake(events.length, bytes)) return undefined;
-    return this.accept(events, origin, bytes);
+    return this.accept(events, origin);
   }
 
   get limits(): { maxEvents: number; maxBytes: number } {
@@ -146,80 +145,83 @@ export class Pipeline implements Ingest {
     this.stats.finished += n;
   }
 
-  private accept(events: RawEvent[], origin: Origin, bytes: number): Submission {
+  /**
+   * Normalizes the events at once into the open batch (cutting batches by
+   * count and bytes): what waits for the sinks is their documents' bytes,
+   * not the received events, which die young.
+   */
+  private accept(events: RawEvent[], origin: Origin): Submission {
     const counts: SubmissionCounts = { received: events.length, normalized: 0, rejected: 0, blank: 0 };
     this.stats.received += events.length;
     if (events.length === 0) return { durable: Promise.resolve(), counts };
     let resolve!: () => void;
     const durable = new Promise<void>((r) => (resolve = r));
     const tracker: Tracker = { remaining: events.length, counts, resolve };
-    this.pending.push({ events, origin, tracker, start: 0 });
-    this.pendingEvents += events.length;
-    this.pendingBytes += bytes;
+    const o = this.options;
+    for (let i = 0; i < events.length; ) {
+      const batch = this.open ?? this.openBatch();
+      let end = i;
+      let taken = 0;
+      // At least one event per batch, however large.
+      while (end < events.length && batch.events + (end - i) < o.batchMaxEvents && batch.bytes + taken < o.batchMaxBytes) {
+        taken += rawSize(events[end]!);
+        end++;
+      }
+      const part = i === 0 && end === events.length ? events : events.slice(i, end);
+      const n = batch.normalized;
+      const before = { normalized: n.normalized, rejected: n.rejected, blank: n.blank };
+      normalizeSegments([{ origin, counts, events: part }], o.normalize, this.outputs, batch.encoded, n);
+      this.stats.normalized += n.normalized - before.normalized;
+      this.stats.rejected += n.rejected - before.rejected;
+      this.stats.blank += n.blank - before.blank;
+      batch.trackers.push({ tracker, count: end - i });
+      batch.events += end - i;
+      batch.bytes += taken;
+      i = end;
+      if (batch.events >= o.batchMaxEvents || batch.bytes >= o.batchMaxBytes || this.closing || this.hurried) this.seal();
+    }
     this.schedule();
     return { durable, counts };
   }
 
-  private schedule(): void {
-    const o = this.options;
-    while (this.pendingEvents > 0 && this.inFlight.length < o.maxInFlight) {
-      const full = this.pendingEvents >= o.batchMaxEvents || this.pendingBytes >= o.batchMaxBytes;
-      if (!full && !this.due && !this.closing && !this.hurried) break;
-      this.cut();
-    }
-    if (this.pendingEvents === 0) {
-      this.due = false;
-      if (this.timer) clearTimeout(this.timer);
+  private openBatch(): Batch {
+    const batch: Batch = { normalized: emptyNormalizedBatch(), encoded: this.encodedPool.acquire(), trackers: [], events: 0, bytes: 0, done: false };
+    this.open = batch;
+    this.timer = setTimeout(() => {
       this.timer = undefined;
-    } else if (!this.timer && !this.due) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.due = true;
-        this.schedule();
-      }, o.batchMaxWaitMs);
-    }
+      if (this.open === batch) this.seal();
+      this.schedule();
+    }, this.options.batchMaxWaitMs);
+    return batch;
   }
 
-  /** Cuts one batch off the head of the pending events and starts writing it. */
-  private cut(): void {
-    const o = this.options;
-    const batch: Batch = { segments: [], trackers: [], events: 0, bytes: 0, done: false };
-    while (this.pending.length > 0 && batch.events < o.batchMaxEvents && batch.bytes < o.batchMaxBytes) {
-      const p = this.pending[0]!;
-      let end = p.start;
-      let bytes = 0;
-      while (end < p.events.length && batch.events + (end - p.start) < o.batchMaxEvents && batch.bytes + bytes < o.batchMaxBytes) {
-        bytes += rawSize(p.events[end]!);
-        end++;
-      }
-      const events = p.start === 0 && end === p.events.length ? p.events : p.events.slice(p.start, end);
-      batch.segments.push({ origin: p.origin, counts: p.tracker.counts, events });
-      batch.trackers.push({ tracker: p.tracker, count: end - p.start });
-      batch.events += end - p.start;
-      batch.bytes += bytes;
-      p.start = end;
-      if (end === p.events.length) this.pending.shift();
+  /** Closes the open batch: it is written as soon as a slot is free. */
+  private seal(): void {
+    if (this.open === undefined) return;
+    this.ready.push(this.open);
+    this.open = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Starts writing ready batches while slots are free. */
+  private schedule(): void {
+    if (this.closing || this.hurried) this.seal();
+    while (this.ready.length > 0 && this.inFlight.length < this.options.maxInFlight) {
+      const batch = this.ready.shift()!;
+      this.inFlight.push(batch);
+      this.process(batch).then(
+        () => this.finish(batch),
+        (e: Error) => {
+          // Only an abort (forced stop) ends here: the batch stays unacknowledged.
+          if (!this.abort.signal.aborted) this.logger.error({ err: e }, 'batch failed');
+        },
+      );
     }
-    this.pendingEvents -= batch.events;
-    this.pendingBytes -= batch.bytes;
-    this.inFlight.push(batch);
-    this.process(batch).then(
-      () => this.finish(batch),
-      (e: Error) => {
-        // Only an abort (forced stop) ends here: the batch stays unacknowledged.
-        if (!this.abort.signal.aborted) this.logger.error({ err: e }, 'batch failed');
-      },
-    );
   }
 
   private async process(batch: Batch): Promise<void> {
-    batch.encoded = this.encodedPool.acquire();
-    const n = normalizeSegments(batch.segments, this.options.normalize, this.outputs, batch.encoded);
-    // The received events (and the read buffers they point into) are not needed while the sinks write.
-    batch.segments = [];
-    this.stats.normalized += n.normalized;
-    this.stats.rejected += n.rejected;
-    this.stats.blank += n.blank;
+    const n = batch.normalized;
     const deadLetters = n.deadLetters;
     if (n.outputs.length > 0) {
       const results = await Promise.all(this.sinks.map((s, i) => this.writeInOrder(i, s, n.outputs)));
@@ -281,7 +283,7 @@ export class Pipeline implements Ingest {
     while (this.inFlight.length > 0 && this.inFlight[0]!.done) {
       const b = this.inFlight.shift()!;
       // Every sink and the dead-letter output are done with it.
-      if (b.encoded !== undefined) this.encodedPool.release(b.encoded);
+      this.encodedPool.release(b.encoded);
       for (const t of b.trackers) {
         t.tracker.remaining -= t.count;
         if (t.tracker.remaining === 0) t.tracker.resolve();
@@ -295,7 +297,7 @@ export class Pipeline implements Ingest {
 
   /** Nothing pending nor in flight. */
   get idle(): boolean {
-    return this.pendingEvents === 0 && this.inFlight.length === 0 && this.capacity.waiting === 0;
+    return this.open === undefined && this.ready.length === 0 && this.inFlight.length === 0 && this.capacity.waiting === 0;
   }
 
   /** Events and bytes accepted and not finished (queue depth). */
