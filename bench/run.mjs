@@ -25,7 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateFile } from './generate.mjs';
 import { TIME_BIN, parseTime } from './gnu-time.mjs';
 import { findRsyslog, measureRsyslog } from './rsyslog.mjs';
-import { measureServe } from './serve-syslog-tcp.mjs';
+import { measureServe, rfc5424 } from './serve-syslog-tcp.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -135,7 +135,7 @@ async function probeProfiles(sample) {
   return { ok, skipped };
 }
 
-function cases(file, profiles, workers, jq, parts, events, rsyslog, servePipeline, serveNodeOptions) {
+function cases(file, profiles, workers, jq, parts, events, rsyslog, servePipeline, serveNodeOptions, syslogFile) {
   const node = process.execPath;
   const base = join(here, 'baselines.mjs');
   const list = [
@@ -194,6 +194,15 @@ function cases(file, profiles, workers, jq, parts, events, rsyslog, servePipelin
         },
       });
     }
+    // What the normalization alone costs on the service's input: the same RFC 5424
+    // lines read from a file by one thread, no network, no fsync, no queue.
+    list.push({
+      name: 'serve floor: normalize --profile sekoia --workers 1 on the same RFC 5424 lines, from a file',
+      kind: 'serve-floor',
+      profile: 'sekoia',
+      cmd: node,
+      args: [cli, 'normalize', '-q', '--profile', 'sekoia', '--workers', '1', '-o', '/dev/null', '--errors', '/dev/null', syslogFile],
+    });
     // The peer: rsyslog on the same input over the same connections (bench/rsyslog.conf).
     if (rsyslog.bin) {
       list.push({
@@ -295,6 +304,12 @@ function targets(results, yard, big = []) {
     lines.push(`| ${label} × rsyslog, CPU time | ${fmt(ratio, 2)} | ≤ 0.7 | ${ratio === undefined ? 'n/a' : ratio <= 0.7 ? 'met' : 'not met'} |`);
     if (sv.rssMb !== undefined) lines.push(`| ${label}, peak RSS (MB); rsyslog: ${fmt(rsyslog.rssMb, 0)} | ${fmt(sv.rssMb, 0)} | ≤ 150 | ${sv.rssMb <= 150 ? 'met' : 'not met'} |`);
   }
+  const floor = results.find((r) => r.kind === 'serve-floor');
+  if (floor && rsyslog) {
+    // Not a target: the normalization alone, on the same lines, next to the peer.
+    const cpu = speedup(floor, rsyslog, true);
+    lines.push(`| (normalize --workers 1 on the same RFC 5424 lines from a file × rsyslog: events/s; CPU time) | ${fmt(speedup(floor, rsyslog), 2)}; ${fmt(cpu === undefined ? undefined : 1 / cpu, 2)} | reference | |`);
+  }
   for (const b of big) lines.push(`| peak RSS (MB), ${b.name}, ${fmt(b.mb, 0)} MB file | ${fmt(b.rssMb, 0)} | ≤ 150 | ${b.rssMb <= 150 ? 'met' : 'not met'} |`);
   return ['| target | measured | goal | |', '|---|---:|---|---|', ...lines].join('\n');
 }
@@ -347,7 +362,10 @@ async function main() {
     cleanup.push(...parts);
     const rsyslog = findRsyslog();
     if (rsyslog.skip) process.stderr.write(`rsyslog case skipped: ${rsyslog.skip}\n`);
-    const list = cases(file, profiles, args.workers, jq, parts, events, rsyslog, args.servePipeline, args.serveNodeOptions).filter((c) => !args.only || c.kind === 'yardstick' || args.only.test(c.name));
+    const syslogFile = `${file}.rfc5424`;
+    writeFileSync(syslogFile, readFileSync(file, 'utf8').split('\n').filter((l, i, all) => i < all.length - 1 || l !== '').map(rfc5424).join(''));
+    cleanup.push(syslogFile);
+    const list = cases(file, profiles, args.workers, jq, parts, events, rsyslog, args.servePipeline, args.serveNodeOptions, syslogFile).filter((c) => !args.only || c.kind === 'yardstick' || args.only.test(c.name));
     for (const c of list) c.samples = [];
     for (let run = 0; run < args.runs; run++) {
       for (const c of list) {

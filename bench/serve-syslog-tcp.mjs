@@ -30,6 +30,9 @@ const cli = join(root, 'dist/cli/jizo-intake.js');
 /** How often the service's metrics are read: each read costs the service a little (the end time is known to this precision). */
 const POLL_MS = 50;
 
+/** One EVE line as the RFC 5424 message a sensor sends (the header every case of the service uses). */
+export const rfc5424 = (line) => `<134>1 2024-05-01T10:00:00.000000Z sensor-1 suricata 1234 - - ${line}\n`;
+
 /** The lines of `file` as RFC 5424 messages, in `conns` groups of ~64 KiB buffers. */
 export function payloads(file, conns) {
   const lines = readFileSync(file, 'utf8').split('\n');
@@ -40,7 +43,7 @@ export function payloads(file, conns) {
     const bufs = [];
     let text = '';
     for (let i = c * per; i < Math.min(lines.length, (c + 1) * per); i++) {
-      text += `<134>1 2024-05-01T10:00:00.000000Z sensor-1 suricata 1234 - - ${lines[i]}\n`;
+      text += rfc5424(lines[i]);
       if (text.length >= 65536) {
         bufs.push(Buffer.from(text));
         text = '';
