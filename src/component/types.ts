@@ -111,7 +111,7 @@ export interface OutputEvent {
    * reads it then.
    */
   json: string;
-  /** The document's `@timestamp` (sinks that route by time: index names). */
+  /** The document's `@timestamp`, set for a sink that asks for it (`wantsTimestamps`: index names by time). */
   timestamp: string | undefined;
   /**
    * Deterministic id of the raw event (see event-id.ts), set when a sink asks
@@ -175,6 +175,8 @@ export interface Sink extends Component {
   readonly wantsIds?: boolean;
   /** True when the sink forwards the received events themselves: the pipeline then sets `OutputEvent.raw`. */
   readonly wantsRaw?: boolean;
+  /** True when the sink reads `OutputEvent.timestamp` (routing by time): the pipeline then sets it. */
+  readonly wantsTimestamps?: boolean;
 }
 
 /** What became of the events of one submission (filled in as the pipeline works). */

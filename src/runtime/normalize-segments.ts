@@ -10,7 +10,7 @@ import { toJson } from '../serialize.js';
 import { eventId } from './event-id.js';
 import type { PipelineObserver } from './stats/event-stats.js';
 import { EncodedEvent, type EncodedBatch } from '../component/encoded-batch.js';
-import { rawText, type Sink, type DeadLetter, type Origin, type OutputEvent, type RawEvent, type SubmissionCounts } from '../component/types.js';
+import { rawText, type Sink, type DeadLetter, type Origin, type RawEvent, type RawOutput, type SubmissionCounts } from '../component/types.js';
 
 /** A run of consecutive events of one submission inside a batch. */
 export interface Segment {
@@ -19,14 +19,46 @@ export interface Segment {
   events: RawEvent[];
 }
 
+/**
+ * What became of the events of a batch. Output events are kept as columns
+ * (spans of the encoded batch, and ids, received forms and timestamps only
+ * when a sink asks for them), not as one object each: a batch waits for its
+ * sinks across many young-generation collections, and objects per event
+ * would be copied and promoted by each. {@link outputEvents} makes the
+ * objects the sinks are given, when the batch is written.
+ */
 export interface NormalizedBatch {
-  outputs: OutputEvent[];
-  /** Origin of each output event (same index). */
-  origins: Origin[];
+  /** Start and end (before its LF) of each output event's document in the encoded batch: [s0, e0, s1, e1 ...]. */
+  spans: number[];
+  /** Per output event, when a sink asks (`SegmentOutputs`). */
+  timestamps?: (string | undefined)[];
+  ids?: string[];
+  raws?: RawOutput[];
+  /** Where the output events came from, as runs: `origin` is that of the events before `end` (and after the previous run). */
+  origins: { origin: Origin; end: number }[];
   deadLetters: DeadLetter[];
   normalized: number;
   rejected: number;
   blank: number;
+}
+
+/** Output events of the batch, for its sinks. */
+export function outputEvents(n: NormalizedBatch, encoded: EncodedBatch): EncodedEvent[] {
+  const { spans, timestamps, ids, raws } = n;
+  const out = new Array<EncodedEvent>(spans.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const e = new EncodedEvent(encoded, spans[2 * i]!, spans[2 * i + 1]!, timestamps?.[i]);
+    if (ids !== undefined) e.id = ids[i];
+    if (raws !== undefined) e.raw = raws[i];
+    out[i] = e;
+  }
+  return out;
+}
+
+/** Where output event `index` came from. */
+export function originOf(n: NormalizedBatch, index: number): Origin {
+  for (const run of n.origins) if (index < run.end) return run.origin;
+  throw new RangeError(`no output event ${index} in the batch`);
 }
 
 /** What the step makes of each event beyond its normalized document, as the sinks and the service ask. */
@@ -35,6 +67,8 @@ export interface SegmentOutputs {
   ids: boolean;
   /** Give it its received form (a sink forwards it). */
   raws: boolean;
+  /** Give it its document's `@timestamp` (a sink routes by time). */
+  timestamps: boolean;
   /** Serialize its document: false when every sink forwards the received form (`json` is then empty). */
   documents: boolean;
   /** The enrichment step, when the configuration asks for one. */
@@ -43,11 +77,12 @@ export interface SegmentOutputs {
   observer?: PipelineObserver;
 }
 
-/** Output events for `sinks`: ids, raw forms and documents as they ask. */
+/** Output events for `sinks`: ids, raw forms, timestamps and documents as they ask. */
 export function outputsFor(sinks: readonly Sink[], enrich?: EnrichStep, observer?: PipelineObserver): SegmentOutputs {
   return {
     ids: sinks.some((s) => s.wantsIds === true),
     raws: sinks.some((s) => s.wantsRaw === true),
+    timestamps: sinks.some((s) => s.wantsTimestamps === true),
     documents: sinks.some((s) => s.wantsRaw !== true),
     enrich,
     observer,
@@ -55,8 +90,12 @@ export function outputsFor(sinks: readonly Sink[], enrich?: EnrichStep, observer
 }
 
 /** An empty batch to normalize into. */
-export function emptyNormalizedBatch(): NormalizedBatch {
-  return { outputs: [], origins: [], deadLetters: [], normalized: 0, rejected: 0, blank: 0 };
+export function emptyNormalizedBatch({ ids, raws, timestamps }: SegmentOutputs): NormalizedBatch {
+  const n: NormalizedBatch = { spans: [], origins: [], deadLetters: [], normalized: 0, rejected: 0, blank: 0 };
+  if (ids) n.ids = [];
+  if (raws) n.raws = [];
+  if (timestamps) n.timestamps = [];
+  return n;
 }
 
 /**
@@ -66,10 +105,12 @@ export function emptyNormalizedBatch(): NormalizedBatch {
 export function normalizeSegments(
   segments: Segment[],
   options: NormalizeOptions,
-  { ids, raws, documents, enrich, observer }: SegmentOutputs,
+  outputs: SegmentOutputs,
   encoded: EncodedBatch,
-  out: NormalizedBatch = emptyNormalizedBatch(),
+  out: NormalizedBatch = emptyNormalizedBatch(outputs),
 ): NormalizedBatch {
+  const { documents, enrich, observer } = outputs;
+  const { spans, ids, raws, timestamps } = out;
   const normalize = (text: string, o: NormalizeOptions) => normalizeLine(text, o, undefined, enrich);
   const opts: NormalizeOptions = { ...options };
   // the routes read the event being handled from here: no closure per event
@@ -84,19 +125,22 @@ export function normalizeSegments(
     document(r) {
       seg0.counts.normalized++;
       out.normalized++;
-      const ts = r.document['@timestamp'];
-      const timestamp = typeof ts === 'string' ? ts : undefined;
-      let o: EncodedEvent;
       if (documents) {
         const start = encoded.line(toJson(r.document, r.lossless));
-        o = new EncodedEvent(encoded, start, encoded.length - 1, timestamp);
+        spans.push(start, encoded.length - 1);
       } else {
-        o = new EncodedEvent(encoded, 0, 0, timestamp);
+        spans.push(0, 0);
       }
-      if (ids) o.id = eventId(seg0.origin.source, ev0);
-      if (raws) o.raw = { data: ev0.bytes ?? raw, receivedAt: ev0.receivedAt, origin: seg0.origin };
-      out.outputs.push(o);
-      out.origins.push(seg0.origin);
+      if (timestamps !== undefined) {
+        const ts = r.document['@timestamp'];
+        timestamps.push(typeof ts === 'string' ? ts : undefined);
+      }
+      if (ids !== undefined) ids.push(eventId(seg0.origin.source, ev0));
+      if (raws !== undefined) raws.push({ data: ev0.bytes ?? raw, receivedAt: ev0.receivedAt, origin: seg0.origin });
+      const runs = out.origins;
+      const last = runs[runs.length - 1];
+      if (last !== undefined && last.origin === seg0.origin) last.end++;
+      else runs.push({ origin: seg0.origin, end: spans.length / 2 });
       if (observer !== undefined) observer.document(r, seg0.origin.source, ev0.receivedAt);
     },
     rejected(reason, error) {

@@ -13,7 +13,7 @@ import type { NormalizeOptions } from '../normalize/types.js';
 import type { EnrichStep } from '../normalize/core.js';
 import { Capacity } from './capacity.js';
 import { EncodedBatchPool, type EncodedBatch } from '../component/encoded-batch.js';
-import { emptyNormalizedBatch, normalizeSegments, outputsFor, type NormalizedBatch, type SegmentOutputs } from './normalize-segments.js';
+import { emptyNormalizedBatch, normalizeSegments, originOf, outputEvents, outputsFor, type NormalizedBatch, type SegmentOutputs } from './normalize-segments.js';
 import type { PipelineObserver } from './stats/event-stats.js';
 import { backoffDelay, sleep } from '../io/backoff.js';
 import { rawSize, type DeadLetter, type Ingest, type Origin, type OutputEvent, type RawEvent, type Sink, type Submission, type SubmissionCounts, type WriteResult } from '../component/types.js';
@@ -185,7 +185,7 @@ export class Pipeline implements Ingest {
   }
 
   private openBatch(): Batch {
-    const batch: Batch = { normalized: emptyNormalizedBatch(), encoded: this.encodedPool.acquire(), trackers: [], events: 0, bytes: 0, done: false };
+    const batch: Batch = { normalized: emptyNormalizedBatch(this.outputs), encoded: this.encodedPool.acquire(), trackers: [], events: 0, bytes: 0, done: false };
     this.open = batch;
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -223,11 +223,13 @@ export class Pipeline implements Ingest {
   private async process(batch: Batch): Promise<void> {
     const n = batch.normalized;
     const deadLetters = n.deadLetters;
-    if (n.outputs.length > 0) {
-      const results = await Promise.all(this.sinks.map((s, i) => this.writeInOrder(i, s, n.outputs)));
+    if (n.spans.length > 0) {
+      // The event objects live only while the batch is written.
+      const outputs = outputEvents(n, batch.encoded);
+      const results = await Promise.all(this.sinks.map((s, i) => this.writeInOrder(i, s, outputs)));
       const at = new Date().toISOString();
       results.forEach((r, i) => {
-        for (const f of r.refused) deadLetters.push(refusal(this.sinks[i]!, n.origins[f.index]!, n.outputs[f.index]!, f, at));
+        for (const f of r.refused) deadLetters.push(refusal(this.sinks[i]!, originOf(n, f.index), outputs[f.index]!, f, at));
         this.stats.refused += r.refused.length;
       });
     }

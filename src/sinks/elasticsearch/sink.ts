@@ -53,6 +53,8 @@ export class ElasticsearchSink implements Sink {
   /** Action line per index, without its closing braces. */
   private readonly actions = new Map<string, string>();
   readonly wantsIds: boolean;
+  /** Index names may hold the event's date. */
+  readonly wantsTimestamps = true;
   /** Batches are written concurrently (up to max_in_flight requests): order does not matter to an index. */
   readonly pipelined = true;
   private inFlight = 0;
