@@ -9,6 +9,7 @@ import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { loadNormalizer, type LineNormalizer } from '../normalize/load.js';
 import type { DescriptionAdder } from '../normalize/core.js';
 import type { Enricher } from '../enrich/enricher.js';
+import { enrichmentAsked } from '../enrich/asked.js';
 import { addEnrichStats, newEnrichStats, type EnrichStats } from '../enrich/stats.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
@@ -138,8 +139,9 @@ export function lineHandler(
  * Throws when a database or network is wrong.
  */
 export async function loadEnricher(options: NormalizeOptions): Promise<Enricher | undefined> {
-  const { Enricher: E, enrichmentAsked } = await import('../enrich/enricher.js');
-  return enrichmentAsked(options) ? new E(options) : undefined;
+  if (!enrichmentAsked(options)) return undefined;
+  const { Enricher: E } = await import('../enrich/enricher.js');
+  return new E(options);
 }
 
 /** Adds an enricher's counts since the last call into `counters`. */

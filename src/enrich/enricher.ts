@@ -7,7 +7,8 @@
  * document goes on without that enrichment).
  */
 import type { JsonObject } from '../eve/json.js';
-import type { GeoipOptions, JizoDocument, NormalizeOptions } from '../normalize/types.js';
+import type { GeoipOptions, JizoDocument } from '../normalize/types.js';
+import { isGeoipAsked, type EnrichOptions } from './asked.js';
 import { communityId } from './community-id.js';
 import { eventFlowTuple } from './flow-tuple.js';
 import type { GeoFields } from './geo-record.js';
@@ -15,19 +16,7 @@ import { GeoLookup, openDatabase, openEmbedded, type GeoSource } from './geoip.j
 import { direction, InternalNetworks, parseAddress } from './networks.js';
 import { newEnrichStats, type EnrichStats } from './stats.js';
 
-/** The options of {@link NormalizeOptions} that ask for an enrichment. */
-export type EnrichOptions = Pick<NormalizeOptions, 'geoip' | 'internalNetworks' | 'communityId' | 'communityIdSeed'>;
-
-/** True when `options` ask for any enrichment. */
-export function enrichmentAsked(o: EnrichOptions): boolean {
-  return isGeoipAsked(o.geoip) || (o.internalNetworks !== undefined && o.internalNetworks.length > 0) || o.communityId === true;
-}
-
-function isGeoipAsked(g: EnrichOptions['geoip']): g is true | GeoipOptions {
-  if (g === undefined || g === false) return false;
-  if (g === true) return true;
-  return (g.databases?.length ?? 0) > 0 || g.embedded !== false;
-}
+export { enrichmentAsked, type EnrichOptions } from './asked.js';
 
 /** Addresses remembered by the direction step before its memo is cleared. */
 const MEMO_MAX = 10_000;
