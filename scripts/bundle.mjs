@@ -16,7 +16,7 @@
  * service's configuration libraries) stay external: they are imported from
  * node_modules as before.
  */
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild-wasm';
@@ -39,6 +39,25 @@ const EXTERNAL = [
   'zod',
 ];
 
+/**
+ * commander requires `node:child_process` when it loads, for executable
+ * subcommands (`spawn`), which this program does not have: loading it (and
+ * `net`, `dgram` behind it) cost every start ~3 ms. Its one use, `spawn`,
+ * now loads it when called. The build fails if commander changes that line.
+ */
+const lazyChildProcess = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const line = "const childProcess = require('node:child_process');";
+      if (!source.includes(line)) throw new Error(`${args.path}: no "${line}" to make lazy`);
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: source.replace(line, lazy), loader: 'js' };
+    });
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: {
@@ -52,6 +71,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
+  plugins: [lazyChildProcess],
   // CommonJS packages in the bundle (commander, ipaddr.js) call `require` for
   // Node.js built-ins: an ES module has none, so each output file makes one.
   banner: { js: "import { createRequire as __jizoCreateRequire } from 'node:module'; const require = __jizoCreateRequire(import.meta.url);" },

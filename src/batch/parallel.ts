@@ -12,7 +12,7 @@
  * the limit it goes through a line splitter on the main thread, which keeps
  * its excerpt and counts its bytes.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { LineSplitter } from '../io/lines.js';
 import { lineHandler, loadDescriptionAdder, loadEnricher, newCounters, takeEnrichStats, type BatchCounters, type BatchOptions } from './normalize-lines.js';
@@ -122,8 +122,13 @@ class ParallelRun {
     this.workers = workers;
   }
 
-  /** Starts the workers (once the input has shown it is large enough to pay for them). */
-  private startPool(): void {
+  /**
+   * Starts the workers (once the input has shown it is large enough to pay
+   * for them). `node:worker_threads` is loaded here: a small input never
+   * needs it, and loading it cost every start ~1 ms.
+   */
+  private async startPool(): Promise<void> {
+    const { Worker } = await import('node:worker_threads');
     for (let i = 0; i < this.workers; i++) {
       const thread = new Worker(new URL('./worker.js', import.meta.url), {
         workerData: this.setup,
@@ -204,7 +209,7 @@ class ParallelRun {
       this.flushInOrder();
       return;
     }
-    if (this.pool.length === 0) this.startPool();
+    if (this.pool.length === 0) await this.startPool();
     this.handedBytes += n;
     const data = new Uint8Array(this.inputBuffer(n), 0, n);
     data.set(this.held.subarray(0, n));
