@@ -2,14 +2,34 @@
  * Bundles the command-line program into dist/cli/ (run after `tsc`).
  *
  * Node.js 20's ES module loader resolves, reads and links every module of the
- * graph one by one: the ~80 modules of `jizo-intake normalize` cost ~90 ms of
- * a 240 ms start. One bundle (with the commands and profiles split into
- * chunks that load on demand, as in the sources) starts in ~150 ms.
+ * graph one by one (an asynchronous open, read and close each): the ~80
+ * modules of `jizo-intake normalize` cost ~90 ms of a 240 ms start, and even
+ * the 20 chunks of one split bundle cost ~16 ms more than one file.
  *
- * dist/cli/jizo-intake.js  the program (package.json "bin")
- * dist/cli/worker.js       the normalization worker: the bundled pool starts
- *                          `new URL('./worker.js', import.meta.url)`, which is
- *                          this file, next to the chunk that holds the pool
+ * So the paths that every run takes are each one file, without chunks:
+ *
+ * dist/cli/jizo-intake.js  the program (package.json "bin"): commander, the
+ *                          commands' wiring and everything `normalize -p
+ *                          sekoia` runs (the command itself and the sekoia
+ *                          profile are still evaluated only when used)
+ * dist/cli/worker.js       the normalization worker: the pool starts
+ *                          `new URL('./worker.js', import.meta.url)`, next to
+ *                          the program
+ *
+ * and what only some runs need is a second, split bundle next to them:
+ *
+ * dist/cli/{test,catalog,describe,serve}.js   the other commands
+ * dist/cli/ecs.js           the ecs profile (tldts, ua-parser-js)
+ * dist/cli/enricher.js      GeoIP/ASN, direction, Community ID (maxmind ...)
+ * dist/cli/describe-index.js  the description engine
+ *
+ * The two files of the first kind import these by those names. They stay
+ * out of the one-file bundles because a bundle without chunks imports every
+ * external package statically, at its top, even for a module it reaches only
+ * through `import()`: tldts or maxmind would load at every start. The price:
+ * a module that both bundles hold (the normalize helpers, time, IP texts,
+ * the JSON decoder) is two copies, so such a module must keep no state but
+ * caches; and the build checks that the one-file bundles import no package.
  *
  * Packages that are large, load lazily or locate files of their own at run
  * time (the cluster clients, NATS, pino's transports, tldts, ua-parser-js, the
@@ -23,6 +43,7 @@ import { build } from 'esbuild-wasm';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist/cli');
+const src = join(root, 'dist/src');
 
 const EXTERNAL = [
   '@elastic/elasticsearch',
@@ -38,6 +59,29 @@ const EXTERNAL = [
   'yaml',
   'zod',
 ];
+
+/** Modules that only some runs load: the entries of the split bundle, by output name. */
+const LAZY = {
+  test: 'cli/test.js',
+  catalog: 'cli/catalog.js',
+  describe: 'cli/describe.js',
+  serve: 'cli/serve.js',
+  ecs: 'normalize/ecs/index.js',
+  enricher: 'enrich/enricher.js',
+  'describe-index': 'describe/index.js',
+};
+const lazyByPath = new Map(Object.entries(LAZY).map(([name, path]) => [join(src, path), `./${name}.js`]));
+
+/** In the one-file bundles, an import of a lazy module is an import of its file in the split bundle. */
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const to = lazyByPath.get(join(args.resolveDir, args.path));
+      return to === undefined ? undefined : { path: to, external: true };
+    });
+  },
+};
 
 /**
  * commander requires `node:child_process` when it loads, for executable
@@ -58,24 +102,38 @@ const lazyChildProcess = {
   },
 };
 
-rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: {
-    'jizo-intake': join(root, 'dist/src/cli/main.js'),
-    worker: join(root, 'dist/src/batch/worker.js'),
-  },
+const common = {
   outdir,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
-  plugins: [lazyChildProcess],
   // CommonJS packages in the bundle (commander, ipaddr.js) call `require` for
   // Node.js built-ins: an ES module has none, so each output file makes one.
   banner: { js: "import { createRequire as __jizoCreateRequire } from 'node:module'; const require = __jizoCreateRequire(import.meta.url);" },
   sourcemap: true,
   logLevel: 'warning',
+};
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { 'jizo-intake': join(src, 'cli/main.js'), worker: join(src, 'batch/worker.js') },
+  splitting: false,
+  plugins: [lazyModules, lazyChildProcess],
 });
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(Object.entries(LAZY).map(([name, path]) => [name, join(src, path)])),
+  splitting: true,
+  plugins: [lazyChildProcess],
+});
+
+// A one-file bundle that imported a package statically would load it at every start.
+for (const file of ['jizo-intake.js', 'worker.js']) {
+  const text = readFileSync(join(outdir, file), 'utf8');
+  const bad = EXTERNAL.filter((name) => new RegExp(`^import[^;]*from\\s*["']${name.replace(/[/.]/g, '\\$&')}["']`, 'm').test(text));
+  if (bad.length > 0) throw new Error(`dist/cli/${file} imports ${bad.join(', ')} at its top: make the module that needs it lazy`);
+}
 chmodSync(join(outdir, 'jizo-intake.js'), 0o755);
