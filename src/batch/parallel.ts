@@ -15,6 +15,7 @@
 import type { Worker } from 'node:worker_threads';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { LineSplitter } from '../io/lines.js';
+import { limitHeapGrowth } from '../io/heap.js';
 import { lineHandler, loadDescriptionAdder, loadEnricher, newCounters, takeEnrichStats, type BatchCounters, type BatchOptions } from './normalize-lines.js';
 import type { Enricher } from '../enrich/enricher.js';
 import { addEnrichStats, newEnrichStats } from '../enrich/stats.js';
@@ -129,6 +130,7 @@ class ParallelRun {
    */
   private async startPool(): Promise<void> {
     const { Worker } = await import('node:worker_threads');
+    const online: Promise<unknown>[] = [];
     for (let i = 0; i < this.workers; i++) {
       const thread = new Worker(new URL('./worker.js', import.meta.url), {
         workerData: this.setup,
@@ -143,7 +145,10 @@ class ParallelRun {
         if (code !== 0) this.fail(new Error(`normalization worker exited with code ${code}`));
       });
       this.pool.push(w);
+      online.push(new Promise((resolve) => thread.once('online', resolve)));
     }
+    // Once every worker runs: set earlier, it would slow their start (src/io/heap.ts).
+    void Promise.all(online).then(limitHeapGrowth);
   }
 
   async push(chunk: Buffer): Promise<void> {

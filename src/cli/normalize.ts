@@ -4,6 +4,7 @@ import { fileChunks, SyncFileWriter } from '../io/sync-file.js';
 import { BufferedWriter } from '../io/writer.js';
 import { loadEnricher, newCounters, normalizeLines, type BatchOptions, type RejectionRecord, type WarningRecord } from '../batch/normalize-lines.js';
 import { normalizeLinesParallel } from '../batch/parallel.js';
+import { limitHeapGrowth } from '../io/heap.js';
 import { checkProfileName } from '../normalize/load.js';
 import type { ProfileName } from '../normalize/types.js';
 import type { Enricher } from '../enrich/enricher.js';
@@ -151,6 +152,7 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
           counters,
         );
       } else {
+        limitHeapGrowth();
         await normalizeLines(stream, batch, counters);
       }
     }
