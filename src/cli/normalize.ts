@@ -138,6 +138,8 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
         onRejection,
         onWarnings,
         afterChunk: async () => {
+          // A long single-thread run only: setting it costs a start ~6 ms (src/io/heap.ts).
+          if (workers <= 1 && counters.bytes > SERIAL_BYTES) limitHeapGrowth();
           if (ioError) throw ioError;
           progress?.update(counters.bytes, counters.lines);
           if (out.full) await out.flush();
@@ -152,7 +154,6 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
           counters,
         );
       } else {
-        limitHeapGrowth();
         await normalizeLines(stream, batch, counters);
       }
     }
