@@ -12,12 +12,12 @@
 export const DAYS_IN_MONTH: readonly number[] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
- * Converted `YYYY-MM-DDTHH:MM` prefixes by (local prefix, offset): events come
- * in time order from few sensors, so nearly every shifted timestamp is a hit.
- * Offsets are whole minutes, so seconds and fractions never carry. Bounded:
- * cleared when full.
+ * Converted `YYYY-MM-DDTHH:MM` prefixes by (local minute, offset), as one
+ * number: events come in time order from few sensors, so nearly every
+ * shifted timestamp is a hit. Offsets are whole minutes, so seconds and
+ * fractions never carry. Bounded: cleared when full.
  */
-const shifted = new Map<string, string | null>();
+const shifted = new Map<number, string | null>();
 const SHIFTED_MAX = 1024;
 
 /**
@@ -87,26 +87,34 @@ export function toUtc(s: string): string | undefined {
     if (sep === 84 && !comma) return s.slice(0, p) + 'Z';
     return s.slice(0, 10) + 'T' + s.slice(11, 16) + secs + 'Z';
   }
-  // Consecutive events of a sensor on local time share their minute: the last shift is reused.
-  if (offsetMinutes === lastOffset && s.startsWith(lastLocal)) return lastPrefix + secs + 'Z';
-  const key = s.slice(0, 10) + s.slice(11, 16) + offsetMinutes;
-  let prefix = shifted.get(key);
-  if (prefix === undefined) {
-    prefix = shiftPrefix(year, month, day, hour, minute - offsetMinutes);
-    if (shifted.size >= SHIFTED_MAX) shifted.clear();
-    shifted.set(key, prefix);
+  // The local minute and the offset as one number (offsets are at most
+  // ±23:59, 12 bits; the whole key stays below 2^53).
+  const key = ((((year * 16 + month) * 32 + day) * 24 + hour) * 60 + minute) * 4096 + offsetMinutes + 2048;
+  // Consecutive events of a sensor on local time share their minute, and a
+  // flow's start is often the minute before: the last two shifts are reused.
+  let prefix: string | null | undefined;
+  if (key === lastKey) prefix = lastPrefix;
+  else if (key === prevKey) prefix = prevPrefix;
+  else {
+    prefix = shifted.get(key);
+    if (prefix === undefined) {
+      prefix = shiftPrefix(year, month, day, hour, minute - offsetMinutes);
+      if (shifted.size >= SHIFTED_MAX) shifted.clear();
+      shifted.set(key, prefix);
+    }
+    prevKey = lastKey;
+    prevPrefix = lastPrefix;
+    lastKey = key;
+    lastPrefix = prefix;
   }
-  if (prefix === null) return undefined;
-  lastOffset = offsetMinutes;
-  lastLocal = s.slice(0, 16);
-  lastPrefix = prefix;
-  return prefix + secs + 'Z';
+  return prefix === null ? undefined : prefix + secs + 'Z';
 }
 
-/** The last shifted minute: local `YYYY-MM-DD?HH:MM` text, its offset, and its UTC prefix. */
-let lastOffset = 0;
-let lastLocal = '';
-let lastPrefix = '';
+/** The last two shifted minutes: their keys (see toUtc) and UTC prefixes (null: out of range). */
+let lastKey = -1;
+let lastPrefix: string | null = null;
+let prevKey = -1;
+let prevPrefix: string | null = null;
 
 /** `YYYY-MM-DDTHH:MM` in UTC of a local date-time shifted by minutes, or null out of range. */
 function shiftPrefix(year: number, month: number, day: number, hour: number, minute: number): string | null {
