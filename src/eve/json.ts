@@ -45,9 +45,18 @@ export function mayHoldUnsafeInteger(text: string): boolean {
     let end = i + 9;
     while (end < n && isDigit(text.charCodeAt(end))) end++;
     const len = end - start;
-    if (len > 16 || (len === 16 && text.slice(start, end) > MAX_SAFE)) return true;
+    if (len > 16 || (len === 16 && aboveMaxSafe(text, start))) return true;
     // Resume at the first probe position at or after the run's end.
     i = end + ((15 - (end % 8)) % 8);
+  }
+  return false;
+}
+
+/** True when the 16 digits at `start` read more than MAX_SAFE (compared in place: no substring). */
+function aboveMaxSafe(text: string, start: number): boolean {
+  for (let k = 0; k < 16; k++) {
+    const d = text.charCodeAt(start + k) - MAX_SAFE.charCodeAt(k);
+    if (d !== 0) return d > 0;
   }
   return false;
 }
