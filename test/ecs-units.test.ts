@@ -131,6 +131,19 @@ test('TLS: DN split with escaped commas, upper-case fingerprint without colons, 
   assert.equal(doc.tls.server.x509.not_after, '2025-01-02T03:04:05Z');
 });
 
+test('TLS: serial and fingerprint are the text without colons, upper case, whatever characters it holds (property)', () => {
+  const chars = fc.constantFrom('0', '9', 'a', 'f', 'A', 'F', 'g', 'z', ':', ' ', 'é', 'ß', 'ÿ', 'Ω', '\u0161', '😀');
+  fc.assert(
+    fc.property(fc.array(chars, { minLength: 1, maxLength: 300 }).map((a) => a.join('')), (text) => {
+      const { doc } = ecs(ev('tls', { proto: 'TCP', tls: { serial: text, fingerprint: text } }));
+      const expected = text.replaceAll(':', '').toUpperCase();
+      assert.equal(doc.tls.server.x509.serial_number, expected);
+      assert.equal(doc.tls.server.hash.sha1, expected);
+    }),
+    { numRuns: 300 },
+  );
+});
+
 test('SNI: only one trailing dot removed; a lone dot gives nothing', () => {
   assert.equal(serverName('example.com.'), 'example.com');
   assert.equal(serverName('example.com'), 'example.com');
