@@ -1,7 +1,7 @@
 /**
  * A bounded cache for pure lookups on the hot path (user agent parsing,
- * public suffix splitting, DN parsing, certificate hex forms), least recently
- * used entries out first, approximately: two generations. Lookups and inserts
+ * public suffix splitting, DN parsing), least recently used entries out
+ * first, approximately: two generations. Lookups and inserts
  * go to the young map; when it holds half the bound it becomes the old map
  * and the previous old map is dropped whole. A hit in the old map is copied
  * to the young one, so an entry used once per generation stays. Every

@@ -59,8 +59,6 @@ function dnObject(dn: string): Record<string, unknown> {
   return out;
 }
 
-// Fingerprints and serials repeat with the certificates: their ECS form is cached too.
-const hexCache = new Lru<string>(2048, 256);
 const scratch = Buffer.allocUnsafeSlow(256);
 
 /**
@@ -68,6 +66,9 @@ const scratch = Buffer.allocUnsafeSlow(256);
  * Written byte by byte into one scratch buffer read back once (replaceAll
  * and toUpperCase built two strings, the first from one piece per colon):
  * a third of the time. Any other character takes the generic path.
+ *
+ * Not cached: hashing the key and the lookups cost more than this on a
+ * miss (a new certificate, a new serial), and save less on a hit.
  */
 function upperHex(v: string): string {
   if (v.length > scratch.length) return v.replaceAll(':', '').toUpperCase();
@@ -96,10 +97,10 @@ export function certificate(s: Ecs, c: JsonObject, side: Record<string, unknown>
     x509.issuer = dnObject(issuer);
   }
   const serial = str(c.serial);
-  if (serial !== undefined) x509.serial_number = hexCache.get(serial, upperHex);
+  if (serial !== undefined) x509.serial_number = upperHex(serial);
   const fp = str(c.fingerprint);
   if (fp !== undefined) {
-    const sha1 = hexCache.get(fp, upperHex);
+    const sha1 = upperHex(fp);
     side.hash = { sha1 };
     (s.hashes ??= []).push(sha1);
   }
