@@ -93,7 +93,7 @@ export function mapFlow(s: Ecs, f: JsonObject): void {
   // unknown ones to jizo.unmapped.flow (no probing of absent keys).
   const j = jizo(s, 'flow');
   let rest: Record<string, unknown> | undefined;
-  for (const k of Object.keys(f)) {
+  for (const k in f) {
     const v = f[k]!;
     let x: unknown;
     switch (k) {
@@ -173,7 +173,7 @@ export function mapNetflow(s: Ecs, n: JsonObject): void {
 export function mapTcp(s: Ecs, t: JsonObject): void {
   const j = jizo(s, 'tcp');
   let rest: Record<string, unknown> | undefined;
-  for (const k of Object.keys(t)) {
+  for (const k in t) {
     const v = t[k]!;
     switch (k) {
       case 'tcp_flags':

@@ -176,7 +176,7 @@ function custom(s: Ecs, h: JsonObject): void {
   // One pass over the keys: custom headers, and the keys no mapping knows.
   let headers: Record<string, unknown> | undefined;
   let rest: Record<string, unknown> | undefined;
-  for (const k of Object.keys(h)) {
+  for (const k in h) {
     if (CUSTOM_HEADERS.has(k) || (k === 'content_range' && cr === undefined)) {
       const v = str(h[k]);
       if (v !== undefined) (headers ??= {})[k] = v;

@@ -76,7 +76,7 @@ export function ecsProfile(ctx: Context): JizoDocument {
   }
   mapCommon(s, defaultProtocol(type));
 
-  for (const key of Object.keys(e)) {
+  for (const key in e) {
     if (readByMapCommon(key)) continue;
     const v: JsonValue = e[key]!;
     const h = DISPATCH.get(key);

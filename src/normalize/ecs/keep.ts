@@ -37,7 +37,7 @@ export function without(o: JsonObject, skip: ReadonlySet<string>): Record<string
  */
 function unread(o: JsonObject, known: KnownKeys): Record<string, unknown> | undefined {
   let out: Record<string, unknown> | undefined;
-  for (const k of Object.keys(o)) {
+  for (const k in o) {
     const v = o[k]!;
     const kind = known.get(k);
     if (kind !== undefined && fits(v, kind)) continue;
