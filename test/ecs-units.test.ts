@@ -137,11 +137,21 @@ test('TLS: serial and fingerprint are the text without colons, upper case, whate
     fc.property(fc.array(chars, { minLength: 1, maxLength: 300 }).map((a) => a.join('')), (text) => {
       const { doc } = ecs(ev('tls', { proto: 'TCP', tls: { serial: text, fingerprint: text } }));
       const expected = text.replaceAll(':', '').toUpperCase();
-      assert.equal(doc.tls.server.x509.serial_number, expected);
-      assert.equal(doc.tls.server.hash.sha1, expected);
+      // Colons alone: no field, no related hash.
+      assert.equal(doc.tls?.server?.x509?.serial_number, expected === '' ? undefined : expected);
+      assert.equal(doc.tls?.server?.hash?.sha1, expected === '' ? undefined : expected);
+      assert.deepEqual(doc.related?.hash, expected === '' ? undefined : [expected]);
     }),
     { numRuns: 300 },
   );
+});
+
+test('TLS: a serial or fingerprint of colons only gives no field and no related hash', () => {
+  const { doc } = ecs(ev('tls', { proto: 'TCP', tls: { serial: ':', fingerprint: '::', subject: 'CN=a' } }));
+  assert.equal(doc.tls.server.x509.serial_number, undefined);
+  assert.equal(doc.tls.server.hash, undefined);
+  assert.equal(doc.related?.hash, undefined);
+  assert.equal(doc.tls.server.subject, 'CN=a');
 });
 
 test('SNI: only one trailing dot removed; a lone dot gives nothing', () => {

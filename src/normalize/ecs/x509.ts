@@ -96,11 +96,13 @@ export function certificate(s: Ecs, c: JsonObject, side: Record<string, unknown>
     side.issuer = issuer;
     x509.issuer = dnObject(issuer);
   }
+  // Colons alone leave nothing: no field, as for any empty value.
   const serial = str(c.serial);
-  if (serial !== undefined) x509.serial_number = upperHex(serial);
+  const serialHex = serial === undefined ? '' : upperHex(serial);
+  if (serialHex !== '') x509.serial_number = serialHex;
   const fp = str(c.fingerprint);
-  if (fp !== undefined) {
-    const sha1 = upperHex(fp);
+  const sha1 = fp === undefined ? '' : upperHex(fp);
+  if (sha1 !== '') {
     side.hash = { sha1 };
     (s.hashes ??= []).push(sha1);
   }
