@@ -15,7 +15,7 @@
 import type { Worker } from 'node:worker_threads';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { LineSplitter } from '../io/lines.js';
-import { limitHeapGrowth } from '../io/heap.js';
+import { tuneGarbageCollector } from '../io/gc.js';
 import { lineHandler, loadDescriptionAdder, loadEnricher, newCounters, takeEnrichStats, type BatchCounters, type BatchOptions } from './normalize-lines.js';
 import type { Enricher } from '../enrich/enricher.js';
 import { addEnrichStats, newEnrichStats } from '../enrich/stats.js';
@@ -147,8 +147,8 @@ class ParallelRun {
       this.pool.push(w);
       online.push(new Promise((resolve) => thread.once('online', resolve)));
     }
-    // Once every worker runs: set earlier, it would slow their start (src/io/heap.ts).
-    void Promise.all(online).then(limitHeapGrowth);
+    // Once every worker runs: set earlier, it would slow their start (src/io/gc.ts).
+    void Promise.all(online).then(tuneGarbageCollector);
   }
 
   async push(chunk: Buffer): Promise<void> {

@@ -4,7 +4,7 @@ import { fileChunks, SyncFileWriter } from '../io/sync-file.js';
 import { BufferedWriter } from '../io/writer.js';
 import { loadEnricher, newCounters, normalizeLines, type BatchOptions, type RejectionRecord, type WarningRecord } from '../batch/normalize-lines.js';
 import { normalizeLinesParallel } from '../batch/parallel.js';
-import { limitHeapGrowth } from '../io/heap.js';
+import { tuneGarbageCollector } from '../io/gc.js';
 import { checkProfileName } from '../normalize/load.js';
 import type { ProfileName } from '../normalize/types.js';
 import type { Enricher } from '../enrich/enricher.js';
@@ -138,8 +138,8 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
         onRejection,
         onWarnings,
         afterChunk: async () => {
-          // A long single-thread run only: setting it costs a start ~6 ms (src/io/heap.ts).
-          if (workers <= 1 && counters.bytes > SERIAL_BYTES) limitHeapGrowth();
+          // A long single-thread run only: setting them costs a start ~6 ms (src/io/gc.ts).
+          if (workers <= 1 && counters.bytes > SERIAL_BYTES) tuneGarbageCollector();
           if (ioError) throw ioError;
           progress?.update(counters.bytes, counters.lines);
           if (out.full) await out.flush();

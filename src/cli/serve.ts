@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, validateConfig, type ServeConfig } from '../se
 import { defaultRegistry } from '../serve/registry.js';
 import { Service } from '../serve/service.js';
 import { EXIT } from './exit.js';
-import { limitHeapGrowth } from '../io/heap.js';
+import { tuneGarbageCollector } from '../io/gc.js';
 
 export interface ServeCliOptions {
   config?: string;
@@ -22,7 +22,7 @@ export async function runServe(opts: ServeCliOptions): Promise<number> {
     process.stderr.write(`jizo-intake serve: ${e.message}\n`);
     return EXIT.usage;
   }
-  limitHeapGrowth();
+  tuneGarbageCollector();
   // Logs go to stderr: stdout may carry events (stdout sink).
   const logger = pino({ level: config.log_level, base: { service: 'jizo-intake' } }, pino.destination({ dest: 2, sync: true }));
   let service: Service;
