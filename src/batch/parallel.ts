@@ -15,7 +15,6 @@
 import type { Worker } from 'node:worker_threads';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { LineSplitter } from '../io/lines.js';
-import { tuneGarbageCollector } from '../io/gc.js';
 import { lineHandler, loadDescriptionAdder, loadEnricher, newCounters, takeEnrichStats, type BatchCounters, type BatchOptions } from './normalize-lines.js';
 import type { Enricher } from '../enrich/enricher.js';
 import { addEnrichStats, newEnrichStats } from '../enrich/stats.js';
@@ -32,6 +31,8 @@ export interface ParallelOptions extends Omit<BatchOptions, 'onDocument'> {
    * be used again for a later chunk.
    */
   onDocuments(data: Uint8Array, written?: () => void): void;
+  /** Called once every worker thread of the pool runs (never when the input is too small to start them). */
+  onWorkersRunning?: () => void;
   /**
    * Bytes of input per chunk handed to a worker (default 256 KiB, ~400
    * lines: measured as fast as 1 MiB, with a lower peak RSS).
@@ -147,8 +148,8 @@ class ParallelRun {
       this.pool.push(w);
       online.push(new Promise((resolve) => thread.once('online', resolve)));
     }
-    // Once every worker runs: set earlier, it would slow their start (src/io/gc.ts).
-    void Promise.all(online).then(tuneGarbageCollector);
+    const running = this.options.onWorkersRunning;
+    if (running) void Promise.all(online).then(() => running());
   }
 
   async push(chunk: Buffer): Promise<void> {

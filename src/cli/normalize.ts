@@ -4,7 +4,7 @@ import { fileChunks, SyncFileWriter } from '../io/sync-file.js';
 import { BufferedWriter } from '../io/writer.js';
 import { loadEnricher, newCounters, normalizeLines, type BatchOptions, type RejectionRecord, type WarningRecord } from '../batch/normalize-lines.js';
 import { normalizeLinesParallel } from '../batch/parallel.js';
-import { tuneGarbageCollector } from '../io/gc.js';
+import { tuneGarbageCollector } from './gc.js';
 import { checkProfileName } from '../normalize/load.js';
 import type { ProfileName } from '../normalize/types.js';
 import type { Enricher } from '../enrich/enricher.js';
@@ -138,7 +138,7 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
         onRejection,
         onWarnings,
         afterChunk: async () => {
-          // A long single-thread run only: setting them costs a start ~6 ms (src/io/gc.ts).
+          // A long single-thread run only: setting them costs a start ~6 ms (gc.ts).
           if (workers <= 1 && counters.bytes > SERIAL_BYTES) tuneGarbageCollector();
           if (ioError) throw ioError;
           progress?.update(counters.bytes, counters.lines);
@@ -150,7 +150,14 @@ export async function runNormalize(files: string[], opts: NormalizeCliOptions): 
       if (workers > 1) {
         await normalizeLinesParallel(
           stream,
-          { ...batch, workers, serialBytes, onDocuments: (bytes, written) => out.writeBytes(bytes, written) },
+          {
+            ...batch,
+            workers,
+            serialBytes,
+            onDocuments: (bytes, written) => out.writeBytes(bytes, written),
+            // Set before, the flags would slow each worker's start (gc.ts).
+            onWorkersRunning: tuneGarbageCollector,
+          },
           counters,
         );
       } else {

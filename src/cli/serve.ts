@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, validateConfig, type ServeConfig } from '../se
 import { defaultRegistry } from '../serve/registry.js';
 import { Service } from '../serve/service.js';
 import { EXIT } from './exit.js';
-import { tuneGarbageCollector } from '../io/gc.js';
+import { tuneGarbageCollector } from './gc.js';
 
 export interface ServeCliOptions {
   config?: string;
