@@ -3,7 +3,7 @@
  * (ECS "x509 Certificate Fields"): subject/issuer RDNs as arrays, serial
  * without colons, SHA-1 fingerprint upper case without colons, validity as UTC.
  */
-import type { JsonObject } from '../../eve/json.js';
+import type { JsonObject, JsonValue } from '../../eve/json.js';
 import { date, str } from '../values.js';
 import { type Ecs, keywords } from './build.js';
 import { Lru } from './lru.js';
@@ -62,25 +62,29 @@ function dnObject(dn: string): Record<string, unknown> {
 const scratch = Buffer.allocUnsafeSlow(256);
 
 /**
- * "0a:1b:..." -> "0A1B...": the hex digits upper case, the colons left out.
- * Written byte by byte into one scratch buffer read back once (replaceAll
- * and toUpperCase built two strings, the first from one piece per colon):
- * a third of the time. Any other character takes the generic path.
+ * "0a:1b:..." -> "0A1B...": the hex digits upper case, the colons left out;
+ * undefined when no text or nothing but colons (no field, as for any empty
+ * value). Written byte by byte into one scratch buffer read back once
+ * (replaceAll and toUpperCase built two strings, the first from one piece per
+ * colon): a third of the time. Any other character takes the generic path.
  *
  * Not cached: hashing the key and the lookups cost more than this on a
  * miss (a new certificate, a new serial), and save less on a hit.
  */
-function upperHex(v: string): string {
-  if (v.length > scratch.length) return v.replaceAll(':', '').toUpperCase();
+function upperHex(value: JsonValue | undefined): string | undefined {
+  const v = str(value);
+  if (v === undefined) return undefined;
   let n = 0;
-  for (let i = 0; i < v.length; i++) {
+  for (let i = 0; i < v.length && n >= 0; i++) {
     const c = v.charCodeAt(i);
     if (c === 58 /* : */) continue;
-    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 70)) scratch[n++] = c;
+    if (n === scratch.length) n = -1;
+    else if ((c >= 48 && c <= 57) || (c >= 65 && c <= 70)) scratch[n++] = c;
     else if (c >= 97 && c <= 102) scratch[n++] = c - 32;
-    else return v.replaceAll(':', '').toUpperCase();
+    else n = -1;
   }
-  return scratch.toString('latin1', 0, n);
+  const hex = n >= 0 ? scratch.toString('latin1', 0, n) : v.replaceAll(':', '').toUpperCase();
+  return hex === '' ? undefined : hex;
 }
 
 /** Certificate of one side (`tls.server` or `tls.client`) from EVE keys subject, issuerdn, serial ... */
@@ -96,13 +100,10 @@ export function certificate(s: Ecs, c: JsonObject, side: Record<string, unknown>
     side.issuer = issuer;
     x509.issuer = dnObject(issuer);
   }
-  // Colons alone leave nothing: no field, as for any empty value.
-  const serial = str(c.serial);
-  const serialHex = serial === undefined ? '' : upperHex(serial);
-  if (serialHex !== '') x509.serial_number = serialHex;
-  const fp = str(c.fingerprint);
-  const sha1 = fp === undefined ? '' : upperHex(fp);
-  if (sha1 !== '') {
+  const serial = upperHex(c.serial);
+  if (serial !== undefined) x509.serial_number = serial;
+  const sha1 = upperHex(c.fingerprint);
+  if (sha1 !== undefined) {
     side.hash = { sha1 };
     (s.hashes ??= []).push(sha1);
   }
