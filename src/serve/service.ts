@@ -16,7 +16,7 @@ import { EventStats } from '../runtime/stats/event-stats.js';
 import { BearerAuth } from '../io/token-auth.js';
 import { resolveToken } from '../config/token.js';
 import { StatusPage } from './status-page.js';
-import { StatusBoard } from './status.js';
+import { StatusBoard } from './status-board.js';
 
 export interface StopResult {
   /** Everything accepted was delivered or dead-lettered. */
