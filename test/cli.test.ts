@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, SEED } from './helpers/paths.js';
+import { CLI, ROOT, SEED } from './helpers/paths.js';
 
 function run(args: string[], input?: string) {
   const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -131,4 +131,35 @@ test('normalize: a directory given as input is an I/O error that names it', () =
   assert.equal(m.code, 1);
   // ENOENT names the path itself: not twice
   assert.equal(m.stderr.split(missing).length, 2, m.stderr);
+});
+
+// What a run loads, seen from inside the process: Node's built-ins and the packages of node_modules.
+const probe = join(tmp, 'probe.cjs');
+writeFileSync(
+  probe,
+  `process.on('exit', () => {
+  const packages = Object.keys(require('module')._cache).filter((k) => k.includes('/node_modules/')).map((k) => k.split('/node_modules/').pop().split('/')[0]);
+  const builtins = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));
+  require('fs').writeSync(2, 'LOADED ' + JSON.stringify({ packages: [...new Set(packages)], builtins }) + '\\n');
+});`,
+);
+function loaded(args: string[], input?: string): { packages: string[]; builtins: string[] } {
+  // The program as installed (package.json "bin"): the bundle, where these loads are decided.
+  const r = spawnSync(process.execPath, ['-r', probe, join(ROOT, 'dist', 'cli', 'jizo-intake.js'), ...args], { input, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(/^LOADED (.*)$/m.exec(r.stderr)![1]!) as { packages: string[]; builtins: string[] };
+}
+
+const EXAMPLE = join(ROOT, 'examples', 'jizo-events.ndjson');
+
+test('normalize start: a small run loads no enricher, no IPv6 parser, no worker threads, no child processes, no node:v8', () => {
+  const small = loaded(['normalize', '-q', '-o', join(tmp, 'small.ndjson'), EXAMPLE]);
+  for (const p of ['maxmind', 'mmdb-lib', 'ipaddr.js']) assert.ok(!small.packages.includes(p), `${p} loaded`);
+  for (const b of ['worker_threads', 'child_process', 'v8', 'dgram']) assert.ok(!small.builtins.includes(b), `node:${b} loaded`);
+  // The probe sees them when they are needed.
+  const geo = loaded(['normalize', '-q', '--geoip', '-o', join(tmp, 'geo.ndjson'), EXAMPLE]);
+  assert.ok(geo.packages.includes('maxmind'), JSON.stringify(geo.packages));
+  const line = readFileSync(EXAMPLE, 'utf8').split('\n').find((l) => l.includes('"src_ip":"'))!;
+  const v6 = loaded(['normalize', '-q'], line.replace(/"src_ip":"[^"]+"/, '"src_ip":"2001:DB8::1"') + '\n');
+  assert.equal(v6.packages.includes('ipaddr.js'), true, JSON.stringify(v6.packages));
 });
