@@ -15,6 +15,8 @@
  * dist/cli/worker.js       the normalization worker: the pool starts
  *                          `new URL('./worker.js', import.meta.url)`, next to
  *                          the program
+ * dist/cli/normalize-worker.js  a normalization thread of `serve`'s pipeline
+ *                          (`new URL('./normalize-worker.js', import.meta.url)`)
  *
  * and what only some runs need is a second, split bundle next to them:
  *
@@ -119,7 +121,7 @@ const common = {
 rmSync(outdir, { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: { 'jizo-intake': join(src, 'cli/main.js'), worker: join(src, 'batch/worker.js') },
+  entryPoints: { 'jizo-intake': join(src, 'cli/main.js'), worker: join(src, 'batch/worker.js'), 'normalize-worker': join(src, 'runtime/normalize-worker.js') },
   splitting: false,
   plugins: [lazyModules, lazyChildProcess],
 });
@@ -131,7 +133,7 @@ await build({
 });
 
 // A one-file bundle that imported a package statically would load it at every start.
-for (const file of ['jizo-intake.js', 'worker.js']) {
+for (const file of ['jizo-intake.js', 'worker.js', 'normalize-worker.js']) {
   const text = readFileSync(join(outdir, file), 'utf8');
   const bad = EXTERNAL.filter((name) => new RegExp(`^import[^;]*from\\s*["']${name.replace(/[/.]/g, '\\$&')}["']`, 'm').test(text));
   if (bad.length > 0) throw new Error(`dist/cli/${file} imports ${bad.join(', ')} at its top: make the module that needs it lazy`);

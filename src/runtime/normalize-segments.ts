@@ -168,7 +168,8 @@ export function normalizeSegments(
   return out;
 }
 
-function rejection(origin: Origin, ev: RawEvent, reason: DeadLetter['reason'], error: string, raw = rawText(ev)): DeadLetter {
+/** The dead letter of an event that became no document. */
+export function rejection(origin: Origin, ev: RawEvent, reason: DeadLetter['reason'], error: string, raw = rawText(ev)): DeadLetter {
   const d: DeadLetter = { kind: 'rejected', source: origin.source, reason, error, raw, at: ev.receivedAt };
   if (origin.detail !== undefined) d.detail = origin.detail;
   return d;

@@ -13,7 +13,12 @@ import type { NormalizeOptions } from '../normalize/types.js';
 import type { EnrichStep } from '../normalize/core.js';
 import { Capacity } from './capacity.js';
 import { EncodedBatchPool, type EncodedBatch } from '../component/encoded-batch.js';
-import { emptyNormalizedBatch, normalizeSegments, originOf, outputEvents, outputsFor, type NormalizedBatch, type SegmentOutputs } from './normalize-segments.js';
+import { emptyNormalizedBatch, normalizeSegments, originOf, outputEvents, outputsFor, rejection, type NormalizedBatch, type Segment, type SegmentOutputs } from './normalize-segments.js';
+import type { NormalizePool } from './normalize-pool.js';
+import { OUTCOME_BLANK, OUTCOME_DOCUMENT, type NormalizeReply } from './normalize-protocol.js';
+import { addEnrichStats } from '../enrich/stats.js';
+import type { Enricher } from '../enrich/enricher.js';
+import { eventId } from './event-id.js';
 import type { PipelineObserver } from './stats/event-stats.js';
 import { backoffDelay, sleep } from '../io/backoff.js';
 import { rawSize, type DeadLetter, type Ingest, type Origin, type OutputEvent, type RawEvent, type Sink, type Submission, type SubmissionCounts, type WriteResult } from '../component/types.js';
@@ -35,6 +40,13 @@ export interface PipelineOptions {
   retryMaxMs: number;
   /** Shown every document and dead letter (statistics of the status page). */
   observer?: PipelineObserver;
+  /**
+   * Normalization threads: batches are normalized there once sealed, not on
+   * admission. The pipeline does not own them (the service starts and stops them).
+   */
+  pool?: NormalizePool;
+  /** With `pool`: the enricher whose counters the threads' enrichment counts are added to (the service's, for its metrics). */
+  enrichStats?: Enricher;
 }
 
 /** Pipeline-wide counters (exported as metrics). */
@@ -70,6 +82,10 @@ interface Batch {
   normalized: NormalizedBatch;
   /** The memory of its documents, given back to the pool when the batch is finished. */
   encoded: EncodedBatch;
+  /** With normalization threads: the events taken, normalized once the batch is sealed. */
+  segments: Segment[];
+  /** Set when sealed with `segments`: resolves once they are normalized (here if a thread failed; never rejects). */
+  normalizing?: Promise<void>;
   trackers: { tracker: Tracker; count: number }[];
   events: number;
   bytes: number;
@@ -96,6 +112,8 @@ export class Pipeline implements Ingest {
   private readonly inFlight: Batch[] = [];
   private readonly sinkTails: Promise<unknown>[];
   private deadLetterTail: Promise<unknown> = Promise.resolve();
+  /** Resolves once the last batch in flight has been handed to every sink: batches are handed on in order, whenever their normalization ends. */
+  private handedOn: Promise<void> = Promise.resolve();
   private closing = false;
   /** Set when the service starts stopping: batches are cut at once instead of waiting for batch_max_wait. */
   private hurried = false;
@@ -168,12 +186,8 @@ export class Pipeline implements Ingest {
         end++;
       }
       const part = i === 0 && end === events.length ? events : events.slice(i, end);
-      const n = batch.normalized;
-      const before = { normalized: n.normalized, rejected: n.rejected, blank: n.blank };
-      normalizeSegments([{ origin, counts, events: part }], o.normalize, this.outputs, batch.encoded, n);
-      this.stats.normalized += n.normalized - before.normalized;
-      this.stats.rejected += n.rejected - before.rejected;
-      this.stats.blank += n.blank - before.blank;
+      if (o.pool !== undefined && !o.pool.broken) batch.segments.push({ origin, counts, events: part });
+      else this.normalizeHere(batch, [{ origin, counts, events: part }]);
       batch.trackers.push({ tracker, count: end - i });
       batch.events += end - i;
       batch.bytes += taken;
@@ -184,8 +198,103 @@ export class Pipeline implements Ingest {
     return { durable, counts };
   }
 
+  /** Normalizes `segments` into `batch` on this thread. */
+  private normalizeHere(batch: Batch, segments: Segment[]): void {
+    const n = batch.normalized;
+    const before = { normalized: n.normalized, rejected: n.rejected, blank: n.blank };
+    normalizeSegments(segments, this.options.normalize, this.outputs, batch.encoded, n);
+    this.stats.normalized += n.normalized - before.normalized;
+    this.stats.rejected += n.rejected - before.rejected;
+    this.stats.blank += n.blank - before.blank;
+  }
+
+  /** Normalizes the batch's events on a normalization thread (on this one when the thread fails). */
+  private async normalizeElsewhere(batch: Batch, pool: NormalizePool): Promise<void> {
+    const segments = batch.segments;
+    batch.segments = [];
+    const events: RawEvent[] = [];
+    for (const seg of segments) for (const ev of seg.events) if (ev.reject === undefined) events.push(ev);
+    let reply: NormalizeReply | undefined;
+    if (events.length > 0) {
+      const observer = this.options.observer;
+      // The batch's pooled memory goes to the thread to write the documents into, and comes back with them.
+      const mem = batch.encoded.buffer;
+      const output = mem.length > 0 && mem.byteOffset === 0 && mem.length === mem.buffer.byteLength ? (mem.buffer as ArrayBuffer) : undefined;
+      try {
+        reply = await pool.normalize(events, observer?.sampling ?? 0, observer?.recentDocuments ?? 0, output);
+      } catch {
+        // The thread failed (the pool logged it): this thread normalizes the batch. Its memory may be gone with the thread.
+        if (output !== undefined) batch.encoded = this.encodedPool.acquire();
+        this.normalizeHere(batch, segments);
+        return;
+      }
+      batch.encoded.buffer = Buffer.from(reply.data.buffer, 0, reply.data.buffer.byteLength);
+      batch.encoded.length = reply.data.byteOffset + reply.data.byteLength;
+      if (reply.enrich !== undefined && this.options.enrichStats !== undefined) addEnrichStats(this.options.enrichStats.stats, reply.enrich);
+    }
+    this.takeReply(batch, segments, reply);
+  }
+
+  /** What became of each event of `segments`, from the thread's reply (and the events their source had rejected). */
+  private takeReply(batch: Batch, segments: Segment[], reply: NormalizeReply | undefined): void {
+    const n = batch.normalized;
+    const { spans, ids, raws, timestamps, deadLetters } = n;
+    const before = { normalized: n.normalized, rejected: n.rejected, blank: n.blank };
+    const runs = n.origins;
+    const observer = this.options.observer;
+    const keep = observer === undefined ? 0 : observer.recentDocuments;
+    const kept: { doc: number; origin: Origin; receivedAt: string }[] = [];
+    let k = 0;
+    let d = 0;
+    let r = 0;
+    for (const seg of segments) {
+      const c = seg.counts;
+      for (const ev of seg.events) {
+        if (ev.reject !== undefined) {
+          c.rejected++;
+          n.rejected++;
+          deadLetters.push(rejection(seg.origin, ev, ev.reject.reason, ev.reject.message));
+          continue;
+        }
+        const outcome = reply!.outcomes[k++];
+        if (outcome === OUTCOME_DOCUMENT) {
+          c.normalized++;
+          n.normalized++;
+          spans.push(reply!.spans[2 * d]!, reply!.spans[2 * d + 1]!);
+          if (timestamps !== undefined) timestamps.push(reply!.timestamps?.[d]);
+          if (ids !== undefined) ids.push(eventId(seg.origin.source, ev));
+          if (raws !== undefined) raws.push({ data: ev.bytes ?? ev.raw, receivedAt: ev.receivedAt, origin: seg.origin });
+          const last = runs[runs.length - 1];
+          if (last !== undefined && last.origin === seg.origin) last.end++;
+          else runs.push({ origin: seg.origin, end: spans.length / 2 });
+          if (keep > 0) {
+            kept.push({ doc: spans.length - 2, origin: seg.origin, receivedAt: ev.receivedAt });
+            if (kept.length > keep) kept.shift();
+          }
+          d++;
+        } else if (outcome === OUTCOME_BLANK) {
+          c.blank++;
+          n.blank++;
+        } else {
+          const rej = reply!.rejections[r++]!;
+          c.rejected++;
+          n.rejected++;
+          deadLetters.push(rejection(seg.origin, ev, rej.reason, rej.error));
+        }
+      }
+    }
+    this.stats.normalized += n.normalized - before.normalized;
+    this.stats.rejected += n.rejected - before.rejected;
+    this.stats.blank += n.blank - before.blank;
+    if (observer !== undefined && reply !== undefined) {
+      observer.sampled(d, reply.samples);
+      const buf = batch.encoded.buffer;
+      for (const x of kept) observer.recentJson(buf.toString('utf8', spans[x.doc], spans[x.doc + 1]), x.origin.source, x.receivedAt);
+    }
+  }
+
   private openBatch(): Batch {
-    const batch: Batch = { normalized: emptyNormalizedBatch(this.outputs), encoded: this.encodedPool.acquire(), trackers: [], events: 0, bytes: 0, done: false };
+    const batch: Batch = { normalized: emptyNormalizedBatch(this.outputs), encoded: this.encodedPool.acquire(), segments: [], trackers: [], events: 0, bytes: 0, done: false };
     this.open = batch;
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -198,6 +307,8 @@ export class Pipeline implements Ingest {
   /** Closes the open batch: it is written as soon as a slot is free. */
   private seal(): void {
     if (this.open === undefined) return;
+    const pool = this.options.pool;
+    if (pool !== undefined && this.open.segments.length > 0) this.open.normalizing = this.normalizeElsewhere(this.open, pool);
     this.ready.push(this.open);
     this.open = undefined;
     if (this.timer) clearTimeout(this.timer);
@@ -210,7 +321,10 @@ export class Pipeline implements Ingest {
     while (this.ready.length > 0 && this.inFlight.length < this.options.maxInFlight) {
       const batch = this.ready.shift()!;
       this.inFlight.push(batch);
-      this.process(batch).then(
+      const previous = this.handedOn;
+      let handed!: () => void;
+      this.handedOn = new Promise<void>((r) => (handed = r));
+      this.process(batch, previous, handed).then(
         () => this.finish(batch),
         (e: Error) => {
           // Only an abort (forced stop) ends here: the batch stays unacknowledged.
@@ -220,13 +334,29 @@ export class Pipeline implements Ingest {
     }
   }
 
-  private async process(batch: Batch): Promise<void> {
+  /**
+   * Writes the batch to every sink (once `previous`, the batch before it, was
+   * handed to them; then `handed` says this one was) and its dead letters.
+   */
+  private async process(batch: Batch, previous: Promise<void>, handed: () => void): Promise<void> {
+    let writes: Promise<WriteResult[]> | undefined;
+    let outputs: OutputEvent[] = [];
+    try {
+      if (batch.normalizing !== undefined) await batch.normalizing;
+      await previous;
+      const n = batch.normalized;
+      if (n.spans.length > 0) {
+        // The event objects live only while the batch is written.
+        outputs = outputEvents(n, batch.encoded);
+        writes = Promise.all(this.sinks.map((s, i) => this.writeInOrder(i, s, outputs)));
+      }
+    } finally {
+      handed();
+    }
     const n = batch.normalized;
     const deadLetters = n.deadLetters;
-    if (n.spans.length > 0) {
-      // The event objects live only while the batch is written.
-      const outputs = outputEvents(n, batch.encoded);
-      const results = await Promise.all(this.sinks.map((s, i) => this.writeInOrder(i, s, outputs)));
+    if (writes !== undefined) {
+      const results = await writes;
       const at = new Date().toISOString();
       results.forEach((r, i) => {
         for (const f of r.refused) deadLetters.push(refusal(this.sinks[i]!, originOf(n, f.index), outputs[f.index]!, f, at));

@@ -37,6 +37,10 @@ const pipelineSchema = z
     retry_max: duration(1, '30s'),
     /** Longest raw event accepted, in bytes. */
     max_line_bytes: size(1, DEFAULT_MAX_LINE_BYTES),
+    /** Threads that normalize sealed batches beside the event loop's (`auto`: see normalizationThreads); 0: on admission, on the event loop's thread. */
+    workers: z
+      .union([z.literal('auto'), z.number().int().min(0).max(64)], { errorMap: () => ({ message: 'expected auto or an integer from 0 to 64' }) })
+      .default('auto'),
   })
   .strict();
 

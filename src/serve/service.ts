@@ -3,9 +3,11 @@
  * starts them (sinks first, sources last), and stops them in the reverse
  * order: sources stop accepting, the pipeline drains, sinks flush and close.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { Pipeline } from '../runtime/runner.js';
+import { NormalizePool } from '../runtime/normalize-pool.js';
 import type { Component, ComponentDeps, Sink, Source } from '../component/types.js';
 import { AdminServer, type HealthReport } from './admin.js';
 import { enrichOptions, type AdminConfig, type ServeConfig } from './config.js';
@@ -25,6 +27,15 @@ export interface StopResult {
   unfinished: number;
 }
 
+/**
+ * Threads that normalize beside the event loop's, for `pipeline.workers`:
+ * `auto` is one per core but one (the event loop's thread has the sources,
+ * the queue and the sinks), at least one.
+ */
+export function normalizationThreads(setting: 'auto' | number, cores = availableParallelism()): number {
+  return setting === 'auto' ? Math.max(1, cores - 1) : setting;
+}
+
 export class Service {
   readonly sources = new Map<string, Source>();
   readonly sinks = new Map<string, Sink>();
@@ -32,6 +43,8 @@ export class Service {
   readonly pipeline: Pipeline;
   /** The enrichment of the `enrich` section, when it asks for any. */
   readonly enricher: Enricher | undefined;
+  /** The normalization threads (`pipeline.workers`), when there are any. */
+  readonly pool: NormalizePool | undefined;
   private readonly admin: AdminServer | undefined;
   /** The status page's statistics (with the admin listener, unless `admin.status_page` is false). */
   readonly status: StatusBoard | undefined;
@@ -57,10 +70,18 @@ export class Service {
     const p = config.pipeline;
     const admin = config.admin;
     const events = admin !== false && admin.status_page ? new EventStats() : undefined;
+    const normalize = { profile: config.profile, maxLineBytes: p.max_line_bytes, observer: config.observer, keepOriginal: config.keep_original };
+    const threads = normalizationThreads(p.workers);
+    if (threads > 0) {
+      const timestamps = [...this.sinks.values()].some((s) => s.wantsTimestamps === true);
+      this.pool = new NormalizePool(threads, { options: { ...normalize, ...enrich }, timestamps }, logger.child({ component: 'normalize' }));
+    }
     this.pipeline = new Pipeline(
       {
-        normalize: { profile: config.profile, maxLineBytes: p.max_line_bytes, observer: config.observer, keepOriginal: config.keep_original },
+        normalize,
         enrich: this.enricher,
+        pool: this.pool,
+        enrichStats: this.enricher,
         maxEvents: p.max_events,
         maxBytes: p.max_bytes,
         batchMaxEvents: p.batch_max_events,
@@ -88,6 +109,13 @@ export class Service {
   /** Starts every component; on a failure, stops those already started and rethrows. */
   async start(): Promise<void> {
     try {
+      if (this.pool !== undefined) {
+        try {
+          await this.pool.start();
+        } catch (e) {
+          throw new Error(`cannot start the normalization threads: ${(e as Error).message}`, { cause: e });
+        }
+      }
       for (const s of [...this.sinks.values(), this.deadLetter]) {
         await this.startOne(s, () => s.start());
       }
@@ -98,6 +126,7 @@ export class Service {
       await this.admin?.stop();
       for (const c of this.started.reverse()) await c.stop().then(() => c.discardIfUnused?.()).catch(() => undefined);
       this.started = [];
+      await this.pool?.close();
       throw e;
     }
   }
@@ -147,6 +176,7 @@ export class Service {
     for (const s of this.sources.values()) lines.push(`source ${s.name} (${s.type}): ${(s.endpoints?.() ?? []).join(', ')}`);
     for (const s of this.sinks.values()) lines.push(`sink ${s.name} (${s.type}): ${(s.endpoints?.() ?? []).join(', ')}`);
     lines.push(`dead letters (${this.deadLetter.type}): ${(this.deadLetter.endpoints?.() ?? []).join(', ')}`);
+    if (this.pool !== undefined) lines.push(`normalization: ${this.pool.size} thread${this.pool.size === 1 ? '' : 's'} beside the event loop's`);
     const admin = this.admin?.endpoint();
     if (admin) lines.push(`metrics: ${admin}/metrics, health: ${admin}/healthz${this.status ? `, status page: ${admin}/` : ''}`);
     const e = this.enricher?.enabled;
@@ -186,6 +216,8 @@ export class Service {
    */
   reloadEnrichment(): void {
     this.enricher?.reload();
+    // Read without an error here: each normalization thread reads them too.
+    this.pool?.reload();
   }
 
   /** Graceful stop; calling it again returns the same result. */
@@ -214,6 +246,7 @@ export class Service {
     for (const s of [...this.sinks.values(), this.deadLetter]) {
       await s.stop().catch((e: Error) => this.logger.error({ sink: s.name, error: e.message }, 'stop failed'));
     }
+    await this.pool?.close();
     this.status?.stop();
     await this.admin?.stop();
     return { clean: drained, unfinished: drained ? 0 : unfinished };

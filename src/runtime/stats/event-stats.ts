@@ -13,15 +13,84 @@
  */
 import { describe } from '../../describe/index.js';
 import type { DeadLetter } from '../../component/types.js';
-import type { JsonObject } from '../../eve/json.js';
+import { parseJson, type JsonObject } from '../../eve/json.js';
 import type { JizoDocument, Normalized } from '../../normalize/types.js';
 import { Recent } from './ring.js';
 import { TopK, WindowTopK, type TopEntry } from './top-k.js';
 
-/** What the pipeline tells an observer: each document made, each dead letter written. */
+/**
+ * What the pipeline tells an observer: each document made (on the event
+ * loop's thread, or counted and sampled by a normalization thread), each
+ * dead letter written.
+ */
 export interface PipelineObserver {
   document(result: Normalized, source: string, receivedAt: string): void;
+  /** `count` documents made on a normalization thread, with the samples its {@link DocumentSampler} drew at {@link sampling}. */
+  sampled(count: number, samples: readonly DocumentSample[]): void;
+  /** A document made on a normalization thread, as its JSON: one of the last of its batch. */
+  recentJson(json: string, source: string, receivedAt: string): void;
+  /** How many documents a sample stands for at the moment (what a normalization thread samples at). */
+  readonly sampling: number;
+  /** Documents kept for their descriptions (how many of a batch's last a normalization thread's results offer). */
+  readonly recentDocuments: number;
   deadLetter(record: DeadLetter): void;
+}
+
+/** What the window counts of one document, and how many documents it stands for. */
+export interface DocumentSample {
+  type: string;
+  signature?: string;
+  /** The alert's severity, 0 when it has none. */
+  severity: number;
+  source?: string;
+  destination?: string;
+  weight: number;
+}
+
+/**
+ * Draws a random one document in `every` (on average), each standing for
+ * `every`: the window's cost stays a fixed slice of a second whatever the
+ * rate. The event loop's thread and each normalization thread have one.
+ */
+export class DocumentSampler {
+  private every = 1;
+  private countdown = 1;
+
+  /** Samples one document in `every` from now on. */
+  setEvery(every: number): void {
+    this.every = every;
+    if (this.countdown > every) this.countdown = 1;
+  }
+
+  get sampling(): number {
+    return this.every;
+  }
+
+  /** The sample of `r`, when it is drawn. */
+  offer(r: Normalized): DocumentSample | undefined {
+    if (--this.countdown > 0) return undefined;
+    const w = this.every;
+    // a random gap of mean `every`: no aliasing with a periodic traffic pattern
+    this.countdown = w === 1 ? 1 : 1 + Math.floor(Math.random() * (2 * w - 1));
+    const eve: JsonObject = r.eve;
+    const type = eve.event_type;
+    const s: DocumentSample = { type: typeof type === 'string' ? type : '(none)', severity: 0, weight: w };
+    if (type === 'alert') {
+      const alert = eve.alert;
+      if (typeof alert === 'object' && alert !== null && !Array.isArray(alert)) {
+        const a = alert as JsonObject;
+        if (typeof a.signature === 'string') {
+          s.signature = a.signature;
+          if (typeof a.severity === 'number') s.severity = a.severity;
+        }
+      }
+    }
+    const src = ipOf(r.document.source);
+    if (src !== undefined) s.source = src;
+    const dst = ipOf(r.document.destination);
+    if (dst !== undefined) s.destination = dst;
+    return s;
+  }
 }
 
 export interface EventStatsOptions {
@@ -85,16 +154,15 @@ export class EventStats implements PipelineObserver {
   /** Since start: reasons are a short list (the codes of bad input, the sinks' error types); the rest fall out. */
   private readonly reasons = new TopK(64, 128);
   private readonly rejected: Recent<RecentRejection>;
-  // the last documents, in parallel rings: no object made per event
-  private readonly docs: (JizoDocument | undefined)[];
+  // the last documents (or their JSON, from a normalization thread), in parallel rings: no object made per event
+  private readonly docs: (JizoDocument | string | undefined)[];
   private readonly docSources: string[];
   private readonly docTimes: string[];
   private nextDoc = 0;
   /** Documents seen since the last tick. */
   private seen = 0;
-  /** The window counts one document in `every` (on average), each for `every`. */
-  private every = 1;
-  private countdown = 1;
+  /** Draws the documents the window counts (one in N, each for N). */
+  private readonly sampler = new DocumentSampler();
 
   constructor(options: Partial<EventStatsOptions> = {}) {
     const o = (this.options = { ...DEFAULTS, ...options });
@@ -103,44 +171,54 @@ export class EventStats implements PipelineObserver {
     this.sources = new WindowTopK(o.slices, o.capacity, 64);
     this.destinations = new WindowTopK(o.slices, o.capacity, 64);
     this.rejected = new Recent(o.recentRejections);
-    this.docs = new Array<JizoDocument | undefined>(o.recentDocuments);
+    this.docs = new Array<JizoDocument | string | undefined>(o.recentDocuments);
     this.docSources = new Array<string>(o.recentDocuments);
     this.docTimes = new Array<string>(o.recentDocuments);
   }
 
   document(r: Normalized, source: string, receivedAt: string): void {
-    const doc = r.document;
+    this.keep(r.document, source, receivedAt);
+    this.seen++;
+    const sample = this.sampler.offer(r);
+    if (sample !== undefined) this.count(sample);
+  }
+
+  sampled(count: number, samples: readonly DocumentSample[]): void {
+    this.seen += count;
+    for (const s of samples) this.count(s);
+  }
+
+  recentJson(json: string, source: string, receivedAt: string): void {
+    this.keep(json, source, receivedAt);
+  }
+
+  get sampling(): number {
+    return this.sampler.sampling;
+  }
+
+  get recentDocuments(): number {
+    return this.options.recentDocuments;
+  }
+
+  private keep(doc: JizoDocument | string, source: string, receivedAt: string): void {
     const i = this.nextDoc;
     this.docs[i] = doc;
     this.docSources[i] = source;
     this.docTimes[i] = receivedAt;
     this.nextDoc = i + 1 === this.docs.length ? 0 : i + 1;
-    this.seen++;
-    if (--this.countdown > 0) return;
-    const w = this.every;
-    // a random gap of mean `every`: no aliasing with a periodic traffic pattern
-    this.countdown = w === 1 ? 1 : 1 + Math.floor(Math.random() * (2 * w - 1));
-    const eve: JsonObject = r.eve;
-    const type = eve.event_type;
-    this.types.add(typeof type === 'string' ? type : '(none)', w);
-    if (type === 'alert') {
-      const alert = eve.alert;
-      if (typeof alert === 'object' && alert !== null && !Array.isArray(alert)) {
-        const a = alert as JsonObject;
-        const sig = a.signature;
-        if (typeof sig === 'string') this.signatures.add(sig, w, typeof a.severity === 'number' ? a.severity : 0);
-      }
-    }
-    const src = ipOf(doc.source);
-    if (src !== undefined) this.sources.add(src, w);
-    const dst = ipOf(doc.destination);
-    if (dst !== undefined) this.destinations.add(dst, w);
+  }
+
+  private count(s: DocumentSample): void {
+    const w = s.weight;
+    this.types.add(s.type, w);
+    if (s.signature !== undefined) this.signatures.add(s.signature, w, s.severity);
+    if (s.source !== undefined) this.sources.add(s.source, w);
+    if (s.destination !== undefined) this.destinations.add(s.destination, w);
   }
 
   /** Called every second: sets the sampling from the last second's rate. */
   tick(): void {
-    this.every = Math.max(1, Math.ceil(this.seen / this.options.samplesPerSecond));
-    if (this.countdown > this.every) this.countdown = 1;
+    this.sampler.setEvery(Math.max(1, Math.ceil(this.seen / this.options.samplesPerSecond)));
     this.seen = 0;
   }
 
@@ -169,8 +247,10 @@ export class EventStats implements PipelineObserver {
     const len = this.docs.length;
     for (let k = 1; k <= len; k++) {
       const i = (this.nextDoc - k + len) % len;
-      const doc = this.docs[i];
-      if (doc === undefined) break;
+      const kept = this.docs[i];
+      if (kept === undefined) break;
+      // JSON from a normalization thread is read only now, when shown (its large integers kept)
+      const doc = typeof kept === 'string' ? (parseJson(kept).value as JizoDocument) : kept;
       recent.push({ at: this.docTimes[i]!, source: this.docSources[i]!, text: describe(doc).text });
     }
     return {
@@ -179,7 +259,7 @@ export class EventStats implements PipelineObserver {
       sources: this.sources.top(n).map(counted),
       destinations: this.destinations.top(n).map(counted),
       recent,
-      sampling: this.every,
+      sampling: this.sampler.sampling,
       rejections: {
         byReason: this.reasons.entries().map(counted),
         recent: this.rejected

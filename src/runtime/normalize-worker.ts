@@ -1,0 +1,32 @@
+/**
+ * A normalization thread of the `serve` pipeline ({@link NormalizePool}):
+ * normalizes one batch at a time and sends back its documents as UTF-8 bytes
+ * (transferred, not copied) with what became of each event.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { enrichmentAsked } from '../enrich/asked.js';
+import { loadNormalizer } from '../normalize/load.js';
+import { BatchNormalizer } from './normalize-thread.js';
+import type { NormalizeWorkerSetup, WorkerRequest } from './normalize-protocol.js';
+
+const setup = workerData as NormalizeWorkerSetup;
+// Only the profile the service uses is loaded (messages wait in the port meanwhile),
+// and the enrichment databases asked for: each thread reads its own copy.
+const enricher = enrichmentAsked(setup.options) ? new (await import('../enrich/enricher.js')).Enricher(setup.options) : undefined;
+const batches = new BatchNormalizer(setup, await loadNormalizer(setup.options, () => import('../describe/index.js').then((m) => m.addDescription), enricher), enricher);
+
+parentPort!.on('message', (req: WorkerRequest) => {
+  if (req.type === 'reload') {
+    try {
+      enricher?.reload();
+    } catch {
+      // The service's own reload read the same files a moment ago; on a failure here the databases in use stay.
+    }
+    return;
+  }
+  const reply = batches.run(req);
+  const transfer = [reply.input];
+  if (reply.data.buffer !== reply.input) transfer.push(reply.data.buffer as ArrayBuffer);
+  parentPort!.postMessage(reply, transfer);
+});
+parentPort!.postMessage('ready');
