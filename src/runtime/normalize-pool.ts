@@ -12,7 +12,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { rawSize, type RawEvent } from '../component/types.js';
+import type { RawEvent } from '../component/types.js';
 import type { NormalizeReply, NormalizeRequest, NormalizeWorkerSetup } from './normalize-protocol.js';
 
 /** Threads started again after failures before the pool gives up on them. */
@@ -35,7 +35,7 @@ interface Waiting {
 export class NormalizePool {
   private readonly threads: Thread[] = [];
   private readonly waiting = new Map<number, Waiting>();
-  private readonly freeInputs: ArrayBuffer[] = [];
+  private readonly freeInputs: SharedArrayBuffer[] = [];
   private seq = 0;
   private restarts = 0;
   private closed = false;
@@ -92,45 +92,28 @@ export class NormalizePool {
     });
   }
 
-  /** Normalizes `events` (none already rejected by its source) on the least busy thread. */
-  normalize(events: readonly RawEvent[], sampling: number, recent: number, output?: ArrayBuffer): Promise<NormalizeReply> {
+  /** Memory for a batch's received bytes (one that a finished batch gave back, when there is one). */
+  input(): BatchInput {
+    return new BatchInput(this.freeInputs.pop());
+  }
+
+  /** Takes back the memory of a batch whose events are finished with. */
+  recycle(input: BatchInput): void {
+    if (this.freeInputs.length < 2 * this.size + 2) this.freeInputs.push(input.memory);
+  }
+
+  /** Normalizes the events of `input` on the least busy thread. */
+  normalize(input: BatchInput, sampling: number, recent: number, output?: ArrayBuffer): Promise<NormalizeReply> {
     if (this.broken || this.closed || this.threads.length === 0) return Promise.reject(new Error('no normalization thread'));
-    const req = this.request(events, sampling, recent, output);
+    const req: NormalizeRequest = { type: 'batch', seq: this.seq++, ...input.request(), sampling, recent };
+    if (output !== undefined) req.output = output;
     let t = this.threads[0]!;
     for (const c of this.threads) if (c.busy < t.busy) t = c;
     t.busy++;
-    const transfer: ArrayBuffer[] = [req.data.buffer as ArrayBuffer];
-    if (output !== undefined) transfer.push(output);
     return new Promise<NormalizeReply>((resolve, reject) => {
       this.waiting.set(req.seq, { thread: t, resolve, reject });
-      t.worker.postMessage(req, transfer);
+      t.worker.postMessage(req, output === undefined ? [] : [output]);
     });
-  }
-
-  /** The events' received texts in one buffer, with their ends and their reception times as runs. */
-  private request(events: readonly RawEvent[], sampling: number, recent: number, output?: ArrayBuffer): NormalizeRequest {
-    let worst = 0;
-    for (const ev of events) worst += ev.bytes !== undefined ? ev.bytes.length : 3 * rawSize(ev);
-    let free = this.freeInputs.pop();
-    if (free === undefined || free.byteLength < worst) free = new ArrayBuffer(Math.max(worst, 256 * 1024));
-    const buf = Buffer.from(free);
-    const ends = new Int32Array(events.length);
-    const receivedAt: string[] = [];
-    const runEnds: number[] = [];
-    let off = 0;
-    for (let i = 0; i < events.length; i++) {
-      const ev = events[i]!;
-      off += ev.bytes !== undefined ? ev.bytes.copy(buf, off) : buf.write(ev.raw, off, 'utf8');
-      ends[i] = off;
-      if (receivedAt.length === 0 || receivedAt[receivedAt.length - 1] !== ev.receivedAt) {
-        if (receivedAt.length > 0) runEnds.push(i);
-        receivedAt.push(ev.receivedAt);
-      }
-    }
-    runEnds.push(events.length);
-    const req: NormalizeRequest = { type: 'batch', seq: this.seq++, data: new Uint8Array(free, 0, off), ends, receivedAt, runEnds: Int32Array.from(runEnds), sampling, recent };
-    if (output !== undefined) req.output = output;
-    return req;
   }
 
   private settle(t: Thread, r: NormalizeReply): void {
@@ -138,8 +121,6 @@ export class NormalizePool {
     if (w === undefined) return;
     this.waiting.delete(r.seq);
     t.busy--;
-    this.freeInputs.push(r.input);
-    if (this.freeInputs.length > this.size * 2) this.freeInputs.shift();
     w.resolve(r);
   }
 
@@ -178,5 +159,88 @@ export class NormalizePool {
       w.reject(new Error('the normalization threads were stopped'));
     }
     await Promise.all(threads.map((t) => t.worker.terminate()));
+  }
+}
+
+/**
+ * A batch's received bytes, copied in as its events are admitted (the event
+ * objects die young; what waits for a thread is bytes outside the heap), in
+ * shared memory: a thread reads them without a copy, and they stay readable
+ * here if it fails (the batch is then normalized on this thread from them)
+ * and for the events' ids once normalized.
+ */
+export class BatchInput {
+  length = 0;
+  readonly ends: number[] = [];
+  readonly receivedAt: string[] = [];
+  readonly runEnds: number[] = [];
+  private bytes: Buffer;
+
+  constructor(public memory: SharedArrayBuffer = new SharedArrayBuffer(256 * 1024)) {
+    this.bytes = Buffer.from(memory);
+  }
+
+  get count(): number {
+    return this.ends.length;
+  }
+
+  add(ev: RawEvent): void {
+    const b = ev.bytes;
+    const worst = b !== undefined ? b.length : 3 * ev.raw.length;
+    if (this.length + worst > this.bytes.length) this.grow(this.length + worst);
+    if (b !== undefined) {
+      this.bytes.set(b, this.length);
+      this.length += b.length;
+    } else {
+      this.length += this.bytes.write(ev.raw, this.length, 'utf8');
+    }
+    const n = this.ends.length;
+    this.ends.push(this.length);
+    const runs = this.receivedAt.length;
+    if (runs === 0 || this.receivedAt[runs - 1] !== ev.receivedAt) {
+      if (runs > 0) this.runEnds.push(n);
+      this.receivedAt.push(ev.receivedAt);
+    }
+  }
+
+  /** Event `i` as received (a view of the memory). */
+  event(i: number): Buffer {
+    return this.bytes.subarray(i === 0 ? 0 : this.ends[i - 1], this.ends[i]);
+  }
+
+  /** When event `i` was received. */
+  receivedAtOf(i: number): string {
+    let run = 0;
+    while (run < this.runEnds.length && i >= this.runEnds[run]!) run++;
+    return this.receivedAt[run]!;
+  }
+
+  /** The events again, as the source handed them on (bytes), for this thread to normalize. */
+  events(): RawEvent[] {
+    const out: RawEvent[] = [];
+    let run = 0;
+    const ends = [...this.runEnds, this.count];
+    for (let i = 0; i < this.count; i++) {
+      while (i >= ends[run]!) run++;
+      out.push({ raw: '', bytes: this.event(i), receivedAt: this.receivedAt[run]! });
+    }
+    return out;
+  }
+
+  request(): Pick<NormalizeRequest, 'data' | 'ends' | 'receivedAt' | 'runEnds'> {
+    return {
+      data: new Uint8Array(this.memory, 0, this.length),
+      ends: Int32Array.from(this.ends),
+      receivedAt: this.receivedAt,
+      runEnds: Int32Array.from([...this.runEnds, this.count]),
+    };
+  }
+
+  private grow(need: number): void {
+    const bigger = new SharedArrayBuffer(Math.max(need, 2 * this.memory.byteLength));
+    const bytes = Buffer.from(bigger);
+    bytes.set(this.bytes.subarray(0, this.length));
+    this.memory = bigger;
+    this.bytes = bytes;
   }
 }

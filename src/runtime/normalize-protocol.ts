@@ -15,7 +15,7 @@ export interface NormalizeWorkerSetup {
 export interface NormalizeRequest {
   type: 'batch';
   seq: number;
-  /** Each event's received text, UTF-8, back to back. */
+  /** Each event's received text, UTF-8, back to back (shared memory: the pipeline keeps it until the reply). */
   data: Uint8Array;
   /** Where each event's text ends in `data` (it starts where the previous one ends). */
   ends: Int32Array;
@@ -44,8 +44,6 @@ export interface NormalizeReply {
   samples: DocumentSample[];
   /** What the enrichment did in this batch. */
   enrich?: EnrichStats;
-  /** The request's input buffer, handed back for a later batch. */
-  input: ArrayBuffer;
 }
 
 /** What an event became ({@link NormalizeReply.outcomes}). */

@@ -76,7 +76,6 @@ export class BatchNormalizer {
       spans: Int32Array.from(spans),
       rejections,
       samples,
-      input: data.buffer as ArrayBuffer,
     };
     if (timestamps !== undefined) reply.timestamps = timestamps;
     if (this.enricher !== undefined) reply.enrich = this.enricher.takeStats();

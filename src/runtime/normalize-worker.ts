@@ -25,8 +25,6 @@ parentPort!.on('message', (req: WorkerRequest) => {
     return;
   }
   const reply = batches.run(req);
-  const transfer = [reply.input];
-  if (reply.data.buffer !== reply.input) transfer.push(reply.data.buffer as ArrayBuffer);
-  parentPort!.postMessage(reply, transfer);
+  parentPort!.postMessage(reply, [reply.data.buffer as ArrayBuffer]);
 });
 parentPort!.postMessage('ready');

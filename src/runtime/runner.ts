@@ -1,9 +1,11 @@
 /**
  * The pipeline runner: the `Ingest` offered to sources. Events are admitted
- * against a bounded capacity (events and bytes), normalized as they are
- * admitted into batches cut by count, bytes or time, written to every sink
- * (each sink sees batches in order), and their refusals and rejections
- * written to the dead-letter output.
+ * against a bounded capacity (events and bytes) into batches cut by count,
+ * bytes or time, normalized (as they are admitted, on this thread, or once
+ * their batch is sealed, on a normalization thread of `pool`: their bytes
+ * wait in the batch, not the event objects), written to every sink (each
+ * sink sees batches in order), and their refusals and rejections written to
+ * the dead-letter output.
  * A submission is acknowledged (`durable` resolves) once all its events are
  * durable everywhere or dead-lettered; acknowledgements follow submission order.
  * A failed sink write is retried with backoff, for ever: a batch is never dropped.
@@ -14,7 +16,7 @@ import type { EnrichStep } from '../normalize/core.js';
 import { Capacity } from './capacity.js';
 import { EncodedBatchPool, type EncodedBatch } from '../component/encoded-batch.js';
 import { emptyNormalizedBatch, normalizeSegments, originOf, outputEvents, outputsFor, rejection, type NormalizedBatch, type Segment, type SegmentOutputs } from './normalize-segments.js';
-import type { NormalizePool } from './normalize-pool.js';
+import type { BatchInput, NormalizePool } from './normalize-pool.js';
 import { OUTCOME_BLANK, OUTCOME_DOCUMENT, type NormalizeReply } from './normalize-protocol.js';
 import { addEnrichStats } from '../enrich/stats.js';
 import type { Enricher } from '../enrich/enricher.js';
@@ -66,6 +68,18 @@ export interface PipelineStats {
   retries: Map<string, number>;
 }
 
+/** A submission's events in a batch waiting for a normalization thread. */
+interface PendingSegment {
+  origin: Origin;
+  counts: SubmissionCounts;
+  /** Its events, including those its source had rejected. */
+  size: number;
+  /** Those its source had rejected (not in the batch's input), by position. */
+  rejects: { at: number; ev: RawEvent }[];
+  /** The event objects, kept only when a sink forwards the received form. */
+  events?: RawEvent[];
+}
+
 interface Tracker {
   remaining: number;
   counts: SubmissionCounts;
@@ -82,9 +96,10 @@ interface Batch {
   normalized: NormalizedBatch;
   /** The memory of its documents, given back to the pool when the batch is finished. */
   encoded: EncodedBatch;
-  /** With normalization threads: the events taken, normalized once the batch is sealed. */
-  segments: Segment[];
-  /** Set when sealed with `segments`: resolves once they are normalized (here if a thread failed; never rejects). */
+  /** With normalization threads: the runs of events taken (their bytes are in `input`), normalized once the batch is sealed. */
+  pending: PendingSegment[];
+  input?: BatchInput;
+  /** Set when sealed with `pending`: resolves once they are normalized (here if a thread failed; never rejects). */
   normalizing?: Promise<void>;
   trackers: { tracker: Tracker; count: number }[];
   events: number;
@@ -186,7 +201,7 @@ export class Pipeline implements Ingest {
         end++;
       }
       const part = i === 0 && end === events.length ? events : events.slice(i, end);
-      if (o.pool !== undefined && !o.pool.broken) batch.segments.push({ origin, counts, events: part });
+      if (o.pool !== undefined && !o.pool.broken) this.take(batch, o.pool, { origin, counts, events: part });
       else this.normalizeHere(batch, [{ origin, counts, events: part }]);
       batch.trackers.push({ tracker, count: end - i });
       batch.events += end - i;
@@ -208,67 +223,87 @@ export class Pipeline implements Ingest {
     this.stats.blank += n.blank - before.blank;
   }
 
+  /** Copies the received bytes of `seg`'s events into the batch's input, for a normalization thread. */
+  private take(batch: Batch, pool: NormalizePool, seg: Segment): void {
+    const input = (batch.input ??= pool.input());
+    const p: PendingSegment = { origin: seg.origin, counts: seg.counts, size: seg.events.length, rejects: [] };
+    if (this.outputs.raws) p.events = seg.events;
+    seg.events.forEach((ev, at) => {
+      if (ev.reject !== undefined) p.rejects.push({ at, ev });
+      else input.add(ev);
+    });
+    batch.pending.push(p);
+  }
+
   /** Normalizes the batch's events on a normalization thread (on this one when the thread fails). */
   private async normalizeElsewhere(batch: Batch, pool: NormalizePool): Promise<void> {
-    const segments = batch.segments;
-    batch.segments = [];
-    const events: RawEvent[] = [];
-    for (const seg of segments) for (const ev of seg.events) if (ev.reject === undefined) events.push(ev);
+    const pending = batch.pending;
+    batch.pending = [];
+    const input = batch.input;
+    batch.input = undefined;
     let reply: NormalizeReply | undefined;
-    if (events.length > 0) {
+    if (input !== undefined && input.count > 0) {
       const observer = this.options.observer;
       // The batch's pooled memory goes to the thread to write the documents into, and comes back with them.
       const mem = batch.encoded.buffer;
       const output = mem.length > 0 && mem.byteOffset === 0 && mem.length === mem.buffer.byteLength ? (mem.buffer as ArrayBuffer) : undefined;
       try {
-        reply = await pool.normalize(events, observer?.sampling ?? 0, observer?.recentDocuments ?? 0, output);
+        reply = await pool.normalize(input, observer?.sampling ?? 0, observer?.recentDocuments ?? 0, output);
       } catch {
-        // The thread failed (the pool logged it): this thread normalizes the batch. Its memory may be gone with the thread.
+        // The thread failed (the pool logged it): this thread normalizes the batch from its bytes. Its memory may be gone with the thread.
         if (output !== undefined) batch.encoded = this.encodedPool.acquire();
-        this.normalizeHere(batch, segments);
+        this.normalizeHere(batch, segmentsOf(pending, input));
+        pool.recycle(input);
         return;
       }
       batch.encoded.buffer = Buffer.from(reply.data.buffer, 0, reply.data.buffer.byteLength);
       batch.encoded.length = reply.data.byteOffset + reply.data.byteLength;
       if (reply.enrich !== undefined && this.options.enrichStats !== undefined) addEnrichStats(this.options.enrichStats.stats, reply.enrich);
     }
-    this.takeReply(batch, segments, reply);
+    this.takeReply(batch, pending, input, reply);
+    if (input !== undefined) pool.recycle(input);
   }
 
-  /** What became of each event of `segments`, from the thread's reply (and the events their source had rejected). */
-  private takeReply(batch: Batch, segments: Segment[], reply: NormalizeReply | undefined): void {
+  /** What became of each event of `pending`, from the thread's reply (and the events their source had rejected). */
+  private takeReply(batch: Batch, pending: PendingSegment[], input: BatchInput | undefined, reply: NormalizeReply | undefined): void {
     const n = batch.normalized;
     const { spans, ids, raws, timestamps, deadLetters } = n;
     const before = { normalized: n.normalized, rejected: n.rejected, blank: n.blank };
     const runs = n.origins;
     const observer = this.options.observer;
     const keep = observer === undefined ? 0 : observer.recentDocuments;
-    const kept: { doc: number; origin: Origin; receivedAt: string }[] = [];
+    const kept: { doc: number; origin: Origin; k: number }[] = [];
     let k = 0;
     let d = 0;
     let r = 0;
-    for (const seg of segments) {
+    for (const seg of pending) {
       const c = seg.counts;
-      for (const ev of seg.events) {
-        if (ev.reject !== undefined) {
+      let ri = 0;
+      for (let at = 0; at < seg.size; at++) {
+        const refused = seg.rejects[ri];
+        if (refused !== undefined && refused.at === at) {
+          ri++;
           c.rejected++;
           n.rejected++;
-          deadLetters.push(rejection(seg.origin, ev, ev.reject.reason, ev.reject.message));
+          deadLetters.push(rejection(seg.origin, refused.ev, refused.ev.reject!.reason, refused.ev.reject!.message));
           continue;
         }
-        const outcome = reply!.outcomes[k++];
+        const outcome = reply!.outcomes[k];
         if (outcome === OUTCOME_DOCUMENT) {
           c.normalized++;
           n.normalized++;
           spans.push(reply!.spans[2 * d]!, reply!.spans[2 * d + 1]!);
           if (timestamps !== undefined) timestamps.push(reply!.timestamps?.[d]);
-          if (ids !== undefined) ids.push(eventId(seg.origin.source, ev));
-          if (raws !== undefined) raws.push({ data: ev.bytes ?? ev.raw, receivedAt: ev.receivedAt, origin: seg.origin });
+          if (ids !== undefined) ids.push(eventId(seg.origin.source, { raw: '', bytes: input!.event(k), receivedAt: '' }));
+          if (raws !== undefined) {
+            const ev = seg.events![at]!;
+            raws.push({ data: ev.bytes ?? ev.raw, receivedAt: ev.receivedAt, origin: seg.origin });
+          }
           const last = runs[runs.length - 1];
           if (last !== undefined && last.origin === seg.origin) last.end++;
           else runs.push({ origin: seg.origin, end: spans.length / 2 });
           if (keep > 0) {
-            kept.push({ doc: spans.length - 2, origin: seg.origin, receivedAt: ev.receivedAt });
+            kept.push({ doc: spans.length - 2, origin: seg.origin, k });
             if (kept.length > keep) kept.shift();
           }
           d++;
@@ -279,8 +314,9 @@ export class Pipeline implements Ingest {
           const rej = reply!.rejections[r++]!;
           c.rejected++;
           n.rejected++;
-          deadLetters.push(rejection(seg.origin, ev, rej.reason, rej.error));
+          deadLetters.push(rejection(seg.origin, { raw: '', bytes: input!.event(k), receivedAt: input!.receivedAtOf(k) }, rej.reason, rej.error));
         }
+        k++;
       }
     }
     this.stats.normalized += n.normalized - before.normalized;
@@ -289,12 +325,12 @@ export class Pipeline implements Ingest {
     if (observer !== undefined && reply !== undefined) {
       observer.sampled(d, reply.samples);
       const buf = batch.encoded.buffer;
-      for (const x of kept) observer.recentJson(buf.toString('utf8', spans[x.doc], spans[x.doc + 1]), x.origin.source, x.receivedAt);
+      for (const x of kept) observer.recentJson(buf.toString('utf8', spans[x.doc], spans[x.doc + 1]), x.origin.source, input!.receivedAtOf(x.k));
     }
   }
 
   private openBatch(): Batch {
-    const batch: Batch = { normalized: emptyNormalizedBatch(this.outputs), encoded: this.encodedPool.acquire(), segments: [], trackers: [], events: 0, bytes: 0, done: false };
+    const batch: Batch = { normalized: emptyNormalizedBatch(this.outputs), encoded: this.encodedPool.acquire(), pending: [], trackers: [], events: 0, bytes: 0, done: false };
     this.open = batch;
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -308,7 +344,7 @@ export class Pipeline implements Ingest {
   private seal(): void {
     if (this.open === undefined) return;
     const pool = this.options.pool;
-    if (pool !== undefined && this.open.segments.length > 0) this.open.normalizing = this.normalizeElsewhere(this.open, pool);
+    if (pool !== undefined && this.open.pending.length > 0) this.open.normalizing = this.normalizeElsewhere(this.open, pool);
     this.ready.push(this.open);
     this.open = undefined;
     if (this.timer) clearTimeout(this.timer);
@@ -473,4 +509,25 @@ function refusal(sink: Sink, origin: Origin, out: OutputEvent, f: WriteResult['r
   const d: DeadLetter = { kind: 'refused', source: origin.source, sink: sink.name, reason: f.reason, error: f.error, raw: given, at };
   if (origin.detail !== undefined) d.detail = origin.detail;
   return d;
+}
+
+/** The pending segments as segments of events again, read back from the batch's bytes (for the event loop's thread to normalize). */
+function segmentsOf(pending: PendingSegment[], input: BatchInput): Segment[] {
+  const all = input.events();
+  let k = 0;
+  return pending.map((p) => {
+    const events: RawEvent[] = [];
+    let ri = 0;
+    for (let at = 0; at < p.size; at++) {
+      const refused = p.rejects[ri];
+      if (refused !== undefined && refused.at === at) {
+        ri++;
+        events.push(refused.ev);
+      } else {
+        events.push(p.events?.[at] ?? all[k]!);
+        k++;
+      }
+    }
+    return { origin: p.origin, counts: p.counts, events };
+  });
 }
