@@ -9,7 +9,18 @@ import { EventStats } from '../src/runtime/stats/event-stats.js';
 import { Enricher } from '../src/enrich/enricher.js';
 import type { RawEvent, Submission } from '../src/component/types.js';
 import { normalizationThreads } from '../src/serve/service.js';
+import type { OutputEvent, WriteResult } from '../src/component/types.js';
 import { MemorySink } from './helpers/memory-sink.js';
+
+/** A sink that routes by time (as an index with a date pattern does): it records each event's timestamp. */
+class TimedSink extends MemorySink {
+  readonly wantsTimestamps = true;
+  readonly timestamps: (string | undefined)[] = [];
+  override write(batch: OutputEvent[]): Promise<WriteResult> {
+    for (const e of batch) this.timestamps.push(e.timestamp);
+    return super.write(batch);
+  }
+}
 
 const logger = pino({ level: 'silent' });
 
@@ -51,13 +62,14 @@ function mixed(i: number, receivedAt: string): RawEvent {
 
 interface Run {
   lines: string[];
+  timestamps: (string | undefined)[];
   dead: { reason: string; error: string; raw: string; source: string }[];
   counts: Submission['counts'][];
   stats: Record<string, unknown>;
 }
 
 async function run(pool: NormalizePool | undefined, extra: Partial<PipelineOptions> = {}): Promise<Run> {
-  const out = new MemorySink('out');
+  const out = new TimedSink('out');
   const dl = new MemorySink('dl');
   const p = new Pipeline(options({ pool, ...extra }), [out], dl, logger);
   const subs: Submission[] = [];
@@ -71,6 +83,7 @@ async function run(pool: NormalizePool | undefined, extra: Partial<PipelineOptio
   const { retries: _, ...stats } = p.stats;
   return {
     lines: out.lines,
+    timestamps: out.timestamps,
     dead: dl.lines.map((l) => JSON.parse(l) as Run['dead'][number]).map(({ reason, error, raw, source }) => ({ reason, error, raw, source })),
     counts: subs.map((s) => s.counts),
     stats,
@@ -78,7 +91,7 @@ async function run(pool: NormalizePool | undefined, extra: Partial<PipelineOptio
 }
 
 function setup(o: Partial<NormalizeWorkerSetup['options']> = {}): NormalizeWorkerSetup {
-  return { options: { profile: 'sekoia', ...o }, timestamps: false };
+  return { options: { profile: 'sekoia', ...o } };
 }
 
 describe('normalization threads', () => {
@@ -91,6 +104,8 @@ describe('normalization threads', () => {
       assert.ok(here.lines.length > 150, `documents made: ${here.lines.length}`);
       assert.ok(here.dead.some((d) => d.reason === 'too_long') && here.dead.some((d) => d.reason === 'truncated_json'));
       assert.deepEqual(threads.lines, here.lines);
+      assert.deepEqual(threads.timestamps, here.timestamps);
+      assert.ok(here.timestamps.every((t) => typeof t === 'string' && t.endsWith('Z')));
       assert.deepEqual(threads.counts, here.counts);
       assert.deepEqual(threads.stats, here.stats);
       // dead letters: the same records (a batch's refused-by-source lines and normalizer rejections interleave alike)

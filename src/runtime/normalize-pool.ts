@@ -103,9 +103,9 @@ export class NormalizePool {
   }
 
   /** Normalizes the events of `input` on the least busy thread. */
-  normalize(input: BatchInput, sampling: number, recent: number, output?: ArrayBuffer): Promise<NormalizeReply> {
+  normalize(input: BatchInput, asked: Pick<NormalizeRequest, 'sampling' | 'recent' | 'timestamps'>, output?: ArrayBuffer): Promise<NormalizeReply> {
     if (this.broken || this.closed || this.threads.length === 0) return Promise.reject(new Error('no normalization thread'));
-    const req: NormalizeRequest = { type: 'batch', seq: this.seq++, ...input.request(), sampling, recent };
+    const req: NormalizeRequest = { type: 'batch', seq: this.seq++, ...input.request(), ...asked };
     if (output !== undefined) req.output = output;
     let t = this.threads[0]!;
     for (const c of this.threads) if (c.busy < t.busy) t = c;

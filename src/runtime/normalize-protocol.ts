@@ -7,8 +7,6 @@ import type { DocumentSample } from './stats/event-stats.js';
 export interface NormalizeWorkerSetup {
   /** Normalize options, enrichment options included (structured-cloned: no functions). */
   options: NormalizeOptions;
-  /** Send each document's `@timestamp` back (a sink routes by time). */
-  timestamps: boolean;
 }
 
 /** The events of one batch to normalize (those the source had not rejected already). */
@@ -28,6 +26,8 @@ export interface NormalizeRequest {
   sampling: number;
   /** JSON of the last this many documents is sent back (the status page's recent documents). */
   recent: number;
+  /** Send each document's `@timestamp` back (a sink routes by time). */
+  timestamps: boolean;
 }
 
 export interface NormalizeReply {

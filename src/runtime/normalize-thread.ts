@@ -32,7 +32,7 @@ export class BatchNormalizer {
     const outcomes = new Uint8Array(count);
     const spans: number[] = [];
     const rejections: NormalizeReply['rejections'] = [];
-    const timestamps: (string | undefined)[] | undefined = this.setup.timestamps ? [] : undefined;
+    const timestamps: (string | undefined)[] | undefined = req.timestamps ? [] : undefined;
     const samples: DocumentSample[] = [];
     const sampler = req.sampling > 0 ? this.sampler : undefined;
     sampler?.setEvery(req.sampling);

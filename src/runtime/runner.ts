@@ -99,6 +99,8 @@ interface Batch {
   /** With normalization threads: the runs of events taken (their bytes are in `input`), normalized once the batch is sealed. */
   pending: PendingSegment[];
   input?: BatchInput;
+  /** Events were normalized into it on admission, on this thread (the pool is broken, or there is none). */
+  here?: boolean;
   /** Set when sealed with `pending`: resolves once they are normalized (here if a thread failed; never rejects). */
   normalizing?: Promise<void>;
   trackers: { tracker: Tracker; count: number }[];
@@ -201,8 +203,12 @@ export class Pipeline implements Ingest {
         end++;
       }
       const part = i === 0 && end === events.length ? events : events.slice(i, end);
-      if (o.pool !== undefined && !o.pool.broken) this.take(batch, o.pool, { origin, counts, events: part });
-      else this.normalizeHere(batch, [{ origin, counts, events: part }]);
+      // A batch is normalized one way: on a thread once sealed (it falls back to this thread then if the pool broke meanwhile), or here.
+      if (o.pool !== undefined && (batch.pending.length > 0 || (!batch.here && !o.pool.broken))) this.take(batch, o.pool, { origin, counts, events: part });
+      else {
+        batch.here = true;
+        this.normalizeHere(batch, [{ origin, counts, events: part }]);
+      }
       batch.trackers.push({ tracker, count: end - i });
       batch.events += end - i;
       batch.bytes += taken;
@@ -248,7 +254,7 @@ export class Pipeline implements Ingest {
       const mem = batch.encoded.buffer;
       const output = mem.length > 0 && mem.byteOffset === 0 && mem.length === mem.buffer.byteLength ? (mem.buffer as ArrayBuffer) : undefined;
       try {
-        reply = await pool.normalize(input, observer?.sampling ?? 0, observer?.recentDocuments ?? 0, output);
+        reply = await pool.normalize(input, { sampling: observer?.sampling ?? 0, recent: observer?.recentDocuments ?? 0, timestamps: this.outputs.timestamps }, output);
       } catch {
         // The thread failed (the pool logged it): this thread normalizes the batch from its bytes. Its memory may be gone with the thread.
         if (output !== undefined) batch.encoded = this.encodedPool.acquire();

@@ -73,8 +73,7 @@ export class Service {
     const normalize = { profile: config.profile, maxLineBytes: p.max_line_bytes, observer: config.observer, keepOriginal: config.keep_original };
     const threads = normalizationThreads(p.workers);
     if (threads > 0) {
-      const timestamps = [...this.sinks.values()].some((s) => s.wantsTimestamps === true);
-      this.pool = new NormalizePool(threads, { options: { ...normalize, ...enrich }, timestamps }, logger.child({ component: 'normalize' }));
+      this.pool = new NormalizePool(threads, { options: { ...normalize, ...enrich } }, logger.child({ component: 'normalize' }));
     }
     this.pipeline = new Pipeline(
       {
