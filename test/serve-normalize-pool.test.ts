@@ -10,7 +10,7 @@ import { Enricher } from '../src/enrich/enricher.js';
 import type { RawEvent, Submission } from '../src/component/types.js';
 import { normalizationThreads } from '../src/serve/service.js';
 import type { OutputEvent, WriteResult } from '../src/component/types.js';
-import { MemorySink } from './helpers/memory-sink.js';
+import { MemorySink, pipelineOptions } from './helpers/memory-sink.js';
 
 /** A sink that routes by time (as an index with a date pattern does): it records each event's timestamp. */
 class TimedSink extends MemorySink {
@@ -24,20 +24,8 @@ class TimedSink extends MemorySink {
 
 const logger = pino({ level: 'silent' });
 
-function options(o: Partial<PipelineOptions> = {}): PipelineOptions {
-  return {
-    normalize: { profile: 'sekoia' },
-    maxEvents: 100_000,
-    maxBytes: 100_000_000,
-    batchMaxEvents: 7,
-    batchMaxBytes: 1_000_000,
-    batchMaxWaitMs: 5,
-    maxInFlight: 4,
-    retryInitialMs: 5,
-    retryMaxMs: 20,
-    ...o,
-  };
-}
+/** Large queue, many small batches, several in flight. */
+const options = (o: Partial<PipelineOptions> = {}) => pipelineOptions({ maxEvents: 100_000, maxBytes: 100_000_000, batchMaxEvents: 7, maxInFlight: 4, ...o });
 
 /** Every kind of line a source hands on: documents (bytes and text, wrapped or not, with a flow id past 2^53), bad JSON, blank, one the source refused. */
 function mixed(i: number, receivedAt: string): RawEvent {

@@ -2,26 +2,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import { Pipeline, type PipelineOptions } from '../src/runtime/runner.js';
+import { Pipeline } from '../src/runtime/runner.js';
 import type { OutputEvent, RawEvent, WriteResult } from '../src/component/types.js';
-import { MemorySink } from './helpers/memory-sink.js';
+import { MemorySink, pipelineOptions } from './helpers/memory-sink.js';
 
 const logger = pino({ level: 'silent' });
 
-function options(o: Partial<PipelineOptions> = {}): PipelineOptions {
-  return {
-    normalize: { profile: 'sekoia' },
-    maxEvents: 10_000,
-    maxBytes: 10_000_000,
-    batchMaxEvents: 100,
-    batchMaxBytes: 1_000_000,
-    batchMaxWaitMs: 5,
-    maxInFlight: 2,
-    retryInitialMs: 5,
-    retryMaxMs: 20,
-    ...o,
-  };
-}
+const options = pipelineOptions;
 
 const at = '2024-05-01T10:00:00.000Z';
 function eve(i: number): RawEvent {

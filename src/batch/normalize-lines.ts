@@ -9,7 +9,7 @@ import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { loadNormalizer, type LineNormalizer } from '../normalize/load.js';
 import type { DescriptionAdder } from '../normalize/core.js';
 import type { Enricher } from '../enrich/enricher.js';
-import { enrichmentAsked } from '../enrich/asked.js';
+import { loadEnricher } from '../enrich/asked.js';
 import { addEnrichStats, newEnrichStats, type EnrichStats } from '../enrich/stats.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';
@@ -132,16 +132,6 @@ export function lineHandler(
       });
     },
   };
-}
-
-/**
- * The enricher asked for by `options` (imported only then), or undefined.
- * Throws when a database or network is wrong.
- */
-export async function loadEnricher(options: NormalizeOptions): Promise<Enricher | undefined> {
-  if (!enrichmentAsked(options)) return undefined;
-  const { Enricher: E } = await import('../enrich/enricher.js');
-  return new E(options);
 }
 
 /** Adds an enricher's counts since the last call into `counters`. */

@@ -15,7 +15,8 @@
 import type { Worker } from 'node:worker_threads';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { LineSplitter } from '../io/lines.js';
-import { lineHandler, loadDescriptionAdder, loadEnricher, newCounters, takeEnrichStats, type BatchCounters, type BatchOptions } from './normalize-lines.js';
+import { loadEnricher } from '../enrich/asked.js';
+import { lineHandler, loadDescriptionAdder, newCounters, takeEnrichStats, type BatchCounters, type BatchOptions } from './normalize-lines.js';
 import type { Enricher } from '../enrich/enricher.js';
 import { addEnrichStats, newEnrichStats } from '../enrich/stats.js';
 import { loadNormalizer, type LineNormalizer } from '../normalize/load.js';

@@ -5,7 +5,8 @@
  * rejection records (line numbers relative to the chunk).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadDescriptionAdder, loadEnricher } from './normalize-lines.js';
+import { loadDescriptionAdder } from './normalize-lines.js';
+import { loadEnricher } from '../enrich/asked.js';
 import { loadNormalizer } from '../normalize/load.js';
 import { normalizeChunk } from './chunk.js';
 import type { ChunkRequest, ChunkResult, WorkerSetup } from './parallel-protocol.js';

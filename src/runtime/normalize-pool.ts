@@ -217,14 +217,7 @@ export class BatchInput {
 
   /** The events again, as the source handed them on (bytes), for this thread to normalize. */
   events(): RawEvent[] {
-    const out: RawEvent[] = [];
-    let run = 0;
-    const ends = [...this.runEnds, this.count];
-    for (let i = 0; i < this.count; i++) {
-      while (i >= ends[run]!) run++;
-      out.push({ raw: '', bytes: this.event(i), receivedAt: this.receivedAt[run]! });
-    }
-    return out;
+    return this.ends.map((_, i) => ({ raw: '', bytes: this.event(i), receivedAt: this.receivedAtOf(i) }));
   }
 
   request(): Pick<NormalizeRequest, 'data' | 'ends' | 'receivedAt' | 'runEnds'> {

@@ -110,7 +110,7 @@ export function normalizeSegments(
   out: NormalizedBatch = emptyNormalizedBatch(outputs),
 ): NormalizedBatch {
   const { documents, enrich, observer } = outputs;
-  const { spans, ids, raws, timestamps } = out;
+  const { spans } = out;
   const normalize = (text: string, o: NormalizeOptions) => normalizeLine(text, o, undefined, enrich);
   const opts: NormalizeOptions = { ...options };
   // the routes read the event being handled from here: no closure per event
@@ -131,16 +131,8 @@ export function normalizeSegments(
       } else {
         spans.push(0, 0);
       }
-      if (timestamps !== undefined) {
-        const ts = r.document['@timestamp'];
-        timestamps.push(typeof ts === 'string' ? ts : undefined);
-      }
-      if (ids !== undefined) ids.push(eventId(seg0.origin.source, ev0));
-      if (raws !== undefined) raws.push({ data: ev0.bytes ?? raw, receivedAt: ev0.receivedAt, origin: seg0.origin });
-      const runs = out.origins;
-      const last = runs[runs.length - 1];
-      if (last !== undefined && last.origin === seg0.origin) last.end++;
-      else runs.push({ origin: seg0.origin, end: spans.length / 2 });
+      const ts = r.document['@timestamp'];
+      addOutputEvent(out, seg0.origin, typeof ts === 'string' ? ts : undefined, ev0, ev0);
       if (observer !== undefined) observer.document(r, seg0.origin.source, ev0.receivedAt);
     },
     rejected(reason, error) {
@@ -166,6 +158,21 @@ export function normalizeSegments(
     }
   }
   return out;
+}
+
+/**
+ * Completes the output event whose document's span was just added to
+ * `out.spans`: its time, id (from `received`'s bytes) and received form
+ * (`kept`, the source's event) when the batch keeps them, and its origin.
+ */
+export function addOutputEvent(out: NormalizedBatch, origin: Origin, timestamp: string | undefined, received: RawEvent, kept: RawEvent | undefined): void {
+  if (out.timestamps !== undefined) out.timestamps.push(timestamp);
+  if (out.ids !== undefined) out.ids.push(eventId(origin.source, received));
+  if (out.raws !== undefined) out.raws.push({ data: kept!.bytes ?? kept!.raw, receivedAt: kept!.receivedAt, origin });
+  const runs = out.origins;
+  const last = runs[runs.length - 1];
+  if (last !== undefined && last.origin === origin) last.end++;
+  else runs.push({ origin, end: out.spans.length / 2 });
 }
 
 /** The dead letter of an event that became no document. */

@@ -4,7 +4,7 @@
  * (transferred, not copied) with what became of each event.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { enrichmentAsked } from '../enrich/asked.js';
+import { loadEnricher } from '../enrich/asked.js';
 import { loadNormalizer } from '../normalize/load.js';
 import { BatchNormalizer } from './normalize-thread.js';
 import type { NormalizeWorkerSetup, WorkerRequest } from './normalize-protocol.js';
@@ -12,8 +12,9 @@ import type { NormalizeWorkerSetup, WorkerRequest } from './normalize-protocol.j
 const setup = workerData as NormalizeWorkerSetup;
 // Only the profile the service uses is loaded (messages wait in the port meanwhile),
 // and the enrichment databases asked for: each thread reads its own copy.
-const enricher = enrichmentAsked(setup.options) ? new (await import('../enrich/enricher.js')).Enricher(setup.options) : undefined;
-const batches = new BatchNormalizer(setup, await loadNormalizer(setup.options, () => import('../describe/index.js').then((m) => m.addDescription), enricher), enricher);
+const enricher = await loadEnricher(setup.options);
+// `serve` asks for no descriptions: no description engine is passed (asking would be an error).
+const batches = new BatchNormalizer(setup, await loadNormalizer(setup.options, undefined, enricher), enricher);
 
 parentPort!.on('message', (req: WorkerRequest) => {
   if (req.type === 'reload') {

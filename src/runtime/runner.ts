@@ -15,12 +15,11 @@ import type { NormalizeOptions } from '../normalize/types.js';
 import type { EnrichStep } from '../normalize/core.js';
 import { Capacity } from './capacity.js';
 import { EncodedBatchPool, type EncodedBatch } from '../component/encoded-batch.js';
-import { emptyNormalizedBatch, normalizeSegments, originOf, outputEvents, outputsFor, rejection, type NormalizedBatch, type Segment, type SegmentOutputs } from './normalize-segments.js';
+import { addOutputEvent, emptyNormalizedBatch, normalizeSegments, originOf, outputEvents, outputsFor, rejection, type NormalizedBatch, type Segment, type SegmentOutputs } from './normalize-segments.js';
 import type { BatchInput, NormalizePool } from './normalize-pool.js';
 import { OUTCOME_BLANK, OUTCOME_DOCUMENT, type NormalizeReply } from './normalize-protocol.js';
 import { addEnrichStats } from '../enrich/stats.js';
 import type { Enricher } from '../enrich/enricher.js';
-import { eventId } from './event-id.js';
 import type { PipelineObserver } from './stats/event-stats.js';
 import { backoffDelay, sleep } from '../io/backoff.js';
 import { rawSize, type DeadLetter, type Ingest, type Origin, type OutputEvent, type RawEvent, type Sink, type Submission, type SubmissionCounts, type WriteResult } from '../component/types.js';
@@ -67,6 +66,9 @@ export interface PipelineStats {
   /** Failed writes retried, per sink name. */
   retries: Map<string, number>;
 }
+
+/** Stands for an event whose bytes nothing reads (no sink asks for ids). */
+const EMPTY_EVENT: RawEvent = { raw: '', receivedAt: '' };
 
 /** A submission's events in a batch waiting for a normalization thread. */
 interface PendingSegment {
@@ -273,14 +275,11 @@ export class Pipeline implements Ingest {
   /** What became of each event of `pending`, from the thread's reply (and the events their source had rejected). */
   private takeReply(batch: Batch, pending: PendingSegment[], input: BatchInput | undefined, reply: NormalizeReply | undefined): void {
     const n = batch.normalized;
-    const { spans, ids, raws, timestamps, deadLetters } = n;
+    const firstDoc = n.spans.length / 2;
     const before = { normalized: n.normalized, rejected: n.rejected, blank: n.blank };
-    const runs = n.origins;
-    const observer = this.options.observer;
-    const keep = observer === undefined ? 0 : observer.recentDocuments;
-    const kept: { doc: number; origin: Origin; k: number }[] = [];
+    /** Per document of this reply: its event's index in `input` (for the status page's last documents). */
+    const docEvents: number[] = [];
     let k = 0;
-    let d = 0;
     let r = 0;
     for (const seg of pending) {
       const c = seg.counts;
@@ -291,28 +290,18 @@ export class Pipeline implements Ingest {
           ri++;
           c.rejected++;
           n.rejected++;
-          deadLetters.push(rejection(seg.origin, refused.ev, refused.ev.reject!.reason, refused.ev.reject!.message));
+          n.deadLetters.push(rejection(seg.origin, refused.ev, refused.ev.reject!.reason, refused.ev.reject!.message));
           continue;
         }
         const outcome = reply!.outcomes[k];
         if (outcome === OUTCOME_DOCUMENT) {
           c.normalized++;
           n.normalized++;
-          spans.push(reply!.spans[2 * d]!, reply!.spans[2 * d + 1]!);
-          if (timestamps !== undefined) timestamps.push(reply!.timestamps?.[d]);
-          if (ids !== undefined) ids.push(eventId(seg.origin.source, { raw: '', bytes: input!.event(k), receivedAt: '' }));
-          if (raws !== undefined) {
-            const ev = seg.events![at]!;
-            raws.push({ data: ev.bytes ?? ev.raw, receivedAt: ev.receivedAt, origin: seg.origin });
-          }
-          const last = runs[runs.length - 1];
-          if (last !== undefined && last.origin === seg.origin) last.end++;
-          else runs.push({ origin: seg.origin, end: spans.length / 2 });
-          if (keep > 0) {
-            kept.push({ doc: spans.length - 2, origin: seg.origin, k });
-            if (kept.length > keep) kept.shift();
-          }
-          d++;
+          const d = docEvents.length;
+          n.spans.push(reply!.spans[2 * d]!, reply!.spans[2 * d + 1]!);
+          const received = n.ids !== undefined ? { raw: '', bytes: input!.event(k), receivedAt: '' } : EMPTY_EVENT;
+          addOutputEvent(n, seg.origin, reply!.timestamps?.[d], received, seg.events?.[at]);
+          docEvents.push(k);
         } else if (outcome === OUTCOME_BLANK) {
           c.blank++;
           n.blank++;
@@ -320,7 +309,7 @@ export class Pipeline implements Ingest {
           const rej = reply!.rejections[r++]!;
           c.rejected++;
           n.rejected++;
-          deadLetters.push(rejection(seg.origin, { raw: '', bytes: input!.event(k), receivedAt: input!.receivedAtOf(k) }, rej.reason, rej.error));
+          n.deadLetters.push(rejection(seg.origin, { raw: '', bytes: input!.event(k), receivedAt: input!.receivedAtOf(k) }, rej.reason, rej.error));
         }
         k++;
       }
@@ -328,10 +317,14 @@ export class Pipeline implements Ingest {
     this.stats.normalized += n.normalized - before.normalized;
     this.stats.rejected += n.rejected - before.rejected;
     this.stats.blank += n.blank - before.blank;
+    const observer = this.options.observer;
     if (observer !== undefined && reply !== undefined) {
-      observer.sampled(d, reply.samples);
+      observer.sampled(docEvents.length, reply.samples);
       const buf = batch.encoded.buffer;
-      for (const x of kept) observer.recentJson(buf.toString('utf8', spans[x.doc], spans[x.doc + 1]), x.origin.source, input!.receivedAtOf(x.k));
+      for (let d = Math.max(0, docEvents.length - observer.recentDocuments); d < docEvents.length; d++) {
+        const i = firstDoc + d;
+        observer.recentJson(buf.toString('utf8', n.spans[2 * i], n.spans[2 * i + 1]), originOf(n, i).source, input!.receivedAtOf(docEvents[d]!));
+      }
     }
   }
 

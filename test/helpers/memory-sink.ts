@@ -1,6 +1,6 @@
 /** An in-memory sink for pipeline tests: slow, failing or refusing on demand. */
 import { pino } from 'pino';
-import { Pipeline } from '../../src/runtime/runner.js';
+import { Pipeline, type PipelineOptions } from '../../src/runtime/runner.js';
 import { newComponentCounters, type OutputEvent, type Sink, type WriteResult } from '../../src/component/types.js';
 
 export class MemorySink implements Sink {
@@ -67,4 +67,20 @@ export function memoryPipeline(): { pipeline: Pipeline; out: MemorySink; dead: M
     pino({ level: 'silent' }),
   );
   return { pipeline, out, dead };
+}
+
+/** Pipeline options for tests: the sekoia profile, a large queue, small fast batches, short retries; `o` overrides. */
+export function pipelineOptions(o: Partial<PipelineOptions> = {}): PipelineOptions {
+  return {
+    normalize: { profile: 'sekoia' },
+    maxEvents: 10_000,
+    maxBytes: 10_000_000,
+    batchMaxEvents: 100,
+    batchMaxBytes: 1_000_000,
+    batchMaxWaitMs: 5,
+    maxInFlight: 2,
+    retryInitialMs: 5,
+    retryMaxMs: 20,
+    ...o,
+  };
 }
