@@ -67,9 +67,9 @@ describe('nats source (real nats-server)', { skip: natsSkip() }, () => {
     assert.equal(await ackPending('ONE', 'c1'), 50);
     ingest.submissions[0]!.resolve();
     const first = ingest.submissions[0]!.events.length;
-    await until(async () => (await ackPending('ONE', 'c1')) === 50 - first, 3000, 'first batch acked');
+    await until(async () => (await ackPending('ONE', 'c1')) === 50 - first, 10_000, 'first batch acked');
     ingest.resolveAll();
-    await until(async () => (await ackPending('ONE', 'c1')) === 0, 3000, 'all acked');
+    await until(async () => (await ackPending('ONE', 'c1')) === 0, 10_000, 'all acked');
     const info = await jsm.consumers.info('ONE', 'c1');
     assert.equal(info.num_pending, 0);
     assert.equal(info.num_redelivered, 0);
@@ -87,14 +87,14 @@ describe('nats source (real nats-server)', { skip: natsSkip() }, () => {
     await ingest.waitFor(10);
     ingest.submissions[0]!.resolve(); // only the first submission becomes durable
     const durable = ingest.submissions[0]!.events.map((e) => e.raw);
-    await until(async () => (await ackPending('TWO', 'c2')) === 10 - durable.length, 3000, 'first batch acked');
+    await until(async () => (await ackPending('TWO', 'c2')) === 10 - durable.length, 10_000, 'first batch acked');
     await src.stop();
     const again = new TestIngest(true);
     const src2 = source({ stream: 'TWO', consumer: 'c2' });
     t.after(() => src2.stop());
     await src2.start(again);
     await again.waitFor(10 - durable.length);
-    await until(async () => (await ackPending('TWO', 'c2')) === 0, 3000, 'all acked');
+    await until(async () => (await ackPending('TWO', 'c2')) === 0, 10_000, 'all acked');
     assert.deepEqual([...durable, ...again.lines].sort(), [...sent].sort());
   });
 
@@ -108,7 +108,7 @@ describe('nats source (real nats-server)', { skip: natsSkip() }, () => {
     for (const s of ingest.submissions) s.reject(new Error('sink exploded'));
     await ingest.waitFor(8);
     ingest.resolveAll();
-    await until(async () => (await ackPending('FAIL', 'f')) === 0, 3000, 'all acked');
+    await until(async () => (await ackPending('FAIL', 'f')) === 0, 10_000, 'all acked');
     assert.deepEqual(ingest.lines.slice(4).sort(), [...sent].sort());
     assert.ok(src.counters.errors >= 1);
   });
@@ -122,7 +122,7 @@ describe('nats source (real nats-server)', { skip: natsSkip() }, () => {
     t.after(() => Promise.all([sa.stop(), sb.stop()]));
     await Promise.all([sa.start(a), sb.start(b)]);
     await until(() => a.events.length + b.events.length >= 300, 5000, '300 events');
-    await until(async () => (await ackPending('SHARE', 'shared')) === 0, 3000, 'all acked');
+    await until(async () => (await ackPending('SHARE', 'shared')) === 0, 10_000, 'all acked');
     await new Promise((r) => setTimeout(r, 100));
     const got = [...a.lines, ...b.lines];
     assert.equal(got.length, 300);
@@ -140,7 +140,7 @@ describe('nats source (real nats-server)', { skip: natsSkip() }, () => {
     assert.equal(ingest.events.length, 5, 'nothing redelivered');
     assert.equal((await jsm.consumers.info('SLOW', 'slow')).num_redelivered, 0);
     ingest.resolveAll();
-    await until(async () => (await ackPending('SLOW', 'slow')) === 0, 3000, 'all acked');
+    await until(async () => (await ackPending('SLOW', 'slow')) === 0, 10_000, 'all acked');
   });
 
   it('without in-progress signals, a message not acked within ack-wait is redelivered (what ack-wait means)', async () => {
@@ -235,6 +235,6 @@ describe('nats source (real nats-server)', { skip: natsSkip() }, () => {
     assert.equal(got[2]!.at, '2024-05-01T10:00:01.000Z');
     assert.ok(got[1]!.at >= before, 'no header: the time the source received it');
     assert.ok(got[3]!.at >= before, 'a header that is not an RFC 3339 UTC time is ignored');
-    await until(async () => (await ackPending('HDR', 'h')) === 0, 3000, 'all acked');
+    await until(async () => (await ackPending('HDR', 'h')) === 0, 10_000, 'all acked');
   });
 });

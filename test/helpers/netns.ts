@@ -10,6 +10,7 @@
  * (the test itself) at .254, so it can reach every host.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 
 export interface Lab {
   /** The address of a host. */
@@ -36,9 +37,40 @@ export function netnsSkip(): string | false {
   return false;
 }
 
-/** Creates one namespace per host on a fresh bridge, host i at 198.18.<subnet>.(i+1). */
-export function createLab(hosts: string[], subnet = 77): Lab {
-  const tag = (process.pid % 10000).toString(36);
+const tagOf = (pid: number) => (pid % 10000).toString(36);
+
+/**
+ * Removes the labs of test processes that are gone (killed before their
+ * cleanup ran): their namespaces and bridge would otherwise stay, and a
+ * bridge on the same subnet would take the new lab's traffic.
+ */
+function removeStaleLabs(): void {
+  const live = new Set(readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => tagOf(Number(d))));
+  const listed = spawnSync('ip', ['-o', 'link', 'show', 'type', 'bridge'], { encoding: 'utf8' }).stdout ?? '';
+  for (const [, tag] of listed.matchAll(/^\d+: jzb([0-9a-z]+)[:@]/gm)) {
+    if (live.has(tag!)) continue;
+    const names = (spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout ?? '').split('\n').map((l) => l.split(' ')[0]!);
+    for (const n of names) if (n.startsWith(`jz${tag}-`)) spawnSync('ip', ['netns', 'del', n]);
+    spawnSync('ip', ['link', 'del', `jzb${tag}`]);
+  }
+}
+
+/** The first subnet 198.18.<n>.0/24 (n from `from`) that no route of this host uses. */
+function freeSubnet(from: number): number {
+  const routes = spawnSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' }).stdout ?? '';
+  for (let n = from; n < 256; n++) if (!routes.includes(`198.18.${n}.`)) return n;
+  throw new Error('no free 198.18.x.0/24 subnet for the network lab');
+}
+
+/**
+ * Creates one namespace per host on a fresh bridge, host i at
+ * 198.18.<subnet>.(i+1), the subnet being the first one from `fromSubnet`
+ * that this host does not route yet.
+ */
+export function createLab(hosts: string[], fromSubnet = 77): Lab {
+  removeStaleLabs();
+  const subnet = freeSubnet(fromSubnet);
+  const tag = tagOf(process.pid);
   const bridge = `jzb${tag}`;
   const ns = (h: string) => `jz${tag}-${h}`;
   const hostVeth = (i: number) => `jz${tag}h${i}`;
