@@ -26,10 +26,10 @@ import { generateFile } from './generate.mjs';
 import { TIME_BIN, parseTime } from './gnu-time.mjs';
 import { findRsyslog, measureRsyslog } from './rsyslog.mjs';
 import { measureServe, rfc5424 } from './serve-syslog-tcp.mjs';
+import { cli, programArgs } from './program.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const cli = join(root, 'dist/cli/jizo-intake.js');
 
 function parseArgs(argv) {
   const a = { lines: 200_000, runs: 5, seed: 42, workers: availableParallelism(), quick: false, write: undefined, build: true, file: undefined, bigMb: 0, only: undefined, servePipeline: undefined, serveNodeOptions: undefined };
@@ -127,7 +127,7 @@ async function probeProfiles(sample) {
   const ok = [];
   const skipped = [];
   for (const p of PROFILES) {
-    const r = spawnSync(process.execPath, [cli, 'normalize', '-q', '-w', '1', '--profile', p, '-o', '/dev/null', '--errors', '/dev/null', sample], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, programArgs(['normalize', '-q', '-w', '1', '--profile', p, '-o', '/dev/null', '--errors', '/dev/null', sample]), { encoding: 'utf8' });
     if (r.status === 2 && /unknown profile/.test(r.stderr)) skipped.push({ profile: p, reason: r.stderr.trim().replace(/^jizo-intake normalize: /, '') });
     else if (r.status !== 0) throw new Error(`profile ${p}: the CLI exited with ${r.status}: ${r.stderr}`);
     else ok.push(p);
@@ -154,7 +154,7 @@ function cases(file, profiles, workers, jq, parts, events, rsyslog, servePipelin
       name: `ceiling (${p}): ${parts.length} × normalize --workers 1 on 1/${parts.length} each, at once`,
       kind: 'ceiling',
       profile: p,
-      commands: parts.map((part) => [node, [cli, 'normalize', '-q', '--profile', p, '--workers', '1', '-o', '/dev/null', '--errors', '/dev/null', part]]),
+      commands: parts.map((part) => [node, programArgs(['normalize', '-q', '--profile', p, '--workers', '1', '-o', '/dev/null', '--errors', '/dev/null', part])]),
     });
   }
   for (const p of profiles) {
@@ -166,18 +166,19 @@ function cases(file, profiles, workers, jq, parts, events, rsyslog, servePipelin
         profile: p,
         workers: w,
         cmd: node,
-        args: [cli, 'normalize', '-q', '--profile', p, '--workers', String(w), '-o', '/dev/null', '--errors', '/dev/null', file],
+        args: programArgs(['normalize', '-q', '--profile', p, '--workers', String(w), '-o', '/dev/null', '--errors', '/dev/null', file]),
       });
     }
   }
   // Cold start: the yardstick script and `normalize` (default settings) on the
   // 12 bundled example events, START_RUNS times each per round, the median kept.
   const example = join(root, 'examples/jizo-events.ndjson');
-  for (const [name, kind, args] of [
-    ['start: yardstick, synchronous I/O, 12-line example', 'start-yardstick', [base, 'yardstick-sync', example, '/dev/null']],
-    ['start: normalize, 12-line example', 'start-cli', [cli, 'normalize', '-q', '-o', '/dev/null', example]],
+  // normalize is started as a user starts it: the program's launcher line (sh, then Node.js with its options)
+  for (const [name, kind, args, cmd] of [
+    ['start: yardstick, synchronous I/O, 12-line example', 'start-yardstick', [base, 'yardstick-sync', example, '/dev/null'], node],
+    ['start: normalize, 12-line example', 'start-cli', ['normalize', '-q', '-o', '/dev/null', example], cli],
   ]) {
-    list.push({ name, kind, startEvents: 12, run: async () => medianRun(node, args, START_RUNS) });
+    list.push({ name, kind, startEvents: 12, run: async () => medianRun(cmd, args, START_RUNS) });
   }
   if (profiles.includes('sekoia')) {
     // The service: the same lines as RFC 5424 messages over 4 TCP connections
@@ -201,7 +202,7 @@ function cases(file, profiles, workers, jq, parts, events, rsyslog, servePipelin
       kind: 'serve-floor',
       profile: 'sekoia',
       cmd: node,
-      args: [cli, 'normalize', '-q', '--profile', 'sekoia', '--workers', '1', '-o', '/dev/null', '--errors', '/dev/null', syslogFile],
+      args: programArgs(['normalize', '-q', '--profile', 'sekoia', '--workers', '1', '-o', '/dev/null', '--errors', '/dev/null', syslogFile]),
     });
     // The peer: rsyslog on the same input over the same connections (bench/rsyslog.conf).
     if (rsyslog.bin) {
@@ -324,7 +325,7 @@ async function bigFileRss(args, profiles) {
     const rows = [];
     const data = [];
     for (const [profile, w] of profiles.flatMap((p) => [...new Set([1, args.workers])].map((w) => [p, w]))) {
-      const m = await measure(process.execPath, [cli, 'normalize', '-q', '--profile', profile, '--workers', String(w), '-o', '/dev/null', '--errors', '/dev/null', file]);
+      const m = await measure(process.execPath, programArgs(['normalize', '-q', '--profile', profile, '--workers', String(w), '-o', '/dev/null', '--errors', '/dev/null', file]));
       if (m.code !== 0) throw new Error(`large file run exited with ${m.code}: ${m.stderr.slice(0, 2000)}`);
       rows.push(`| normalize --profile ${profile} --workers ${w} | ${fmt(bytes / 1e6, 0)} | ${fmt(m.seconds, 1)} | ${fmt(m.rssKb / 1024, 0)} |`);
       data.push({ name: `normalize --profile ${profile} --workers ${w}`, mb: bytes / 1e6, rssMb: m.rssKb / 1024 });

@@ -20,9 +20,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateFile } from './generate.mjs';
+import { programArgs } from './program.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist/cli/jizo-intake.js');
 const arg = (name, def) => {
   const i = process.argv.indexOf(name);
   return i === -1 ? def : process.argv[i + 1];
@@ -68,8 +68,8 @@ for (let r = 0; r < rounds; r++) {
       sinks: { os: { type: 'opensearch', nodes: [url], index, template: { install: true, name: index, profile } } },
     }),
   );
-  const n = time(process.execPath, [cli, 'normalize', '-p', profile, '-w', '1', '-q', '-o', '/dev/null', input]);
-  const s = time(process.execPath, [cli, 'serve', '-c', config, '--exit-on-eof']);
+  const n = time(process.execPath, programArgs(['normalize', '-p', profile, '-w', '1', '-q', '-o', '/dev/null', input]));
+  const s = time(process.execPath, programArgs(['serve', '-c', config, '--exit-on-eof']));
   // the generated file holds blank and bad lines too: compare with the documents serve made
   const docs = Number(/(\d+) documents/.exec(s.stderr)?.[1]);
   await fetch(`${url}/${index}/_refresh`, { method: 'POST' });

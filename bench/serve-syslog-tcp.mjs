@@ -20,13 +20,12 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { TIME_BIN, parseTime, timedPid } from './gnu-time.mjs';
+import { programArgs } from './program.mjs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist/cli/jizo-intake.js');
 /**
  * How often the service's metrics are read once the sender is done (the end
  * time is known to this precision), and before that. Each read costs the
@@ -91,7 +90,7 @@ export async function measureServe({ file, events, connections = 4, fsync = 'alw
     );
     const bufs = payloads(file, connections);
     // node options on the command line (NODE_OPTIONS refuses some, e.g. --cpu-prof)
-    const argv = [process.execPath, ...(nodeOptions ? nodeOptions.split(' ') : []), cli, 'serve', '--config', join(dir, 'serve.yaml')];
+    const argv = [process.execPath, ...programArgs(['serve', '--config', join(dir, 'serve.yaml')], nodeOptions ? nodeOptions.split(' ') : [])];
     const opts = { stdio: ['ignore', process.env.BENCH_SERVE_STDOUT ? 'inherit' : 'ignore', 'pipe'] };
     const server = TIME_BIN ? spawn(TIME_BIN, ['-v', ...argv], opts) : spawn(argv[0], argv.slice(1), opts);
     let stderr = '';

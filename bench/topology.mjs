@@ -22,13 +22,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { connect } from 'nats';
 import { benchInput } from './generate.mjs';
 import { startNatsServer } from './nats-server.mjs';
+import { programArgs } from './program.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist/cli/jizo-intake.js');
 const input = await benchInput('jizo-bench-topology');
 const rounds = Number(input.opt('--rounds', 3));
 const profiles = input.opt('--profiles', 'sekoia,ecs').split(',');
@@ -43,7 +41,7 @@ function cpu(pid) {
 }
 
 function run(args) {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, programArgs(args), { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   const exited = new Promise((r) => child.once('exit', (code) => r(code)));

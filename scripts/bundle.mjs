@@ -8,7 +8,9 @@
  *
  * So the paths that every run takes are each one file, without chunks:
  *
- * dist/cli/jizo-intake.js  the program (package.json "bin"): commander, the
+ * dist/cli/jizo-intake.js  the program (package.json "bin"; its first lines
+ *                          are a launcher that starts `serve` with Node.js
+ *                          options, scripts/node-flags.mjs): commander, the
  *                          commands' wiring and everything `normalize -p
  *                          sekoia` runs (the command itself and the sekoia
  *                          profile are still evaluated only when used)
@@ -38,10 +40,11 @@
  * service's configuration libraries) stay external: they are imported from
  * node_modules as before.
  */
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild-wasm';
+import { launcher } from './node-flags.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist/cli');
@@ -138,4 +141,14 @@ for (const file of ['jizo-intake.js', 'worker.js', 'normalize-worker.js']) {
   const bad = EXTERNAL.filter((name) => new RegExp(`^import[^;]*from\\s*["']${name.replace(/[/.]/g, '\\$&')}["']`, 'm').test(text));
   if (bad.length > 0) throw new Error(`dist/cli/${file} imports ${bad.join(', ')} at its top: make the module that needs it lazy`);
 }
-chmodSync(join(outdir, 'jizo-intake.js'), 0o755);
+// The program's first line: the launcher that starts Node.js with the program's options (scripts/node-flags.mjs).
+const main = join(outdir, 'jizo-intake.js');
+const text = readFileSync(main, 'utf8');
+if (!text.startsWith('#!/usr/bin/env node\n')) throw new Error(`${main}: no "#!/usr/bin/env node" line to replace with the launcher`);
+writeFileSync(main, launcher() + text.slice(text.indexOf('\n')));
+// one line more at the top: its source map starts with an empty line
+const mapFile = `${main}.map`;
+const map = JSON.parse(readFileSync(mapFile, 'utf8'));
+map.mappings = `;${map.mappings}`;
+writeFileSync(mapFile, JSON.stringify(map));
+chmodSync(main, 0o755);

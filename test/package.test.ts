@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { MissingPackageError, importOptional } from '../src/io/optional-package.js';
 import { ROOT } from './helpers/paths.js';
 
@@ -83,4 +84,33 @@ test('--version prints the version of package.json (bundled and compiled program
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), pkg.version);
   }
+});
+
+test('the program runs as a command: its launcher line starts Node.js with the service options for serve, unless NODE_OPTIONS sets them', (t) => {
+  const program = join(ROOT, 'dist', 'cli', 'jizo-intake.js');
+  const dir = mkdtempSync(join(tmpdir(), 'jizo-launcher-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // the real Node.js: a preload reports the options it was started with
+  const probe = join(dir, 'probe.cjs');
+  writeFileSync(probe, "process.stderr.write('execArgv=' + JSON.stringify(process.execArgv) + '\\n');");
+  const run = (args: string[], nodeOptions: string) => {
+    const r = spawnSync(program, args, { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--require ${probe} ${nodeOptions}` } });
+    assert.equal(r.status, 0, r.stderr);
+    return { stdout: r.stdout, execArgv: JSON.parse(/execArgv=(.*)/.exec(r.stderr)![1]!) as string[] };
+  };
+  assert.deepEqual(run(['serve', '--help'], '').execArgv, ['--max-semi-space-size=4']);
+  // an operator's own choice wins
+  assert.deepEqual(run(['serve', '--help'], '--max-semi-space-size=32').execArgv, []);
+  // other commands start without (a V8 option costs every start)
+  const version = run(['--version'], '');
+  assert.equal(version.stdout.trim(), pkg.version);
+  assert.deepEqual(version.execArgv, []);
+  assert.deepEqual(run(['normalize', '--help'], '').execArgv, []);
+  // arguments reach the program as given (a stand-in node prints what it gets)
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'node'), '#!/bin/sh\nfor a in "$@"; do echo "[$a]"; done\n');
+  chmodSync(join(bin, 'node'), 0o755);
+  const args = spawnSync(program, ['serve', 'a b', '$HOME', ''], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', PATH: `${bin}${delimiter}${process.env.PATH}` } });
+  assert.equal(args.stdout, `[--max-semi-space-size=4]\n[${program}]\n[serve]\n[a b]\n[$HOME]\n[]\n`);
 });
