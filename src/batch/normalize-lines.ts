@@ -9,7 +9,7 @@ import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { loadNormalizer, type LineNormalizer } from '../normalize/load.js';
 import type { DescriptionAdder } from '../normalize/core.js';
 import type { Enricher } from '../enrich/enricher.js';
-import { loadEnricher } from '../enrich/asked.js';
+import { loadEnricher } from '../enrich/load.js';
 import { addEnrichStats, newEnrichStats, type EnrichStats } from '../enrich/stats.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { toJson } from '../serialize.js';

@@ -15,7 +15,7 @@
 import type { Worker } from 'node:worker_threads';
 import { DEFAULT_MAX_LINE_BYTES } from '../decode/index.js';
 import { LineSplitter } from '../io/lines.js';
-import { loadEnricher } from '../enrich/asked.js';
+import { loadEnricher } from '../enrich/load.js';
 import { lineHandler, loadDescriptionAdder, newCounters, takeEnrichStats, type BatchCounters, type BatchOptions } from './normalize-lines.js';
 import type { Enricher } from '../enrich/enricher.js';
 import { addEnrichStats, newEnrichStats } from '../enrich/stats.js';

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadDescriptionAdder } from './normalize-lines.js';
-import { loadEnricher } from '../enrich/asked.js';
+import { loadEnricher } from '../enrich/load.js';
 import { loadNormalizer } from '../normalize/load.js';
 import { normalizeChunk } from './chunk.js';
 import type { ChunkRequest, ChunkResult, WorkerSetup } from './parallel-protocol.js';

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileChunks, SyncFileWriter } from '../io/sync-file.js';
 import { BufferedWriter } from '../io/writer.js';
-import { loadEnricher } from '../enrich/asked.js';
+import { loadEnricher } from '../enrich/load.js';
 import { newCounters, normalizeLines, type BatchOptions, type RejectionRecord, type WarningRecord } from '../batch/normalize-lines.js';
 import { normalizeLinesParallel } from '../batch/parallel.js';
 import { tuneGarbageCollector } from './gc.js';

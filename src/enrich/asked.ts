@@ -4,7 +4,6 @@
  * (maxmind, ipaddr.js), which cost the start of every `normalize`.
  */
 import type { GeoipOptions, NormalizeOptions } from '../normalize/types.js';
-import type { Enricher } from './enricher.js';
 
 /** The enrichment options of {@link NormalizeOptions}. */
 export type EnrichOptions = Pick<NormalizeOptions, 'geoip' | 'internalNetworks' | 'communityId' | 'communityIdSeed'>;
@@ -19,14 +18,4 @@ export function isGeoipAsked(g: EnrichOptions['geoip']): g is true | GeoipOption
   if (g === undefined || g === false) return false;
   if (g === true) return true;
   return (g.databases?.length ?? 0) > 0 || g.embedded !== false;
-}
-
-/**
- * The enricher asked for by `options` (imported only then), or undefined.
- * Throws when a database or network is wrong.
- */
-export async function loadEnricher(options: EnrichOptions): Promise<Enricher | undefined> {
-  if (!enrichmentAsked(options)) return undefined;
-  const { Enricher: E } = await import('./enricher.js');
-  return new E(options);
 }

@@ -4,7 +4,7 @@
  * (transferred, not copied) with what became of each event.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadEnricher } from '../enrich/asked.js';
+import { loadEnricher } from '../enrich/load.js';
 import { loadNormalizer } from '../normalize/load.js';
 import { BatchNormalizer } from './normalize-thread.js';
 import type { NormalizeWorkerSetup, WorkerRequest } from './normalize-protocol.js';
