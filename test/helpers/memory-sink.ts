@@ -61,7 +61,7 @@ export function memoryPipeline(): { pipeline: Pipeline; out: MemorySink; dead: M
   const out = new MemorySink('out');
   const dead = new MemorySink('dl');
   const pipeline = new Pipeline(
-    { normalize: { profile: 'sekoia' }, maxEvents: 1000, maxBytes: 1e7, batchMaxEvents: 100, batchMaxBytes: 1e6, batchMaxWaitMs: 5, maxInFlight: 2, retryInitialMs: 5, retryMaxMs: 10 },
+    pipelineOptions({ maxEvents: 1000, retryMaxMs: 10 }),
     [out],
     dead,
     pino({ level: 'silent' }),

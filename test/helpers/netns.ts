@@ -47,9 +47,9 @@ const tagOf = (pid: number) => (pid % 10000).toString(36);
 function removeStaleLabs(): void {
   const live = new Set(readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => tagOf(Number(d))));
   const listed = spawnSync('ip', ['-o', 'link', 'show', 'type', 'bridge'], { encoding: 'utf8' }).stdout ?? '';
+  const names = (spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout ?? '').split('\n').map((l) => l.split(' ')[0]!);
   for (const [, tag] of listed.matchAll(/^\d+: jzb([0-9a-z]+)[:@]/gm)) {
     if (live.has(tag!)) continue;
-    const names = (spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout ?? '').split('\n').map((l) => l.split(' ')[0]!);
     for (const n of names) if (n.startsWith(`jz${tag}-`)) spawnSync('ip', ['netns', 'del', n]);
     spawnSync('ip', ['link', 'del', `jzb${tag}`]);
   }
