@@ -68,10 +68,11 @@ export async function normalizeLinesParallel(
   options: ParallelOptions,
   counters: BatchCounters = newCounters(),
 ): Promise<BatchCounters> {
-  // The main thread normalizes nothing but may have to count a line it skips: same code as the workers.
-  const enricher = options.enricher ?? (await loadEnricher(options));
-  const run = new ParallelRun(options, counters, await loadNormalizer(options, loadDescriptionAdder, enricher), enricher);
+  const run = new ParallelRun(options, counters);
   try {
+    // Workers asked for at once start before anything else: each takes ~60 ms
+    // to boot, spent while this thread reads its first chunk.
+    if ((options.serialBytes ?? 0) === 0) await run.startPool();
     for await (const chunk of input) {
       counters.bytes += chunk.length;
       await run.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
@@ -110,12 +111,18 @@ class ParallelRun {
   private readonly workers: number;
   /** Bytes handed out so far (on this thread until serialBytes is passed). */
   private handedBytes = 0;
+  /**
+   * This thread's normalizer (and enricher), loaded when first needed: for the
+   * chunks before serialBytes, and to count a line it skips (same code as the
+   * workers). A run whose workers start at once and meets no long line never
+   * loads a profile here.
+   */
+  private normalize: LineNormalizer | undefined;
+  private enricher: Enricher | undefined;
 
   constructor(
     private readonly options: ParallelOptions,
     private readonly counters: BatchCounters,
-    private readonly normalize: LineNormalizer,
-    private readonly enricher: Enricher | undefined,
   ) {
     this.max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.chunkBytes = options.chunkBytes ?? 256 * 1024;
@@ -130,7 +137,8 @@ class ParallelRun {
    * for them). `node:worker_threads` is loaded here: a small input never
    * needs it, and loading it cost every start ~1 ms.
    */
-  private async startPool(): Promise<void> {
+  async startPool(): Promise<void> {
+    if (this.pool.length > 0) return;
     const { Worker } = await import('node:worker_threads');
     const online: Promise<unknown>[] = [];
     for (let i = 0; i < this.workers; i++) {
@@ -153,6 +161,14 @@ class ParallelRun {
     if (running) void Promise.all(online).then(() => running());
   }
 
+  private async localNormalizer(): Promise<LineNormalizer> {
+    if (this.normalize === undefined) {
+      this.enricher = this.options.enricher ?? (await loadEnricher(this.options));
+      this.normalize = await loadNormalizer(this.options, loadDescriptionAdder, this.enricher);
+    }
+    return this.normalize;
+  }
+
   async push(chunk: Buffer): Promise<void> {
     if (this.longLine !== undefined) {
       const nl = chunk.indexOf(10);
@@ -172,7 +188,7 @@ class ParallelRun {
       // The unfinished line is over the limit: hand out the lines before it,
       // then skip it on this thread.
       await this.handOut(this.size - this.tail);
-      this.startLongLine();
+      this.startLongLine(await this.localNormalizer());
     } else if (this.size >= this.chunkBytes && this.size > this.tail) {
       await this.handOut(this.size - this.tail);
     }
@@ -207,9 +223,10 @@ class ParallelRun {
     this.check();
     if (this.pool.length === 0 && this.handedBytes + n <= (this.options.serialBytes ?? 0)) {
       // Small input so far: this thread does the chunk, in order with the rest.
+      const normalize = await this.localNormalizer();
       this.handedBytes += n;
       const seq = this.nextSeq++;
-      const result: ChunkResult = { seq, ...normalizeChunk(this.held.subarray(0, n), this.setup, this.normalize, undefined, this.enricher) };
+      const result: ChunkResult = { seq, ...normalizeChunk(this.held.subarray(0, n), this.setup, normalize, undefined, this.enricher) };
       this.held.copyWithin(0, n, this.size);
       this.size -= n;
       this.pending.set(seq, { local: result });
@@ -258,7 +275,7 @@ class ParallelRun {
   }
 
   /** Moves the held unfinished line into a splitter that skips it. */
-  private startLongLine(): void {
+  private startLongLine(normalize: LineNormalizer): void {
     const seq = this.nextSeq++;
     const counters = newCounters();
     const result: ChunkResult = { seq, data: new Uint8Array(0), counters, rejections: [], warnings: [] };
@@ -266,7 +283,7 @@ class ParallelRun {
       { onDocument() {}, onRejection: (r) => result.rejections.push(r) },
       { ...plainOptions(this.options), maxLineBytes: this.max },
       counters,
-      this.normalize,
+      normalize,
     );
     const splitter = new LineSplitter(this.max, {
       line: (text, lineNo) => sink.line(text, lineNo),
