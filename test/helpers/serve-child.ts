@@ -1,7 +1,13 @@
 /** A `serve` child process for the fault suite: endpoints from its stderr, RSS sampling, metrics. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { httpRequest } from './net.js';
+import { ROOT } from './paths.js';
+
+/** The Node.js options `jizo-intake serve` starts with (its launcher's): a serve child runs as the service does. */
+const { SERVE_NODE_FLAGS } = (await import(pathToFileURL(join(ROOT, 'scripts', 'node-flags.mjs')).href)) as { SERVE_NODE_FLAGS: string[] };
 
 export interface ServeChild {
   child: ChildProcess;
@@ -24,13 +30,13 @@ function rssOf(pid: number): number {
 }
 
 /**
- * Starts `node script ...args` and waits until it printed `readyText` on
+ * Starts `node <serve's options> script ...args` and waits until it printed `readyText` on
  * stderr. `prefix` runs it through a command that ends by executing it (e.g.
  * `ip netns exec <ns>`), so the child's pid is still the node process's.
  */
 export async function startServeChild(script: string, args: string[], readyText = /jizo-intake serve: (ready|metrics)/, env: NodeJS.ProcessEnv = process.env, prefix: string[] = []): Promise<ServeChild> {
   const [cmd, ...pre] = [...prefix, process.execPath];
-  const child = spawn(cmd!, [...pre, script, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  const child = spawn(cmd!, [...pre, ...SERVE_NODE_FLAGS, script, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (d) => (err += d));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
