@@ -23,7 +23,7 @@ import { describe, it } from 'node:test';
 import { connect } from 'nats';
 import { parse, stringify } from 'yaml';
 import { until } from './helpers/ingest.js';
-import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
+import { natsSkip, startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { createLab, netnsSkip } from './helpers/netns.js';
 import { CLI, ROOT } from './helpers/paths.js';
 import { startServeChild, type ServeChild } from './helpers/serve-child.js';
@@ -58,7 +58,7 @@ async function send(host: string, port: number, from: number, to: number): Promi
   await new Promise<void>((r) => socket.end(r));
 }
 
-describe('topology on separate hosts (network namespaces)', { skip: netnsSkip() }, () => {
+describe('topology on separate hosts (network namespaces)', { skip: netnsSkip() || natsSkip() }, () => {
   it('edge -> JetStream -> two ecs workers: a cut link and a kill -9 of a worker lose nothing', { timeout: 240_000 }, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'jizo-topology-'));
     const lab = createLab(['nats', 'edge', 'w1', 'w2']);
