@@ -33,7 +33,7 @@ describe('serve configuration', () => {
     assert.deepEqual([http.host, http.port], ['127.0.0.1', 8080]);
     assert.deepEqual(c.sinks.map((s) => s.type), ['file']);
     assert.equal(c.deadLetter.type, 'file');
-    assert.equal(c.pipeline.max_events, 8000);
+    assert.equal(c.pipeline.max_events, 4000);
     assert.equal(c.pipeline.batch_max_wait, 100);
   });
 

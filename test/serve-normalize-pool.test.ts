@@ -185,10 +185,10 @@ describe('normalization threads', () => {
     }
   });
 
-  it('auto: one thread per core but one, at least one', () => {
+  it('auto: one thread per core, at least one', () => {
     assert.equal(normalizationThreads('auto', 1), 1);
-    assert.equal(normalizationThreads('auto', 2), 1);
-    assert.equal(normalizationThreads('auto', 8), 7);
+    assert.equal(normalizationThreads('auto', 2), 2);
+    assert.equal(normalizationThreads('auto', 8), 8);
     assert.equal(normalizationThreads(0, 8), 0);
     assert.equal(normalizationThreads(3, 2), 3);
   });

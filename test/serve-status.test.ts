@@ -100,7 +100,7 @@ sinks:
     const r = normalize(last);
     assert.ok(r.ok);
     assert.deepEqual(s.window.recent[0], { at: s.window.recent[0]!.at, source: 'http', text: describeDoc(r.document).text });
-    assert.deepEqual([s.queue.events, s.queue.max_events, s.queue.backpressure], [0, 8000, false]);
+    assert.deepEqual([s.queue.events, s.queue.max_events, s.queue.backpressure], [0, 4000, false]);
     assert.deepEqual([s.service.ok, s.service.profile, s.config.admin_token], [true, 'sekoia', true]);
   });
 

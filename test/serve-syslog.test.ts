@@ -1,7 +1,9 @@
 /** Syslog source: framing, size limits, TLS, many connections, TCP backpressure, UDP drops. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { pino } from 'pino';
 import { SyslogFramer } from '../src/sources/syslog/framing.js';
 import { SyslogSource, syslogSourceSchema } from '../src/sources/syslog/index.js';
 import { RecordingIngest, testDeps } from './helpers/conformance.js';
@@ -219,6 +221,38 @@ describe('syslog source', () => {
       assert.equal(s.counters.dropped, 3);
       assert.equal(s.counters.received, 3);
       assert.equal(ingest.events.length, 0);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('UDP: the socket gets the receive buffer asked (a burst waits there, not dropped by the kernel), or the kernel cap with a warning', async () => {
+    // Linux caps SO_RCVBUF at net.core.rmem_max and reports twice the value set.
+    let rmemMax = Infinity;
+    try {
+      rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    } catch {
+      // not Linux: no cap known
+    }
+    for (const [config, asked] of [[{}, 4 * 1024 * 1024], [{ udp_receive_buffer: '1MiB' }, 1024 * 1024]] as const) {
+      const { s } = await started({ port: 0, protocols: ['udp'], ...config });
+      try {
+        assert.ok(s.udpReceiveBuffer()! >= Math.min(asked, rmemMax), `receive buffer ${s.udpReceiveBuffer()} for ${asked} asked (rmem_max ${rmemMax})`);
+      } finally {
+        await s.stop();
+      }
+    }
+    if (!Number.isFinite(rmemMax)) return;
+    // More than the kernel allows: the source starts, and says what it got.
+    const warnings: unknown[] = [];
+    const deps = testDeps();
+    deps.logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line)) });
+    const s = new SyslogSource('syslog', syslogSourceSchema.parse({ port: 0, protocols: ['udp'], udp_receive_buffer: 4 * rmemMax + 4096 }), deps);
+    await s.start(new RecordingIngest());
+    try {
+      assert.equal(warnings.length, 1);
+      assert.match((warnings[0] as { msg: string }).msg, /net\.core\.rmem_max/);
+      assert.equal((warnings[0] as { got: number }).got, s.udpReceiveBuffer());
     } finally {
       await s.stop();
     }

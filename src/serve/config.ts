@@ -23,9 +23,9 @@ export { ConfigError } from '../config/errors.js';
 const pipelineSchema = z
   .object({
     /** Events accepted and not yet durable everywhere: past this, sources wait (TCP, stdin) or are refused (HTTP 503, UDP drops). */
-    max_events: intRange(1, 100_000_000, 8000),
+    max_events: intRange(1, 100_000_000, 4000),
     /** Same bound in bytes of raw text. */
-    max_bytes: size(1024, '16MiB'),
+    max_bytes: size(1024, '8MiB'),
     batch_max_events: intRange(1, 1_000_000, 500),
     batch_max_bytes: size(1, '2MiB'),
     /** A batch that is not full is sent after this long. */

@@ -29,11 +29,12 @@ export interface StopResult {
 
 /**
  * Threads that normalize beside the event loop's, for `pipeline.workers`:
- * `auto` is one per core but one (the event loop's thread has the sources,
- * the queue and the sinks), at least one.
+ * `auto` is one per core. The event loop's thread (sources, queue, sinks)
+ * is idle about 70 % of the time at full rate, so leaving it a core of its
+ * own left most of that core unused (docs/serve.md#throughput).
  */
 export function normalizationThreads(setting: 'auto' | number, cores = availableParallelism()): number {
-  return setting === 'auto' ? Math.max(1, cores - 1) : setting;
+  return setting === 'auto' ? Math.max(1, cores) : setting;
 }
 
 export class Service {

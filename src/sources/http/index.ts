@@ -149,7 +149,7 @@ export class HttpSource implements Source {
   private bodyOptions(ingest: Ingest): BodyOptions {
     const c = this.config;
     // A part is a sixteenth of the queue: several bodies interleave, and a part never waits for the whole queue to empty.
-    const q = ingest.limits ?? { maxEvents: 8000, maxBytes: 16 * 1024 * 1024 };
+    const q = ingest.limits ?? { maxEvents: 4000, maxBytes: 8 * 1024 * 1024 };
     return {
       maxBodyBytes: c.max_body_bytes,
       maxLineBytes: c.max_line_bytes,

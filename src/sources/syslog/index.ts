@@ -52,6 +52,12 @@ export const syslogSourceSchema = z
     idle_timeout: duration(1, '10m'),
     /** On stop, how long open connections are still read (until each sender pauses) before they are closed. */
     drain_timeout: duration(0, '5s'),
+    /**
+     * Receive buffer of the UDP socket (SO_RCVBUF): the datagrams of a burst that
+     * arrive faster than the service reads them wait there, and past it the
+     * kernel drops them unseen. Linux caps it at net.core.rmem_max.
+     */
+    udp_receive_buffer: size(4096, '4MiB'),
   })
   .strict();
 export type SyslogSourceConfig = z.output<typeof syslogSourceSchema>;
@@ -139,7 +145,7 @@ export class SyslogSource implements Source {
 
   private async startUdp(ingest: Ingest): Promise<void> {
     const c = this.config;
-    const sock = createSocket({ type: c.host.includes(':') ? 'udp6' : 'udp4' });
+    const sock = createSocket({ type: c.host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: c.udp_receive_buffer });
     const max = c.max_message_bytes;
     const flush = () => {
       this.udpFlushScheduled = false;
@@ -171,6 +177,14 @@ export class SyslogSource implements Source {
       sock.once('error', reject);
       sock.bind(c.port, c.host, () => {
         sock.off('error', reject);
+        // Linux reports twice what was set (its bookkeeping); less than asked means net.core.rmem_max capped it.
+        const got = sock.getRecvBufferSize();
+        if (got < c.udp_receive_buffer) {
+          this.deps.logger.warn(
+            { asked: c.udp_receive_buffer, got },
+            'UDP receive buffer smaller than udp_receive_buffer (capped by the kernel: raise net.core.rmem_max to absorb larger bursts)',
+          );
+        }
         resolve();
       });
     });
@@ -179,6 +193,11 @@ export class SyslogSource implements Source {
 
   openConnections(): number {
     return this.slots?.size ?? 0;
+  }
+
+  /** Receive buffer of the UDP socket as the kernel reports it (Linux: twice what was set), when listening on UDP. */
+  udpReceiveBuffer(): number | undefined {
+    return this.udp?.getRecvBufferSize();
   }
 
   endpoints(): string[] {
