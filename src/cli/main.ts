@@ -74,7 +74,7 @@ program
   .option('--pretty', 'indent output documents')
   .option('--max-line-bytes <n>', 'reject lines longer than N bytes', positiveInt, 1024 * 1024)
   .option('--strict', 'exit with status 3 when any line was rejected')
-  .option('-w, --workers <n>', 'worker threads, in input order (1: on the main thread); default: the number of cores, started once the input passes 4 MiB', positiveInt)
+  .option('-w, --workers <n>', 'worker threads, in input order (1: on the main thread); default: the cores this process may use (a container CPU limit counted), started once the input passes 4 MiB', positiveInt)
   .option('--received-at <time>', 'time of reception (RFC 3339) for events without a valid timestamp; default: now', receivedAtArg)
   .option('--no-progress', 'never show a progress bar')
   .option('-q, --quiet', 'no summary line')

@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { fileChunks, SyncFileWriter } from '../io/sync-file.js';
 import { BufferedWriter } from '../io/writer.js';
 import { loadEnricher } from '../enrich/load.js';
@@ -13,6 +12,7 @@ import { formatEnrichStats } from '../enrich/stats.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { EXIT } from './exit.js';
 import { Progress } from './progress.js';
+import { usableCores } from '../runtime/cores.js';
 
 export interface NormalizeCliOptions {
   output?: string;
@@ -65,7 +65,7 @@ const SERIAL_BYTES = 4 * 1024 * 1024;
 
 export async function runNormalize(files: string[], opts: NormalizeCliOptions): Promise<number> {
   const inputs = files.length === 0 ? ['-'] : files;
-  const workers = opts.workers ?? availableParallelism();
+  const workers = opts.workers ?? usableCores();
   const serialBytes = opts.workers === undefined ? SERIAL_BYTES : 0;
   try {
     checkProfileName(opts.profile);

@@ -3,7 +3,6 @@
  * starts them (sinks first, sources last), and stops them in the reverse
  * order: sources stop accepting, the pipeline drains, sinks flush and close.
  */
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { Pipeline } from '../runtime/runner.js';
@@ -19,6 +18,7 @@ import { BearerAuth } from '../io/token-auth.js';
 import { resolveToken } from '../config/token.js';
 import { StatusPage } from './status-page.js';
 import { StatusBoard } from './status-board.js';
+import { usableCores } from '../runtime/cores.js';
 
 export interface StopResult {
   /** Everything accepted was delivered or dead-lettered. */
@@ -29,11 +29,12 @@ export interface StopResult {
 
 /**
  * Threads that normalize beside the event loop's, for `pipeline.workers`:
- * `auto` is one per core. The event loop's thread (sources, queue, sinks)
- * is idle about 70 % of the time at full rate, so leaving it a core of its
- * own left most of that core unused (docs/serve.md#throughput).
+ * `auto` is one per core this process may use (a cgroup CPU quota counted).
+ * The event loop's thread (sources, queue, sinks) is idle about 70 % of the
+ * time at full rate, so leaving it a core of its own left most of that core
+ * unused (docs/serve.md#throughput).
  */
-export function normalizationThreads(setting: 'auto' | number, cores = availableParallelism()): number {
+export function normalizationThreads(setting: 'auto' | number, cores = usableCores()): number {
   return setting === 'auto' ? Math.max(1, cores) : setting;
 }
 
