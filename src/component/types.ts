@@ -205,6 +205,20 @@ export interface Submission {
   counts?: SubmissionCounts;
 }
 
+/** Bounds of the pipeline's queue: events accepted and not yet durable everywhere, and their raw bytes. */
+export interface QueueLimits {
+  maxEvents: number;
+  maxBytes: number;
+}
+
+/**
+ * The queue's default bounds (`pipeline.max_events`, `max_bytes`): with a
+ * normalization thread per core, 4,000 events kept `serve` at ~135 MB where
+ * 8,000 took it to ~150 MB at the same speed, and held as much of a UDP
+ * burst (docs/serve.md#throughput).
+ */
+export const DEFAULT_QUEUE_LIMITS: Readonly<QueueLimits> = { maxEvents: 4000, maxBytes: 8 * 1024 * 1024 };
+
 /** What the pipeline offers to sources. */
 export interface Ingest {
   /**
@@ -215,7 +229,7 @@ export interface Ingest {
   /** Enqueues events only if there is room now; undefined when saturated (HTTP answers 503). */
   trySubmit(events: RawEvent[], origin: Origin): Submission | undefined;
   /** The queue's bounds, for a source that cuts a large input into submissions (HTTP bodies). */
-  readonly limits?: { maxEvents: number; maxBytes: number };
+  readonly limits?: QueueLimits;
   /**
    * Counts blank lines a source skipped instead of submitting them: they take
    * no room in the queue but are still accounted for.

@@ -17,15 +17,16 @@ import type { EnrichOptions } from '../enrich/enricher.js';
 import { duration, host, intRange, path, port, size } from '../config/values.js';
 import { ConfigError, formatIssues } from '../config/errors.js';
 import { oneTokenForm, tokenKeys } from '../config/token.js';
+import { DEFAULT_QUEUE_LIMITS } from '../component/types.js';
 
 export { ConfigError } from '../config/errors.js';
 
 const pipelineSchema = z
   .object({
     /** Events accepted and not yet durable everywhere: past this, sources wait (TCP, stdin) or are refused (HTTP 503, UDP drops). */
-    max_events: intRange(1, 100_000_000, 4000),
+    max_events: intRange(1, 100_000_000, DEFAULT_QUEUE_LIMITS.maxEvents),
     /** Same bound in bytes of raw text. */
-    max_bytes: size(1024, '8MiB'),
+    max_bytes: size(1024, DEFAULT_QUEUE_LIMITS.maxBytes),
     batch_max_events: intRange(1, 1_000_000, 500),
     batch_max_bytes: size(1, '2MiB'),
     /** A batch that is not full is sent after this long. */

@@ -35,7 +35,7 @@ export interface StopResult {
  * unused (docs/serve.md#throughput).
  */
 export function normalizationThreads(setting: 'auto' | number, cores = usableCores()): number {
-  return setting === 'auto' ? Math.max(1, cores) : setting;
+  return setting === 'auto' ? cores : setting;
 }
 
 export class Service {

@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { DEFAULT_MAX_LINE_BYTES } from '../../decode/index.js';
 import { duration, host, intRange, path, port, size } from '../../config/values.js';
 import { oneTokenForm, resolveToken, tokenKeys } from '../../config/token.js';
-import { newComponentCounters, type ComponentDeps, type ConnectionCounters, type Health, type Ingest, type Source, type SourceFactory } from '../../component/types.js';
+import { DEFAULT_QUEUE_LIMITS, newComponentCounters, type ComponentDeps, type ConnectionCounters, type Health, type Ingest, type Source, type SourceFactory } from '../../component/types.js';
 import { BearerAuth } from '../../io/token-auth.js';
 import { ConnectionSlots } from './connections.js';
 import { bodyCoding } from './content.js';
@@ -149,7 +149,7 @@ export class HttpSource implements Source {
   private bodyOptions(ingest: Ingest): BodyOptions {
     const c = this.config;
     // A part is a sixteenth of the queue: several bodies interleave, and a part never waits for the whole queue to empty.
-    const q = ingest.limits ?? { maxEvents: 4000, maxBytes: 8 * 1024 * 1024 };
+    const q = ingest.limits ?? DEFAULT_QUEUE_LIMITS;
     return {
       maxBodyBytes: c.max_body_bytes,
       maxLineBytes: c.max_line_bytes,
