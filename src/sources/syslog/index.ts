@@ -15,6 +15,9 @@ import { newComponentCounters, type ComponentDeps, type ConnectionCounters, type
 import { ConnectionSlots } from './connections.js';
 import { handleConnection, type Connection, type StreamContext } from './stream.js';
 
+/** How much the kernel reports per byte of receive buffer set: Linux doubles SO_RCVBUF (socket(7)). */
+const KERNEL_RCVBUF_FACTOR = process.platform === 'linux' ? 2 : 1;
+
 export const syslogSourceSchema = z
   .object({
     host: host('127.0.0.1'),
@@ -177,9 +180,10 @@ export class SyslogSource implements Source {
       sock.once('error', reject);
       sock.bind(c.port, c.host, () => {
         sock.off('error', reject);
-        // Linux reports twice what was set (its bookkeeping); less than asked means net.core.rmem_max capped it.
+        // Linux keeps (and reports) twice the value set, after capping that value at net.core.rmem_max:
+        // a capped buffer can still read as more than was asked, so compare with what an uncapped one reads.
         const got = sock.getRecvBufferSize();
-        if (got < c.udp_receive_buffer) {
+        if (got < c.udp_receive_buffer * KERNEL_RCVBUF_FACTOR) {
           this.deps.logger.warn(
             { asked: c.udp_receive_buffer, got },
             'UDP receive buffer smaller than udp_receive_buffer (capped by the kernel: raise net.core.rmem_max to absorb larger bursts)',
