@@ -78,6 +78,42 @@ async function pipelineCounters(url) {
 }
 
 /**
+ * Starts `jizo-intake serve --config FILE` (under GNU time when `timed` and
+ * installed, for its peak RSS and CPU time) and resolves once it listens:
+ * `stderr` holds what it printed so far (where it listens), `metrics` is its
+ * /metrics URL, `stop()` sends it SIGTERM and waits for it (and GNU time's
+ * report) to end. Node options go on the command line: NODE_OPTIONS refuses
+ * some, e.g. --cpu-prof.
+ */
+export async function startServe(configFile, { nodeOptions, timed = false } = {}) {
+  const argv = [process.execPath, ...programArgs(['serve', '--config', configFile], nodeOptions ? nodeOptions.split(' ') : [])];
+  const opts = { stdio: ['ignore', process.env.BENCH_SERVE_STDOUT ? 'inherit' : 'ignore', 'pipe'] };
+  const underTime = timed && TIME_BIN !== undefined;
+  const server = underTime ? spawn(TIME_BIN, ['-v', ...argv], opts) : spawn(argv[0], argv.slice(1), opts);
+  const closed = new Promise((r) => server.on('close', r));
+  const serve = {
+    stderr: '',
+    metrics: '',
+    async stop() {
+      // SIGTERM to serve itself (under GNU time: its child), which then reports.
+      if (server.exitCode === null) process.kill(underTime ? timedPid(server.pid) : server.pid, 'SIGTERM');
+      await closed;
+    },
+  };
+  server.stderr.setEncoding('utf8').on('data', (d) => (serve.stderr += d));
+  const deadline = Date.now() + 30_000;
+  while (!/metrics: http/.test(serve.stderr)) {
+    if (server.exitCode !== null || Date.now() > deadline) {
+      server.kill('SIGKILL');
+      throw new Error(`serve did not start: ${serve.stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  serve.metrics = /metrics: (http:\/\/\S+\/metrics)/.exec(serve.stderr)[1].replace(/,$/, '');
+  return serve;
+}
+
+/**
  * One measure. `events` is what events/s counts (the file's non-blank lines,
  * as for the other cases). Resolves with { seconds, rssKb, received, finished }.
  */
@@ -89,20 +125,9 @@ export async function measureServe({ file, events, connections = 4, fsync = 'alw
       `data_dir: ${dir}/data\nlog_level: warn\n${pipeline ? `pipeline: ${pipeline}\n` : ''}admin: ${admin}\nsources:\n  syslog: { type: syslog, port: 0, protocols: [tcp] }\nsinks:\n  file: { type: file, fsync: ${fsync}, max_bytes: 0 }\n`,
     );
     const bufs = payloads(file, connections);
-    // node options on the command line (NODE_OPTIONS refuses some, e.g. --cpu-prof)
-    const argv = [process.execPath, ...programArgs(['serve', '--config', join(dir, 'serve.yaml')], nodeOptions ? nodeOptions.split(' ') : [])];
-    const opts = { stdio: ['ignore', process.env.BENCH_SERVE_STDOUT ? 'inherit' : 'ignore', 'pipe'] };
-    const server = TIME_BIN ? spawn(TIME_BIN, ['-v', ...argv], opts) : spawn(argv[0], argv.slice(1), opts);
-    let stderr = '';
-    server.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    const closed = new Promise((r) => server.on('close', r));
-    const deadline = Date.now() + 30_000;
-    while (!/metrics: http/.test(stderr)) {
-      if (server.exitCode !== null || Date.now() > deadline) throw new Error(`serve did not start: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const port = Number(/source syslog \(syslog\): tcp:\/\/[^:\s]+:(\d+)/.exec(stderr)[1]);
-    const metrics = /metrics: (http:\/\/\S+\/metrics)/.exec(stderr)[1].replace(/,$/, '');
+    const serve = await startServe(join(dir, 'serve.yaml'), { nodeOptions, timed: true });
+    const port = Number(/source syslog \(syslog\): tcp:\/\/[^:\s]+:(\d+)/.exec(serve.stderr)[1]);
+    const metrics = serve.metrics;
 
     const t0 = process.hrtime.bigint();
     let sent = false;
@@ -123,10 +148,8 @@ export async function measureServe({ file, events, connections = 4, fsync = 'alw
     }
     await sending;
     const seconds = Number(tLast - t0) / 1e9;
-    // SIGTERM to serve itself (the child of GNU time), which then reports.
-    process.kill(timedPid(server.pid), 'SIGTERM');
-    await closed;
-    const { rssKb, cpu, user, sys } = parseTime(stderr);
+    await serve.stop();
+    const { rssKb, cpu, user, sys } = parseTime(serve.stderr);
     return { seconds, rssKb, cpu, user, sys, received: last.received, finished: last.finished, eventsPerSec: events / seconds };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -17,13 +17,11 @@
  * the kernel (sent - read by the service), with the time the burst took to
  * send. Not part of the test suite.
  */
-import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { programArgs } from './program.mjs';
-import { rfc5424 } from './serve-syslog-tcp.mjs';
+import { rfc5424, startServe } from './serve-syslog-tcp.mjs';
 
 async function counters(url) {
   const body = await (await fetch(url)).text();
@@ -72,19 +70,10 @@ export async function measureUdpBursts({ file, bursts, pipeline, nodeOptions }) 
       `data_dir: ${dir}/data\nlog_level: warn\n${pipeline ? `pipeline: ${pipeline}\n` : ''}admin: { port: 0 }\nsources:\n  syslog: { type: syslog, port: 0, protocols: [udp] }\nsinks:\n  file: { type: file, max_bytes: 0 }\n`,
     );
     const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
-    const argv = programArgs(['serve', '--config', join(dir, 'serve.yaml')], nodeOptions ? nodeOptions.split(' ') : []);
-    const server = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    server.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    const closed = new Promise((r) => server.on('close', r));
+    const serve = await startServe(join(dir, 'serve.yaml'), { nodeOptions });
     try {
-      const deadline = Date.now() + 30_000;
-      while (!/metrics: http/.test(stderr)) {
-        if (server.exitCode !== null || Date.now() > deadline) throw new Error(`serve did not start: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      const port = Number(/udp:\/\/[^:\s]+:(\d+)/.exec(stderr)[1]);
-      const metrics = /metrics: (http:\/\/\S+\/metrics)/.exec(stderr)[1].replace(/,$/, '');
+      const port = Number(/udp:\/\/[^:\s]+:(\d+)/.exec(serve.stderr)[1]);
+      const metrics = serve.metrics;
       const sock = createSocket('udp4');
       const results = [];
       let before = await idle(metrics);
@@ -103,8 +92,7 @@ export async function measureUdpBursts({ file, bursts, pipeline, nodeOptions }) 
       sock.close();
       return results;
     } finally {
-      server.kill('SIGTERM');
-      await closed;
+      await serve.stop();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
