@@ -22,17 +22,19 @@
  * a third of its time on some machines (AMD EPYC), which flattered every
  * ratio to it.
  */
-import { closeSync, createReadStream, createWriteStream, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync, realpathSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
 const [mode, input, output] = process.argv.slice(2);
-if (!['split', 'parse', 'yardstick', 'yardstick-sync'].includes(mode) || !input || !output) {
+// Imported (bench/floor.mjs) for eventOf and yardstickDocument: run nothing.
+const main = process.argv[1] !== undefined && import.meta.filename === realpathSync(process.argv[1]);
+if (main && (!['split', 'parse', 'yardstick', 'yardstick-sync'].includes(mode) || !input || !output)) {
   process.stderr.write('usage: node baselines.mjs split|parse|yardstick|yardstick-sync INPUT OUTPUT\n');
   process.exit(2);
 }
 
 /** JSON object text of a line: bare, after a syslog header, or inside {"message": ...}. */
-function eventOf(line) {
+export function eventOf(line) {
   let text = line;
   if (text.charCodeAt(0) !== 123) {
     const brace = text.indexOf('{');
@@ -57,7 +59,7 @@ function eventOf(line) {
 }
 
 /** The documented field set, values copied without conversion. */
-function yardstickDocument(e, message) {
+export function yardstickDocument(e, message) {
   const a = e.alert;
   const f = e.flow;
   const h = e.http;
@@ -137,8 +139,8 @@ function writeAll(fd, b, n) {
   while (off < n) off += writeSync(fd, b, off, n - off);
 }
 
-if (mode === 'yardstick-sync') runSync();
-else await runStreams();
+if (main && mode === 'yardstick-sync') runSync();
+else if (main) await runStreams();
 
 /** The other modes: a read stream and a write stream, as the product read before. */
 async function runStreams() {

@@ -32,3 +32,23 @@ test('bench harness runs on a tiny input and prints ratios to the yardstick', ()
   assert.match(out, /\| serve syslog TCP -> file × normalize --workers 1 \(sekoia\) \| \d+\.\d\d \|/);
   assert.match(out, /\| serve syslog TCP -> file, peak RSS \(MB\) \| \d+ \|/);
 });
+
+// The single-thread floor script (docs/benchmarks.md, "How far one thread can
+// go"): every case runs and prints a time and a ratio; never the timings.
+test('bench floor script runs every case on a tiny input', () => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench/floor.mjs'), '300'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, ROUNDS: '1' },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const names = ['yardstick', 'yardstick + conversions', 'parse', 'sekoia', 'sekoia, free map', 'sekoia, stringify', 'ecs', 'ecs, free map', 'ecs, stringify'];
+  for (const name of names) {
+    const row = r.stdout.split('\n').find((l) => l.startsWith(`| ${name} |`));
+    assert.ok(row, `no row for ${name}`);
+    const [, perLine, ratio] = row.split('|').map((c) => c.trim()).filter((c, i) => i > 0);
+    assert.match(perLine!, /^\d+\.\d\d$/, `${name}: µs per line ${perLine}`);
+    assert.match(ratio!, /^\d+\.\d\d$/, `${name}: ratio ${ratio}`);
+  }
+  assert.match(r.stdout, /^\| yardstick \| [\d.]+ \| 1\.00 \|$/m);
+});
