@@ -113,3 +113,60 @@ test('a syslog-looking line that is not syslog is not mistaken for one', () => {
   assert.equal(parseSyslog('no header here'), undefined);
   assert.equal(parseSyslog('<abc>1 - - - - - -'), undefined);
 });
+
+// A relay forwarding the whole line it received (a shipper tailing the file
+// the sensor's syslog daemon writes, or a template of the raw message) nests
+// the sensor's syslog line in the MSG of its own.
+test('a syslog line carried in another: the sensor header is kept, with the relay priority and structured data', () => {
+  const fileLine = `Dec  6 05:00:00 jizo-sensor-1 suricata[4146]: ${EVE}`;
+  const d = ok(`<134>1 2026-12-06T05:00:01.5Z relay-1 shipper - - [relay@32473 tenant="acme"] ${fileLine}`);
+  assert.equal(d.payload, EVE);
+  assert.equal(d.envelope, 'syslog');
+  assert.deepEqual({ ...d.syslog, structuredData: undefined }, {
+    format: 'rfc3164',
+    timestamp: 'Dec  6 05:00:00',
+    hostname: 'jizo-sensor-1',
+    appname: 'suricata',
+    procid: '4146',
+    // The line in the file has no PRI: the relay's.
+    priority: 134,
+    facility: 16,
+    severity: 6,
+    structuredData: undefined,
+  });
+  assert.equal(d.syslog?.structuredData?.['relay@32473']?.tenant, 'acme');
+
+  // The sensor's own PRI wins; an SD-ID of the sensor replaces the relay's.
+  const inner = `<165>1 2024-06-27T12:56:49.920281+02:00 sensor-2 jizo - eve [meta seq="2"][SEKOIA@53288 intake_key="k"] ${EVE}`;
+  const e = ok(`<14>1 2026-12-06T05:00:01Z relay-1 shipper - - [meta seq="1" relay="r1"][relay@32473 tenant="acme"] ${inner}`);
+  assert.equal(e.payload, EVE);
+  assert.equal(e.syslog?.format, 'rfc5424');
+  assert.equal(e.syslog?.hostname, 'sensor-2');
+  assert.equal(e.syslog?.priority, 165);
+  assert.equal(e.syslog?.severity, 5);
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(e.syslog?.structuredData ?? {}).map(([k, v]) => [k, { ...v }])),
+    { meta: { seq: '2' }, 'relay@32473': { tenant: 'acme' }, 'SEKOIA@53288': { intake_key: 'k' } },
+  );
+
+  // RFC 3164 in RFC 3164, and through an intake envelope.
+  const f = ok(`<13>Dec  6 05:00:01 relay-1 fwd: <134>Dec  6 05:00:00 sensor-3 suricata: ${EVE}`);
+  assert.equal(f.syslog?.hostname, 'sensor-3');
+  assert.equal(f.syslog?.priority, 134);
+  const g = ok(JSON.stringify({ message: `<13>Dec  6 05:00:01 relay-1 fwd: ${fileLine}` }));
+  assert.equal(g.payload, EVE);
+  assert.equal(g.syslog?.hostname, 'jizo-sensor-1');
+  assert.equal(g.syslog?.priority, 13);
+});
+
+test('nested syslog headers: four at most, and what the innermost carries is judged as any MSG', () => {
+  const wrap = (line: string, n: number): string => (n === 0 ? line : wrap(`<13>Dec  6 05:00:0${n} relay-${n} fwd: ${line}`, n - 1));
+  assert.equal(ok(wrap(`Dec  6 05:00:00 sensor suricata: ${EVE}`, 3)).syslog?.hostname, 'sensor');
+  // A fifth header is the MSG of the fourth: not JSON.
+  const five = rejected(wrap(`Dec  6 05:00:00 sensor suricata: ${EVE}`, 4));
+  assert.equal(five.reason, 'not_json');
+  assert.match(five.message, /^syslog message is not valid JSON/);
+  assert.equal(rejected(`<13>Dec  6 05:00:01 relay fwd: Dec  6 05:00:00 sensor suricata: Stopping suricata`).reason, 'not_json');
+  assert.equal(rejected(`<13>Dec  6 05:00:01 relay fwd: Dec  6 05:00:00 sensor suricata: ${EVE.slice(0, 40)}`).reason, 'truncated_json');
+  assert.equal(rejected(`<13>Dec  6 05:00:01 relay fwd: Dec  6 05:00:00 sensor suricata: {"a":1}`).reason, 'not_eve');
+});

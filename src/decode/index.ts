@@ -4,7 +4,7 @@
  * `{"message": "<EVE JSON>"}`. Never throws: anything else is a rejection.
  */
 import { isObject, parseJson, type IntegerMode, type JsonObject } from '../eve/json.js';
-import { parseSyslog, type SyslogHeader } from './syslog.js';
+import { parseSyslog, type StructuredData, type SyslogHeader } from './syslog.js';
 
 export type { SyslogHeader, StructuredData } from './syslog.js';
 
@@ -155,14 +155,63 @@ export function decodeLine(rawLine: string, options: DecodeOptions, mode: Intege
   return 'obj' in r ? reject('not_eve', 'line is not an EVE event') : r;
 }
 
-/** Decodes a syslog line whose MSG is EVE JSON; undefined when the line is not syslog. */
+/** Syslog headers read one inside the other at most (a chain of relays that each forward the whole line). */
+const MAX_SYSLOG_HEADERS = 4;
+
+/**
+ * Decodes a syslog line whose MSG is EVE JSON; undefined when the line is not
+ * syslog. A relay that forwards the whole line it received (a shipper tailing
+ * the file the sensor's syslog daemon writes, a template of the raw message)
+ * puts the sensor's syslog line in the MSG of its own: such headers are read
+ * one inside the other, and the header kept is the sensor's ({@link nestedHeader}).
+ */
 function decodeSyslog(line: string, where: string, mode: IntegerMode): Decoded | Rejection | undefined {
-  const sys = parseSyslog(line);
+  let sys = parseSyslog(line);
   if (sys === undefined) return undefined;
+  let outer: SyslogHeader[] | undefined;
+  while ((outer?.length ?? 0) < MAX_SYSLOG_HEADERS - 1) {
+    const j = firstNonSpace(sys.msg);
+    if (j === -1 || sys.msg.charCodeAt(j) === 123 /* { */) break;
+    const inner = parseSyslog(j === 0 ? sys.msg : sys.msg.slice(j));
+    if (inner === undefined) break;
+    (outer ??= []).push(sys.header);
+    sys = inner;
+  }
   const r = decodeEve(sys.msg, where, mode);
   if (!('obj' in r)) return r;
   if (!isEve(r.obj)) return reject('not_eve', `${where} is a JSON object but not an EVE event (no event_type nor timestamp)`);
-  return { ok: true, payload: sys.msg, event: r.obj, lossless: r.lossless, envelope: 'syslog', syslog: sys.header };
+  const header = outer === undefined ? sys.header : nestedHeader(outer, sys.header);
+  return { ok: true, payload: sys.msg, event: r.obj, lossless: r.lossless, envelope: 'syslog', syslog: header };
+}
+
+/**
+ * The header of a syslog line carried in other syslog lines (`outer`, the
+ * outermost first): the sensor's own (the innermost), with the priority of
+ * the nearest header around it when it has none (a line written to a file
+ * has none), and the structured data of every header, an SD-ID of an inner
+ * header replacing the same SD-ID of an outer one (a relay may add its own,
+ * for example a tenant or an intake key).
+ */
+function nestedHeader(outer: SyslogHeader[], inner: SyslogHeader): SyslogHeader {
+  const h: SyslogHeader = { ...inner };
+  if (h.priority === undefined) {
+    for (let i = outer.length - 1; i >= 0; i--) {
+      const o = outer[i]!;
+      if (o.priority === undefined) continue;
+      h.priority = o.priority;
+      h.facility = o.facility;
+      h.severity = o.severity;
+      break;
+    }
+  }
+  let sd: StructuredData | undefined;
+  for (const o of [...outer, inner]) {
+    if (o.structuredData === undefined) continue;
+    sd ??= Object.create(null) as StructuredData;
+    Object.assign(sd, o.structuredData);
+  }
+  if (sd !== undefined) h.structuredData = sd;
+  return h;
 }
 
 function decodeEnvelopeMessage(message: string, mode: IntegerMode): Decoded | Rejection {
