@@ -79,6 +79,16 @@ function firstNonSpace(s: string): number {
   return -1;
 }
 
+/**
+ * `text` from its first non-blank character, unless that is `{` (EVE JSON) or
+ * there is none: what may be a syslog line carried in a syslog MSG or an envelope.
+ */
+function unlessJson(text: string): string | undefined {
+  const j = firstNonSpace(text);
+  if (j === -1 || text.charCodeAt(j) === 123 /* { */) return undefined;
+  return j === 0 ? text : text.slice(j);
+}
+
 /** True when a JSON object looks like an EVE event. */
 function isEve(o: JsonObject): boolean {
   return o.event_type !== undefined || o.timestamp !== undefined;
@@ -170,9 +180,8 @@ function decodeSyslog(line: string, where: string, mode: IntegerMode): Decoded |
   if (sys === undefined) return undefined;
   let outer: SyslogHeader[] | undefined;
   while ((outer?.length ?? 0) < MAX_SYSLOG_HEADERS - 1) {
-    const j = firstNonSpace(sys.msg);
-    if (j === -1 || sys.msg.charCodeAt(j) === 123 /* { */) break;
-    const inner = parseSyslog(j === 0 ? sys.msg : sys.msg.slice(j));
+    const text = unlessJson(sys.msg);
+    const inner = text === undefined ? undefined : parseSyslog(text);
     if (inner === undefined) break;
     (outer ??= []).push(sys.header);
     sys = inner;
@@ -215,10 +224,10 @@ function nestedHeader(outer: SyslogHeader[], inner: SyslogHeader): SyslogHeader 
 }
 
 function decodeEnvelopeMessage(message: string, mode: IntegerMode): Decoded | Rejection {
-  const j = firstNonSpace(message);
-  if (j !== -1 && message.charCodeAt(j) !== 123) {
-    // A relay may wrap a whole syslog line in the envelope.
-    const sys = decodeSyslog(j === 0 ? message : message.slice(j), 'envelope syslog message', mode);
+  // A relay may wrap a whole syslog line in the envelope.
+  const text = unlessJson(message);
+  if (text !== undefined) {
+    const sys = decodeSyslog(text, 'envelope syslog message', mode);
     if (sys !== undefined) return sys;
   }
   const r = decodeEve(message, 'envelope message', mode);
